@@ -303,11 +303,11 @@ def _trim(atoms: list[_Atom]) -> list[_Atom]:
         first, last = atoms[0], atoms[-1]
         pairs_in = {a.code.pair for a in atoms if a.code is not None and a.code.role == "open"}
         closes_in = {a.code.pair for a in atoms if a.code is not None and a.code.role == "close"}
-        if first.code is None and first.text[:1].isspace():
+        if first.code is None and first.text[:1].isspace() and _strip_atom(first, left=True) is not first:
             stripped = _strip_atom(first, left=True)
             atoms[0:1] = [stripped] if stripped else []
             changed = True
-        elif atoms and last.code is None and last.text[-1:].isspace():
+        elif last.code is None and last.text[-1:].isspace() and _strip_atom(last, left=False) is not last:
             stripped = _strip_atom(last, left=False)
             atoms[-1:] = [stripped] if stripped else []
             changed = True

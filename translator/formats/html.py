@@ -273,7 +273,27 @@ class _Scanner(HTMLParser):
             a, b = self.base + start + s, self.base + start + e
             escape = {'"': "html-attr-dq", "'": "html-attr-sq", "": "html-attr-uq"}[quote]
             kind = f"attr:{name}" if tag != "meta" else "meta:" + attrs.get("name", attrs.get("property", ""))
-            self.attr_blocks.append(Block(0, kind, a, b, (Text(a, b, value),), escape))
+            self.attr_blocks.append(Block(0, kind, a, b, tuple(text_pieces(raw[s:e], a)), escape))
+
+
+_CHARREF = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
+
+
+def text_pieces(raw: str, base: int) -> list[Text]:
+    """Text pieces for raw HTML text: plain runs, and each character
+    reference as a piece of its own (its raw form differs from its meaning)."""
+    out, pos = [], 0
+    for m in _CHARREF.finditer(raw):
+        decoded = html.unescape(m.group(0))
+        if decoded == m.group(0):
+            continue
+        if pos < m.start():
+            out.append(Text(base + pos, base + m.start(), raw[pos:m.start()]))
+        out.append(Text(base + m.start(), base + m.end(), decoded))
+        pos = m.end()
+    if pos < len(raw):
+        out.append(Text(base + pos, base + len(raw), raw[pos:]))
+    return out
 
 
 def _trim_space(pieces: list[Piece]) -> list[Piece]:
