@@ -1,0 +1,314 @@
+"""The command line: the only place that prints or exits."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import TranslatorError
+
+app = typer.Typer(
+    help="Translate newsletters (HTML, Markdown, transcripts) with a post-editing pipeline: "
+    "segment, translate, critique, revise, enforce a glossary, reassemble.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+
+SUPPORTED = (".html", ".htm", ".xhtml", ".md", ".markdown", ".txt")
+
+
+def fail(message: str) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def expand_inputs(paths: list[Path], target_lang: str, out_dir: Path | None) -> tuple[list[Path], list[str]]:
+    """Files to translate, and an error per input that yields none. In
+    folders, our own outputs (`*.LANG.ext` for the target language), hidden
+    files and README/LICENSE files are skipped."""
+    files: list[Path] = []
+    errors: list[str] = []
+    for p in paths:
+        if p.is_dir():
+            found = [
+                f for f in sorted(p.rglob("*"))
+                if f.is_file() and f.suffix.lower() in SUPPORTED
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                and not f.stem.endswith(f".{target_lang}")
+                and not f.name.upper().startswith(("README", "LICENSE", "CHANGELOG", "CONTRIBUTING"))
+                and (out_dir is None or out_dir.resolve() not in f.resolve().parents)
+            ]
+            if not found:
+                errors.append(f"{p}: nothing to translate (no {', '.join(SUPPORTED)} files)")
+            files.extend(found)
+        elif p.exists():
+            files.append(p)
+        else:
+            errors.append(f"{p}: no such file or directory")
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            unique.append(f)
+    return unique, errors
+
+
+@app.command()
+def translate(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of newsletters.", show_default=False)],
+    to: Annotated[str, typer.Option("--to", "-t", help="Target language (es, en, zh …).")],
+    from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.")] = None,
+    model: Annotated[
+        Optional[str],
+        typer.Option("--model", "-m", envvar="TRANSLATOR_ENGINE",
+                     help="apertium | openai:MODEL. Default: openai:gpt-4o-mini when OPENAI_API_KEY or "
+                          "OPENAI_BASE_URL is set, else apertium."),
+    ] = None,
+    glossary: Annotated[
+        Optional[list[Path]], typer.Option("--glossary", "-g", help="Glossary CSV files or folders (default: glossaries/ of the pair).")
+    ] = None,
+    no_glossary: Annotated[bool, typer.Option("--no-glossary", help="Use no glossary.")] = False,
+    draft: Annotated[
+        Optional[Path], typer.Option("--draft", help="Post-edit this existing translation instead of drafting (one input).")
+    ] = None,
+    rounds: Annotated[int, typer.Option("--rounds", min=0, max=5, help="Critique/revise rounds (LLM engines).")] = 1,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: beside each input).")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Write STEM.LANG.report.json (and .html) here.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Concurrent LLM calls.")] = 4,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Input format: html | md | text (default: from the extension).")] = None,
+    output_format: Annotated[
+        Optional[str], typer.Option("--output-format", help="html | md: write a Markdown issue or a transcript as HTML, a transcript as Markdown.")
+    ] = None,
+    translate_tags: Annotated[bool, typer.Option("--translate-tags", help="Also translate front-matter tags/categories.")] = False,
+    cache: Annotated[
+        Optional[Path], typer.Option("--cache", envvar="TRANSLATOR_CACHE", help="Translation memory file (SQLite).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation memory.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")] = False,
+) -> None:
+    """Translate newsletters: every input becomes STEM.LANG.EXT beside it (or in --out)."""
+    from . import engines, glossary as glossary_mod
+    from .memory import Memory, default_path
+    from .pipeline import Job, Runner
+    from .reader import FORMAT_NAMES
+
+    for name, value in (("--format", fmt), ("--output-format", output_format)):
+        if value is not None and value not in FORMAT_NAMES:
+            raise typer.BadParameter(f"{value!r}: use html, md or text", param_hint=name)
+    files, errors = expand_inputs(paths, to, out)
+    if draft is not None and len(files) != 1:
+        fail("--draft post-edits one translation: give exactly one source file")
+    try:
+        engine = engines.make_engine(model, jobs=jobs)
+        glossaries = _glossary_resolver(glossary_mod, glossary, no_glossary)
+    except TranslatorError as e:
+        fail(str(e))
+    checked: dict[tuple[str, str], object] = {}
+
+    def engine_for(src: str, tgt: str):
+        if (src, tgt) not in checked:
+            engine.check(src, tgt)
+            checked[(src, tgt)] = True
+        return engine
+
+    memory = Memory(None if no_cache or draft is not None else (cache or default_path()))
+    job = Job(
+        target_lang=to, source_lang=from_, rounds=rounds, fmt=fmt,
+        output_format=FORMAT_NAMES.get(output_format) if output_format else None,
+        translate_lists=translate_tags, out_dir=out, report_dir=report,
+        drafts={files[0]: draft} if draft is not None and files else {},
+    )
+    started = time.perf_counter()
+    results = _run_with_progress(Runner(engine_for, glossaries, job, memory), files, quiet)
+    memory.close()
+    elapsed = time.perf_counter() - started
+    if report is not None:
+        _html_reports(results)
+    if not quiet:
+        _summary_table(results, engine.name, elapsed)
+    for r in results:
+        if r.error:
+            errors.append(r.error)
+    for e in errors:
+        typer.echo(f"Error: {e}", err=True)
+    if errors:
+        raise typer.Exit(1)
+
+
+def _glossary_resolver(mod, paths: list[Path] | None, none: bool):
+    """A function (src, tgt) → Glossary | None. Explicit glossaries are loaded
+    (and checked) now, before any translation starts."""
+    if none:
+        return lambda src, tgt: None
+    cache: dict[tuple[str, str], object] = {}
+    for p in paths or []:  # fail early, before any translation, on a missing or malformed file
+        for f in ([p] if not p.is_dir() else sorted(p.glob("*.csv"))):
+            mod.read_csv(f) if f.exists() else mod.resolve_paths([f], "", "")
+
+    def get(src: str, tgt: str):
+        if (src, tgt) not in cache:
+            g = mod.load_glossary(paths or [], src, tgt)
+            cache[(src, tgt)] = g if g.terms else None
+        return cache[(src, tgt)]
+
+    return get
+
+
+def _run_with_progress(runner, files: list[Path], quiet: bool):
+    if quiet or not files:
+        return asyncio.run(runner.run(files))
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Translating", total=len(files))
+        runner.progress = lambda event, n: bar.advance(task, n) if event == "file" else None
+        return asyncio.run(runner.run(files))
+
+
+def _summary_table(results, engine_name: str, elapsed: float) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"engine {engine_name}", title_justify="left")
+    for col in ("file", "output", "segments", "cached", "issues", "calls", "tokens in/out", "time"):
+        table.add_column(col, justify="right" if col not in ("file", "output") else "left",
+                         overflow="fold", no_wrap=col not in ("file", "output"))
+    totals = {"segments": 0, "cached": 0, "calls": 0, "in": 0, "out": 0, "issues": 0}
+    steps: dict[str, list[int]] = {}
+    for r in results:
+        if r.error or r.outcome is None:
+            table.add_row(r.path.name, "[red]failed[/red]", "", "", "", "", "", f"{r.seconds:.1f}s")
+            continue
+        usage = r.outcome.usage
+        calls = sum(u.calls for u in usage.values())
+        tin = sum(u.prompt_tokens for u in usage.values())
+        tout = sum(u.completion_tokens for u in usage.values())
+        issues = sum(1 for s in r.outcome.suggestions if s.status == "open")
+        for step, u in usage.items():
+            acc = steps.setdefault(step, [0, 0, 0])
+            acc[0] += u.calls
+            acc[1] += u.prompt_tokens
+            acc[2] += u.completion_tokens
+        n = len(r.doc.segments)
+        totals.update(segments=totals["segments"] + n, cached=totals["cached"] + r.cached,
+                      calls=totals["calls"] + calls, issues=totals["issues"] + issues)
+        totals["in"] += tin
+        totals["out"] += tout
+        table.add_row(r.path.name, str(r.output), str(n), str(r.cached), str(issues), str(calls),
+                      f"{tin}/{tout}", f"{r.seconds:.1f}s")
+    done = sum(1 for r in results if not r.error)
+    table.add_section()
+    table.add_row(f"{done}/{len(results)} done", "", str(totals["segments"]), str(totals["cached"]),
+                  str(totals["issues"]), str(totals["calls"]), f"{totals['in']}/{totals['out']}", f"{elapsed:.1f}s")
+    console = Console(stderr=True)
+    console.print(table)
+    if any(v[0] for v in steps.values()):
+        per_step = ", ".join(f"{k}: {v[0]} calls, {v[1]}/{v[2]} tokens" for k, v in steps.items() if v[0])
+        console.print(f"per step: {per_step}")
+
+
+def _html_reports(results) -> None:
+    from . import report as report_mod
+
+    write_html = getattr(report_mod, "write_html", None)
+    if write_html is None:
+        return
+    for r in results:
+        if r.report is not None and r.report.exists():
+            data = json.loads(r.report.read_text(encoding="utf-8"))
+            write_html(data, r.report.with_suffix("").with_suffix(".report.html"))
+
+
+@app.command()
+def segment(
+    path: Annotated[Path, typer.Argument(help="A newsletter file.")],
+    from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="html | md | text")] = None,
+    translate_tags: Annotated[bool, typer.Option("--translate-tags")] = False,
+    text: Annotated[bool, typer.Option("--text", help="One segment per line instead of JSON.")] = False,
+) -> None:
+    """Show the segments of a file as JSON: exactly what would be sent to an engine."""
+    from .reader import read
+
+    try:
+        doc = read(path, fmt=fmt, source_lang=from_, translate_lists=translate_tags)
+    except TranslatorError as e:
+        fail(str(e))
+    if text:
+        for s in doc.segments:
+            typer.echo(s.source)
+        return
+    data = {
+        "source": str(path),
+        "format": doc.format,
+        "source_lang": doc.source_lang,
+        "transcript": doc.transcript,
+        "encoding": {"name": doc.encoding.name, "bom": doc.encoding.bom,
+                     "newline": doc.encoding.newline, "repairs": list(doc.encoding.repairs)},
+        "warnings": list(doc.warnings),
+        "segments": [
+            {"id": s.id, "block": doc.blocks[s.block].kind, "source": s.source,
+             "placeholders": {str(c.n): c.label for c in s.codes}}
+            for s in doc.segments
+        ],
+    }
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+memory_app = typer.Typer(help="The translation memory (cache of finished segments).", no_args_is_help=True)
+app.add_typer(memory_app, name="memory")
+
+
+@memory_app.command("export")
+def memory_export(
+    out: Annotated[Path, typer.Argument(help="TMX file to write.")],
+    cache: Annotated[Optional[Path], typer.Option("--cache", envvar="TRANSLATOR_CACHE")] = None,
+) -> None:
+    """Export the translation memory as TMX 1.4 for CAT tools."""
+    from .memory import Memory, default_path
+
+    path = cache or default_path()
+    if not path.exists():
+        fail(f"{path}: no translation memory yet (it is written by `translator translate`)")
+    n = Memory(path).export_tmx(out)
+    typer.echo(f"{n} translation units written to {out}")
+
+
+def _register_optional() -> None:
+    """Commands that live in their own modules."""
+    try:
+        from .cli_glossary import app as glossary_app
+
+        app.add_typer(glossary_app, name="glossary")
+    except ImportError:
+        pass
+    try:
+        from .cli_review import evaluate_command, review_command
+
+        app.command("review")(review_command)
+        app.command("evaluate")(evaluate_command)
+    except ImportError:
+        pass
+
+
+_register_optional()
+
+
+def main() -> None:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    app()
+
+
+if __name__ == "__main__":
+    main()
