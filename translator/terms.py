@@ -1,0 +1,506 @@
+"""Glossary terms in texts: find them, verify translations, repair them.
+
+Matching compares lemma keys token by token (lemmas.py), so "foundation
+models" hits "foundation model" and "modelos fundacionales" satisfies
+"modelo fundacional"; case-sensitive entries also compare the written form;
+Chinese and other unsegmented scripts match substrings. When terms overlap,
+the longest match wins and the shorter one does not count.
+
+`verify` reports, for one segment, the terms found in the source, those
+satisfied in the translation and a Suggestion for each violation.
+`enforce` repairs violations without an LLM: it finds the wrong rendering (a
+forbidden variant; how the engine renders the term on its own; or the span
+aligned with the term in an engine draft, see `Hints`) and replaces it with
+the target in the right number, tense and gender (morph.py). What it cannot
+repair stays an open Suggestion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Protocol, Sequence
+
+from . import morph
+from .document import PLACEHOLDER_RE, Suggestion
+from .glossary import Glossary, Term
+from .align import align_span, content_tokens, is_function, residual_span
+from .lemmas import NO_LEMMAS, Token, lemmatizer, mask_placeholders
+
+
+# --- matching --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermHit:
+    """One occurrence of a term (or of one of its forbidden variants) in a text."""
+
+    term: Term
+    start: int
+    end: int
+    text: str  # the text as written, e.g. "Foundation models"
+    variant: str = ""  # the forbidden variant matched (forbidden index only)
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    term: Term
+    text: str
+    keys: tuple[frozenset[str], ...]
+    surfaces: tuple[str, ...]
+    case_sensitive: bool
+
+
+class TermIndex:
+    """Compiled patterns of one side of a glossary, for one language."""
+
+    def __init__(self, lang: str, entries: Sequence[tuple[Term, str, bool]]):
+        self.lang = lang
+        self.substring = lang in NO_LEMMAS
+        self.lem = lemmatizer(lang)
+        self.patterns: list[_Pattern] = []
+        self.by_first: dict[str, list[_Pattern]] = {}
+        self.by_term: dict[Term, list[_Pattern]] = {}
+        texts = [text for _, text, _ in entries]
+        token_lists = self.lem.tokens_many(texts) if not self.substring else [()] * len(texts)
+        for (term, text, cs), toks in zip(entries, token_lists):
+            toks = tuple(t for t in toks if t.key)
+            if not text.strip() or (not self.substring and not toks):
+                continue
+            p = _Pattern(term, text, tuple(t.keys for t in toks), tuple(t.text for t in toks), cs)
+            self.patterns.append(p)
+            self.by_term.setdefault(term, []).append(p)
+            for k in p.keys[0] if p.keys else ():
+                self.by_first.setdefault(k, []).append(p)
+
+    @classmethod
+    def for_sources(cls, terms: Iterable[Term], lang: str) -> TermIndex:
+        return cls(lang, [(t, t.source, t.case_sensitive) for t in terms])
+
+    @classmethod
+    def for_targets(cls, terms: Iterable[Term], lang: str) -> TermIndex:
+        return cls(lang, [(t, t.rendering, t.case_sensitive or t.dnt and t.source[:1].isupper())
+                          for t in terms])
+
+    @classmethod
+    def for_forbidden(cls, terms: Iterable[Term], lang: str) -> TermIndex:
+        return cls(lang, [(t, v, False) for t in terms for v in t.forbidden])
+
+    def warm(self, texts: Iterable[str]) -> None:
+        """Tokenize many texts at once (nlp.pipe); later lookups hit the cache."""
+        if not self.substring:
+            self.lem.tokens_many(texts)
+
+    def find(self, text: str, *, longest: bool = True) -> list[TermHit]:
+        """Occurrences of any pattern, in text order; overlapping ones resolved
+        longest-first unless `longest` is False."""
+        hits = self._all(text, self.patterns)
+        return _longest(hits) if longest else sorted(hits, key=lambda h: (h.start, -h.end))
+
+    def find_term(self, text: str, term: Term) -> list[TermHit]:
+        """Occurrences of one term's patterns (overlaps with other terms allowed)."""
+        return _longest(self._all(text, self.by_term.get(term, [])))
+
+    def _all(self, text: str, patterns: Sequence[_Pattern]) -> list[TermHit]:
+        if not patterns or not text:
+            return []
+        if self.substring:
+            return _substring_hits(text, patterns)
+        toks = [t for t in self.lem.tokens(text) if t.key]
+        wanted = set(patterns) if patterns is not self.patterns else None
+        hits = []
+        for i, tok in enumerate(toks):
+            candidates = {id(p): p for k in tok.keys for p in self.by_first.get(k, ())}
+            for p in candidates.values():
+                if wanted is not None and p not in wanted:
+                    continue
+                n = len(p.keys)
+                window = toks[i:i + n]
+                if len(window) == n and all(w.keys & k for w, k in zip(window, p.keys)):
+                    if p.case_sensitive and not _same_case(window, p.surfaces):
+                        continue
+                    start, end = window[0].start, window[-1].end
+                    hits.append(TermHit(p.term, start, end, text[start:end], p.text))
+        return hits
+
+
+def _same_case(window: Sequence[Token], surfaces: Sequence[str]) -> bool:
+    return all(w.text.startswith(s) or w.text == s for w, s in zip(window, surfaces))
+
+
+def _substring_hits(text: str, patterns: Sequence[_Pattern]) -> list[TermHit]:
+    masked = mask_placeholders(text)
+    low = masked.lower()
+    hits = []
+    for p in patterns:
+        hay, needle = (masked, p.text) if p.case_sensitive else (low, p.text.lower())
+        for m in re.finditer(re.escape(needle), hay):
+            hits.append(TermHit(p.term, m.start(), m.end(), text[m.start():m.end()], p.text))
+    return hits
+
+
+def _longest(hits: list[TermHit]) -> list[TermHit]:
+    chosen: list[TermHit] = []
+    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        if all(h.end <= c.start or h.start >= c.end for c in chosen):
+            chosen.append(h)
+    return sorted(chosen, key=lambda h: h.start)
+
+
+def find_terms(glossary: Glossary, text: str) -> list[TermHit]:
+    """Term occurrences in a source text (longest match wins)."""
+    return glossary.find(text)
+
+
+# --- verification ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermReport:
+    """What the glossary says about one segment."""
+
+    id: str
+    hits: tuple[TermHit, ...]  # occurrences in the source
+    found: tuple[Term, ...]  # distinct terms found, in source order
+    satisfied: tuple[Term, ...]
+    suggestions: tuple[Suggestion, ...]
+
+    @property
+    def violations(self) -> tuple[Term, ...]:
+        return tuple(t for t in self.found if t not in self.satisfied)
+
+
+def verify(glossary: Glossary, source: str, translation: str, seg_id: str) -> TermReport:
+    """Check a translation against the terms found in its source."""
+    hits = glossary.find(source)
+    found = tuple(dict.fromkeys(h.term for h in hits))
+    satisfied = []
+    suggestions = []
+    forbidden = _forbidden_hits(glossary, translation, found)
+    for term in found:
+        wrong = [f for f in forbidden if f.term == term]
+        if glossary.target_index.find_term(translation, term) and not wrong:
+            satisfied.append(term)
+            continue
+        for f in wrong:
+            suggestions.append(_forbidden_suggestion(glossary, f, seg_id))
+        if not wrong:
+            suggestions.append(_missing_suggestion(term, seg_id, glossary.target_lang))
+    return TermReport(seg_id, tuple(hits), found, tuple(satisfied), tuple(suggestions))
+
+
+def verify_target_only(glossary: Glossary, translation: str, seg_id: str) -> list[Suggestion]:
+    """Forbidden variants in a translation whose source is unknown."""
+    return [_forbidden_suggestion(glossary, f, seg_id)
+            for f in _forbidden_hits(glossary, translation, None)]
+
+
+def _forbidden_hits(glossary: Glossary, text: str, terms: Sequence[Term] | None) -> list[TermHit]:
+    """Forbidden variants present, except inside a correct rendering of a term."""
+    if not any(t.forbidden for t in (terms if terms is not None else glossary.terms)):
+        return []
+    hits = [h for h in glossary.forbidden_index.find(text) if terms is None or h.term in terms]
+    if not hits:
+        return []
+    good = glossary.target_index.find(text, longest=False)
+    return [h for h in hits if not any(g.start <= h.start and h.end <= g.end for g in good)]
+
+
+def _forbidden_suggestion(glossary: Glossary, hit: TermHit, seg_id: str) -> Suggestion:
+    fix = inflect_like(hit.term, hit.text, glossary.target_lang)
+    return Suggestion(seg_id, "terminology", "critical", hit.text, fix,
+                      f'The glossary forbids "{hit.variant}" for "{hit.term.source}": use "{hit.term.rendering}".',
+                      origin="glossary", check="glossary-forbidden")
+
+
+def _missing_suggestion(term: Term, seg_id: str, target_lang: str) -> Suggestion:
+    what = "kept as is (do not translate)" if term.dnt else f'translated as "{term.rendering}"'
+    return Suggestion(seg_id, "terminology", "major", "", term.rendering,
+                      f'The glossary requires "{term.source}" to be {what}.',
+                      origin="glossary", check="glossary-term")
+
+
+# --- inflection of a replacement -----------------------------------------------------
+
+
+def inflect_like(term: Term, old: str, target_lang: str, *, plural: bool | None = None) -> str:
+    """The term's rendering shaped like `old`, the span it replaces: same
+    number (or `plural` when given), same verb form, same capitalisation."""
+    new = term.rendering
+    if term.dnt:
+        return new
+    words = old.split()
+    if target_lang == "es" and " " not in new and morph.is_es_infinitive(new) and len(words) == 1:
+        conj = _verb_form(new, words[0])
+        if conj:
+            return morph.match_case(conj, old)
+    if plural is None:
+        plural = morph.is_plural(old, target_lang)
+    if plural and not morph.is_plural(new, target_lang):
+        foreign = {w for w in new.split() if w.lower() in term.source.lower().split()}
+        new = morph.pluralize(new, target_lang, foreign)
+    if not term.case_sensitive:
+        new = morph.match_case(new, old)
+    return new
+
+
+def _verb_form(infinitive: str, old: str) -> str | None:
+    """`infinitive` in the form of `old` if `old` is a verb form ("grabe" → "guarde")."""
+    low = old.lower()
+    ap = morph.apertium_es()
+    if ap:
+        if any(tags and tags[0] in ("n", "adj") for _, tags in ap.analyses(low)) and not morph.is_es_infinitive(old):
+            return None  # "uso" is a noun here, not a form of "usar"
+    elif not (morph.is_es_infinitive(old) or re.search(r"(ad|id)[oa]s?$|(ando|iendo)$", low)):
+        lem = lemmatizer("es")
+        if lem.key(low) == low or low in lem.lemmas:
+            return None  # a base form of its own (a noun, most likely)
+    return morph.es_conjugate_like(infinitive, old)
+
+
+# --- hints from an engine ---------------------------------------------------------------
+
+
+class Hints(Protocol):
+    """What an engine can tell enforcement (see ApertiumHints)."""
+
+    def renderings(self, term: Term) -> list[str]:
+        """How the engine translates the term on its own (singular and plural)."""
+
+    def draft(self, source: str, span: tuple[int, int]) -> tuple[str, tuple[int, int]] | None:
+        """The engine's translation of `source` and the span where it put the
+        source span; None when it cannot tell."""
+
+
+class NoHints:
+    def renderings(self, term: Term) -> list[str]:
+        return []
+
+    def draft(self, source: str, span: tuple[int, int]) -> tuple[str, tuple[int, int]] | None:
+        return None
+
+
+def default_hints(source_lang: str, target_lang: str) -> Hints:
+    """Apertium's hints when it is installed for the pair, else none."""
+    from .engines.apertium import ApertiumHints, apertium_mode
+
+    return ApertiumHints.shared(source_lang, target_lang) if apertium_mode(source_lang, target_lang) else NoHints()
+
+
+# --- enforcement ----------------------------------------------------------------------------
+
+
+def prepare_enforcement(glossary: Glossary, pairs: Iterable[tuple[str, str]], *, target_lang: str = "",
+                        hints: Hints | None = None) -> Hints:
+    """Make the engine calls `enforce` will need for many (source, translation)
+    pairs at once (a few Apertium runs instead of some per segment). Returns
+    the hints to pass to `enforce`."""
+    lang = target_lang or glossary.target_lang
+    if hints is None:
+        hints = default_hints(glossary.source_lang, lang)
+    pairs = list(pairs)
+    glossary.source_index.warm(s for s, _ in pairs)
+    glossary.target_index.warm(t for _, t in pairs)
+    drafts, words = [], []
+    for source, translation in pairs:
+        todo = [h for h in glossary.find(source) if not glossary.target_index.find_term(translation, h.term)]
+        drafts += [(source, (h.start, h.end)) for h in todo]
+        if todo:
+            words += [t.text for t in content_tokens(translation, lang)]
+    for name, arg in (("prefetch_terms", glossary.terms), ("prefetch_drafts", drafts),
+                      ("back_translations", words)):
+        fn = getattr(hints, name, None)
+        if fn and arg:
+            fn(arg)
+    return hints
+
+
+def enforce(glossary: Glossary, source: str, translation: str, seg_id: str, *, target_lang: str = "",
+            hints: Hints | None = None) -> tuple[str, list[Suggestion]]:
+    """Repair the glossary violations of a translation without an LLM.
+
+    Returns the new text and the Suggestions: "applied" for each repair,
+    "open" for what is left. Placeholder tokens are never touched."""
+    lang = target_lang or glossary.target_lang
+    hits = glossary.find(source)
+    if not hits:
+        return translation, []
+    if hints is None:
+        hints = default_hints(glossary.source_lang, lang)
+    # longer terms first: their renderings are then off limits to the shorter ones
+    found = sorted(dict.fromkeys(h.term for h in hits), key=lambda t: -len(t.source.split()))
+    text = translation
+    done: list[Term] = []  # terms already satisfied or repaired: their targets are off limits
+    suggestions: list[Suggestion] = []
+    prefetch = getattr(hints, "prefetch_terms", None)
+    if prefetch:
+        prefetch(glossary.terms)  # one engine call for the whole glossary, cached
+    for term in found:
+        term_hits = [h for h in hits if h.term == term]
+        text, fixed, left = _enforce_term(glossary, term, term_hits, source, text, seg_id, lang, hints, done)
+        suggestions += fixed
+        suggestions += left
+        done.append(term)
+    return text, suggestions
+
+
+def _enforce_term(glossary: Glossary, term: Term, src_hits: list[TermHit], source: str, text: str,
+                  seg_id: str, lang: str, hints: Hints, done: list[Term]):
+    applied: list[Suggestion] = []
+    # 1. forbidden variants are always wrong
+    for _ in range(8):
+        wrong = [f for f in _forbidden_hits(glossary, text, [term]) if not _touches_placeholder(text, f)]
+        if not wrong:
+            break
+        text, s = _replace(term, text, wrong[0].start, wrong[0].end, seg_id, lang,
+                           f'forbidden variant "{wrong[0].variant}"', src_hits[0], glossary.source_lang)
+        applied.append(s)
+    if not glossary.target_index.find_term(text, term):
+        # 2. how the engine renders the term on its own; 3. alignment with the engine's draft
+        for hit in src_hits:
+            span = _rendering_span(glossary, term, text, lang, hints, done + [term]) or \
+                _aligned_span(glossary, term, hit, source, text, lang, hints, done + [term])
+            if span is not None:
+                text, s = _replace(term, text, span[0], span[1], seg_id, lang, "", hit, glossary.source_lang)
+                applied.append(s)
+    left = [_forbidden_suggestion(glossary, f, seg_id) for f in _forbidden_hits(glossary, text, [term])]
+    if not glossary.target_index.find_term(text, term):
+        left.append(_missing_suggestion(term, seg_id, lang))
+    return text, applied, left
+
+
+def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str, why: str,
+             hit: TermHit, source_lang: str) -> tuple[str, Suggestion]:
+    old = text[start:end]
+    if term.dnt:  # kept as written in the source ("Transformers"), in the number of the span
+        new = hit.text
+        if morph.is_plural(old, lang) and not morph.is_plural(new, source_lang):
+            new = morph.pluralize(new, source_lang)
+    else:
+        new = inflect_like(term, old, lang)
+    before, after = text[:start], text[end:]
+    if lang == "es" and not term.dnt:
+        before, after = agree_gender(before, after, old, new)
+    explanation = f'Glossary: "{term.source}" → "{term.rendering}"' + (f" (replaced {why})" if why else "") + "."
+    s = Suggestion(seg_id, "terminology", "critical" if why else "major", old, new, explanation,
+                   origin="glossary", status="applied", check="glossary-term")
+    return before + new + after, s
+
+
+def agree_gender(before: str, after: str, old: str, new: str) -> tuple[str, str]:
+    """Spanish: when `new` replaces `old` and the gender changes, the
+    determiners before it and an adjective right after it follow
+    ("la plantilla nueva" → "el modelo nuevo", "del" ⇄ "de la")."""
+    old_g = morph.es_gender(old)
+    new_g = morph.es_gender(new)
+    if not old_g or not new_g or old_g == new_g:
+        return before, after
+    before = _agree_before(before, new_g)
+    m2 = re.match(r"^(\s+)(\w+)", mask_placeholders(after))
+    if m2:
+        adj = morph.es_adjective_to(m2.group(2), new_g)
+        if adj:
+            after = after[:m2.start(2)] + adj + after[m2.end(2):]
+    return before, after
+
+
+def _agree_before(before: str, gender: str) -> str:
+    """Walk back from the noun over determiners and prenominal adjectives
+    (placeholder tokens in between are transparent) and give them `gender`."""
+    masked = mask_placeholders(before)
+    chain: list[re.Match] = []
+    pos = len(masked)
+    for w in reversed(list(re.finditer(r"\w+", masked))):
+        if masked[w.end():pos].strip() or len(chain) == 4:
+            break
+        chain.append(w)
+        pos = w.start()
+    edits: list[tuple[int, int, str]] = []
+    for k, w in enumerate(chain):
+        word, low = w.group(0), w.group(0).lower()
+        if low in ("del", "al") and gender == "f":
+            edits.append((w.start(), w.end(), morph.match_case("de la" if low == "del" else "a la", word)))
+            continue
+        prev = chain[k + 1] if k + 1 < len(chain) else None
+        if gender == "m" and low == "la" and prev and prev.group(0).lower() in ("de", "a") \
+                and not before[prev.end():w.start()].strip():
+            edits.append((prev.start(), w.end(), morph.match_case("del" if prev.group(0).lower() == "de" else "al",
+                                                                 prev.group(0))))
+            break
+        swapped = morph.es_swap_gender(word, gender)
+        if swapped is None:
+            break
+        edits.append((w.start(), w.end(), swapped))
+    for start, end, text in sorted(edits, reverse=True):
+        before = before[:start] + text + before[end:]
+    return before
+
+
+def _touches_placeholder(text: str, hit: TermHit) -> bool:
+    return bool(PLACEHOLDER_RE.search(text, hit.start, hit.end))
+
+
+def _rendering_span(glossary: Glossary, term: Term, text: str, lang: str, hints: Hints,
+                    done: list[Term]) -> tuple[int, int] | None:
+    """Where the engine's own rendering of the term sits in the text."""
+    renderings = [r for r in hints.renderings(term) if r.strip() and r.strip().lower() != term.source.lower()]
+    if not renderings:
+        return None
+    index = TermIndex(lang, [(term, r, False) for r in dict.fromkeys(renderings)])
+    for h in index.find(text):
+        if not _touches_placeholder(text, h) and not _inside_done(glossary, text, h.start, h.end, done):
+            return h.start, h.end
+    return None
+
+
+def _inside_done(glossary: Glossary, text: str, start: int, end: int, done: list[Term]) -> bool:
+    for t in done:
+        for g in glossary.target_index.find_term(text, t):
+            if g.start < end and start < g.end:
+                return True
+    return False
+
+
+def _aligned_span(glossary: Glossary, term: Term, hit: TermHit, source: str, text: str, lang: str,
+                  hints: Hints, done: list[Term]) -> tuple[int, int] | None:
+    """The span of `text` that translates the term: aligned with the term's
+    rendering in the engine's draft of the source, or else the stretch of
+    words that nothing else in the source accounts for."""
+    n_target = max(1, len([w for w in term.rendering.split() if not is_function(w, lang)]))
+
+    def usable(span: tuple[int, int] | None) -> bool:
+        if span is None:
+            return False
+        s, e = span
+        return not (PLACEHOLDER_RE.search(text, s, e) or _inside_done(glossary, text, s, e, done)
+                    or len(text[s:e].split()) > n_target + 2)
+
+    got = hints.draft(source, (hit.start, hit.end))
+    region = None
+    if got:
+        span, region = align_span(got[0], got[1], text, lang)
+        if usable(span):
+            return span
+    span = residual_span(source, (hit.start, hit.end), glossary.source_lang, text, lang,
+                         getattr(hints, "back_translations", None), got, n_target, region)
+    return span if usable(span) else None
+
+
+# --- term success ---------------------------------------------------------------------
+
+
+def term_success(pairs: Iterable[tuple[str, str, dict[str, str]]], *, target_lang: str = "es") -> float:
+    """The share of terms whose target appears (inflection-aware) in the
+    hypothesis. `pairs`: (source, hypothesis, {source term: target term})."""
+    total = ok = 0
+    lem = lemmatizer(target_lang)
+    rows = list(pairs)
+    lem.tokens_many(h for _, h, _ in rows) if target_lang not in NO_LEMMAS else None
+    for _, hyp, terms in rows:
+        if not terms:
+            continue
+        index = TermIndex(target_lang, [(Term(s, t), t, False) for s, t in terms.items()])
+        present = {h.term for h in index.find(hyp, longest=False)}
+        total += len(index.by_term)
+        ok += len(present)
+    return ok / total if total else 1.0
