@@ -58,7 +58,7 @@ async def run(
         texts.update(result.texts)
         out.suggestions.extend(result.suggestions)
         out.usage["translate"].add(result.usage)
-        failed |= {s.id for s in result.suggestions if s.check == "llm-failed"}
+        failed |= set(result.failed) | {s.id for s in result.suggestions if s.check == "llm-failed"}
     by_id = {s.id: s for s in doc.segments}
     todo_ids = {s.id for s in todo}
 
@@ -71,7 +71,7 @@ async def run(
             found = [f for f in found if f.status == "open"]
             urgent: dict[str, list[Suggestion]] = {}
             for f in found:
-                if severity_at_least(f.severity, "major") and f.id not in failed:
+                if severity_at_least(f.severity, "major") and f.id not in failed and f.check != "llm-failed":
                     urgent.setdefault(f.id, []).append(f)
             out.rounds += 1
             if not urgent:
@@ -84,7 +84,7 @@ async def run(
             out.usage["revise"].add(result.usage)
             out.suggestions.extend(result.suggestions)
             for f in found:
-                if f.id in urgent and f.id in result.texts:
+                if f.id in urgent and f.id in result.texts and f.id not in result.failed:
                     out.suggestions.append(_judge(f, texts[f.id], result.texts[f.id]))
                 else:
                     out.suggestions.append(f)  # minor: left for the editor

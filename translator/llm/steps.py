@@ -1,0 +1,179 @@
+"""The loop around one batch: ask, validate, ask again for what failed only
+(with the error stated), and past the retry budget fall back without losing a
+segment. A reply cut off at the output cap, or a request too large for the
+context, splits the batch in two instead of failing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from ..document import Suggestion, Usage
+from ..engines.base import Context, Item
+from .batching import neighbours
+from .messages import glossary_entries, user_message
+from .schemas import Task
+from .transport import CallFailed, TooLarge, Transport
+from .validate import check_critique, check_texts
+
+
+@dataclass
+class Outcome:
+    """What one batch (or one step) produced."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    handed_off: set[str] = field(default_factory=set)  # ids a split batch answers for instead
+
+    def merge(self, other: Outcome) -> None:
+        self.texts.update(other.texts)
+        self.failed |= other.failed
+        self.suggestions.extend(other.suggestions)
+        self.usage.add(other.usage)
+
+
+Accept = Callable[[dict[str, Item], Any, "Outcome"], dict[str, str]]
+
+
+def failure(item_id: str, task: Task, error: str, attempts: int) -> Suggestion:
+    kept = {"translate": "the source text was kept, untranslated", "revise": "the draft was kept",
+            "critique": "the segment was not reviewed"}[task]
+    return Suggestion(
+        id=item_id,
+        category="markup" if "placeholder" in error else "accuracy",
+        severity="critical",
+        original="",
+        suggestion="",
+        explanation=f"The model gave no usable {task} reply after {attempts} attempt(s) ({error}); {kept}.",
+        origin="llm",
+        status="open",
+        check="llm-failed",
+    )
+
+
+@dataclass
+class Step:
+    """One step (translate, critique or revise) of one document."""
+
+    task: Task
+    system: str
+    ctx: Context
+    transport: Transport
+    retries: int
+    context_items: Sequence[Item]  # the document's items, for neighbouring context
+    before: int = 2
+    after: int = 1
+    _context: dict = field(default_factory=dict)  # first id of a batch → (before, after, glossary)
+
+    def _message(self, batch: Sequence[Item], pending: Sequence[Item], errors: dict[str, str]) -> str:
+        """The user message for `pending` (all of `batch`, or what failed of it):
+        context and glossary are those of the whole batch, worked out once."""
+        key = batch[0].id
+        if key not in self._context:
+            prev, nxt = neighbours(self.context_items, batch, self.before, self.after)
+            self._context[key] = (prev, nxt, glossary_entries(self.ctx, batch))
+        prev, nxt, glossary = self._context[key]
+        return user_message(self.task, pending, self.ctx, prev, nxt, errors, glossary)
+
+    async def run(self, batch: Sequence[Item]) -> Outcome:
+        if self.task == "critique":
+            return await self._critique(list(batch))
+        return await self._texts(list(batch))
+
+    async def _loop(self, batch: list[Item], accept: Accept) -> tuple[Outcome, dict[str, Item], dict[str, str], int]:
+        """Ask for `batch`, then again for whatever `accept` did not take, with
+        its errors, until done or out of retries. `accept(pending, data, out)`
+        records what it takes (removing it from `pending`) and returns the
+        errors per id ("" for the reply as a whole). Returns the outcome, what
+        is still pending, the last error per pending id, and attempts made."""
+        out = Outcome()
+        pending = {it.id: it for it in batch}
+        errors: dict[str, str] = {}
+        last: dict[str, str] = {}
+        attempts = 0
+        while pending and attempts <= self.retries:
+            attempts += 1
+            items = list(pending.values())
+            try:
+                reply = await self.transport.call(self.system, self._message(batch, items, errors), self.task,
+                                                  list(pending))
+            except CallFailed as e:
+                out.usage.add(e.usage)
+                if isinstance(e, TooLarge) and len(items) > 1:
+                    out.merge(await self._split(items, out))
+                    return out, {}, {}, attempts
+                last = {sid: str(e) for sid in pending}
+                break
+            out.usage.add(reply.usage)
+            # Cut off at the output cap: ask again in halves. The complete entries
+            # of a cut translation are kept; a cut critique may lack issues of any
+            # segment, so it is asked again whole.
+            partial_ok = reply.data is not None and self.task != "critique"
+            if reply.truncated and len(items) > 1 and not partial_ok:
+                out.merge(await self._split(items, out))
+                return out, {}, {}, attempts
+            if reply.data is None:
+                errors = {"": reply.error or "the reply was empty"}
+            else:
+                errors = accept(pending, reply.data, out)
+            if reply.truncated and len(pending) > 1:
+                out.merge(await self._split(list(pending.values()), out))
+                return out, {}, {}, attempts
+            last.update({sid: errors[""] for sid in pending} if "" in errors else errors)
+        return out, pending, last, attempts
+
+    async def _split(self, items: list[Item], out: Outcome) -> Outcome:
+        out.handed_off |= {it.id for it in items}
+        half = len(items) // 2
+        merged = Outcome()
+        for part in await asyncio.gather(self.run(items[:half]), self.run(items[half:])):
+            merged.merge(part)
+        return merged
+
+    # -- translate / revise -----------------------------------------------------
+
+    async def _texts(self, batch: list[Item]) -> Outcome:
+        def accept(pending: dict[str, Item], data: Any, out: Outcome) -> dict[str, str]:
+            check = check_texts(pending, data)
+            for sid, text in check.ok.items():
+                out.texts[sid] = text
+                del pending[sid]
+            return check.errors
+
+        out, pending, last, attempts = await self._loop(batch, accept)
+        for sid, item in pending.items():  # past the budget: keep the best text we have
+            out.texts[sid] = item.source if self.task == "translate" else item.draft
+            out.failed.add(sid)
+            out.suggestions.append(failure(sid, self.task, last.get(sid, "no reply"), attempts))
+        return out
+
+    # -- critique ---------------------------------------------------------------
+
+    async def _critique(self, batch: list[Item]) -> Outcome:
+        valid: dict[str, list[Suggestion]] = {}  # id → its suggestions from the latest usable answer
+
+        def accept(pending: dict[str, Item], data: Any, out: Outcome) -> dict[str, str]:
+            check = check_critique(pending, data)
+            if check.reply_error:
+                return {"": check.reply_error}
+            for sid in list(pending):  # a re-asked segment's answer replaces the earlier one
+                valid[sid] = check.valid.get(sid, [])
+                if sid not in check.errors:
+                    del pending[sid]
+            return check.errors
+
+        out, pending, last, attempts = await self._loop(batch, accept)
+        for it in batch:
+            if it.id not in out.handed_off:
+                # a suggestion whose span the critic never quoted right is dropped:
+                # on real models it is nearly always about the source or made up
+                out.suggestions.extend(valid.get(it.id, []))
+        for sid in pending:
+            if sid not in valid:  # never got a usable answer for this segment
+                out.failed.add(sid)
+                out.suggestions.append(failure(sid, "critique", last.get(sid, "no reply"), attempts))
+        return out
