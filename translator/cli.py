@@ -177,45 +177,49 @@ def _run_with_progress(runner, files: list[Path], quiet: bool):
 
 
 def _summary_table(results, engine_name: str, elapsed: float) -> None:
+    """One row per document (columns that would be all zero are left out),
+    a totals row, and the calls and tokens per step."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"engine {engine_name}", title_justify="left")
-    for col in ("file", "output", "segments", "cached", "issues", "calls", "tokens in/out", "time"):
-        table.add_column(col, justify="right" if col not in ("file", "output") else "left",
-                         overflow="fold", no_wrap=col not in ("file", "output"))
-    totals = {"segments": 0, "cached": 0, "calls": 0, "in": 0, "out": 0, "issues": 0}
-    steps: dict[str, list[int]] = {}
+    dirs = {str(r.output.parent) for r in results if r.output is not None}
+    where = f", written to {dirs.pop()}/" if len(dirs) == 1 else ""
+    rows, steps = [], {}
     for r in results:
         if r.error or r.outcome is None:
-            table.add_row(r.path.name, "[red]failed[/red]", "", "", "", "", "", f"{r.seconds:.1f}s")
+            rows.append({"output": f"[red]{r.path.name}: failed[/red]", "time": f"{r.seconds:.1f}s"})
             continue
         usage = r.outcome.usage
-        calls = sum(u.calls for u in usage.values())
-        tin = sum(u.prompt_tokens for u in usage.values())
-        tout = sum(u.completion_tokens for u in usage.values())
-        issues = sum(1 for s in r.outcome.suggestions if s.status == "open")
         for step, u in usage.items():
             acc = steps.setdefault(step, [0, 0, 0])
-            acc[0] += u.calls
-            acc[1] += u.prompt_tokens
-            acc[2] += u.completion_tokens
-        n = len(r.doc.segments)
-        totals.update(segments=totals["segments"] + n, cached=totals["cached"] + r.cached,
-                      calls=totals["calls"] + calls, issues=totals["issues"] + issues)
-        totals["in"] += tin
-        totals["out"] += tout
-        table.add_row(r.path.name, str(r.output), str(n), str(r.cached), str(issues), str(calls),
-                      f"{tin}/{tout}", f"{r.seconds:.1f}s")
+            acc[0], acc[1], acc[2] = acc[0] + u.calls, acc[1] + u.prompt_tokens, acc[2] + u.completion_tokens
+        rows.append({
+            "output": r.output.name if where else str(r.output),
+            "segments": len(r.doc.segments),
+            "cached": r.cached,
+            "issues": sum(1 for s in r.outcome.suggestions if s.status == "open"),
+            "calls": sum(u.calls for u in usage.values()),
+            "tokens in": sum(u.prompt_tokens for u in usage.values()),
+            "tokens out": sum(u.completion_tokens for u in usage.values()),
+            "time": f"{r.seconds:.1f}s",
+        })
+    numeric = ("segments", "cached", "issues", "calls", "tokens in", "tokens out")
+    totals = {k: sum(row.get(k, 0) for row in rows) for k in numeric}
+    columns = ["output"] + [k for k in numeric if k in ("segments", "issues") or totals[k]] + ["time"]
+    table = Table(title=f"engine {engine_name}{where}", title_justify="left")
+    for col in columns:
+        table.add_column(col, justify="left" if col == "output" else "right", overflow="fold")
+    for row in rows:
+        table.add_row(*(str(row.get(c, "")) for c in columns))
     done = sum(1 for r in results if not r.error)
     table.add_section()
-    table.add_row(f"{done}/{len(results)} done", "", str(totals["segments"]), str(totals["cached"]),
-                  str(totals["issues"]), str(totals["calls"]), f"{totals['in']}/{totals['out']}", f"{elapsed:.1f}s")
+    totals.update(output=f"{done} of {len(results)} done", time=f"{elapsed:.1f}s")
+    table.add_row(*(str(totals[c]) for c in columns))
     console = Console(stderr=True)
     console.print(table)
     if any(v[0] for v in steps.values()):
-        per_step = ", ".join(f"{k}: {v[0]} calls, {v[1]}/{v[2]} tokens" for k, v in steps.items() if v[0])
-        console.print(f"per step: {per_step}")
+        console.print("per step: " + "; ".join(
+            f"{k} {v[0]} calls, {v[1]} in / {v[2]} out tokens" for k, v in steps.items() if v[0]))
 
 
 def _html_reports(results) -> None:

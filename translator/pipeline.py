@@ -76,7 +76,9 @@ class Runner:
         try:
             await self._translate(path, result)
         except TranslatorError as e:
-            result.error = str(e)
+            result.error = str(e) if str(e).startswith(str(path)) else f"{path}: {e}"
+        except Exception as e:  # a bug must not cost the rest of the batch
+            result.error = f"{path}: unexpected error ({type(e).__name__}: {e}); please report it"
         result.seconds = time.perf_counter() - started
         self.progress("file", 1)
         return result
