@@ -142,7 +142,7 @@ def term_stats(glossary, triples: list[tuple[str, str, str]]) -> dict:
 
 def _deterministic(doc: Document, texts: Mapping[str, str], ctx: Context, ids: set[str]) -> list[Suggestion]:
     segs = [s for s in doc.segments if s.id in ids]
-    return checks.run(segs, texts, ctx.source_lang, ctx.target_lang, ctx.glossary)
+    return checks.run(segs, texts, ctx.source_lang, ctx.target_lang, ctx.glossary, doc=doc)
 
 
 def _judge(s: Suggestion, before: str, after: str) -> Suggestion:
