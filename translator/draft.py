@@ -11,7 +11,6 @@ link even if the translator moved it).
 
 from __future__ import annotations
 
-import difflib
 
 from pathlib import Path
 
@@ -31,11 +30,16 @@ def align_draft(doc: Document, path: Path, target_lang: str) -> tuple[Document, 
         raise InputError(f"{path}: cannot read the draft ({e.strerror})") from None
     text = decode(data, str(path)).text
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if len(lines) == len(doc.segments) and (doc.format != "text" or reader.sniff(text, path.suffix) == "text"):
-        if doc.format != "text" or len(doc.blocks) != len(doc.segments):
-            return doc, {s.id: ln for s, ln in zip(doc.segments, lines)}, []
+    structured = doc.format != "text" and reader.sniff(text, path.suffix) == doc.format
+    if not structured and len(lines) == len(doc.segments) and len(doc.blocks) != len(doc.segments):
+        return doc, {s.id: ln for s, ln in zip(doc.segments, lines)}, []  # one line per segment
+    if doc.format != "text" and not structured:
+        raise InputError(
+            f"{path}: the draft must be a {doc.format} file with the source's structure, or plain text with "
+            f"one line per segment ({len(doc.segments)} lines; it has {len(lines)})"
+        )
     draft = reader.parse(text, doc.format, path=str(path), source_lang=target_lang)
-    pairs = _align_blocks(doc, draft)
+    pairs = _align_blocks(doc, draft, target_lang)
     whole = frozenset(
         i for i, j in pairs.items() if len(_segs(doc, i)) != len(_segs(draft, j))
     )
@@ -61,14 +65,10 @@ def _segs(doc: Document, block: int) -> list[Segment]:
     return [s for s in doc.segments if s.block == block]
 
 
-def _align_blocks(doc: Document, draft: Document) -> dict[int, int]:
-    a = [b.kind for b in doc.blocks]
-    b = [b.kind for b in draft.blocks]
-    out = {}
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
-            out.update(zip(range(i1, i2), range(j1, j2)))
-    return out
+def _align_blocks(doc: Document, draft: Document, target_lang: str) -> dict[int, int]:
+    from .review import align_blocks
+
+    return {i: j for i, j in align_blocks(doc, draft, target_lang) if i is not None and j is not None}
 
 
 def _renumber(doc: Document, seg: Segment, draft: Document, dseg: Segment) -> str:

@@ -123,6 +123,14 @@ def review_target(tgt: Document, target_lang: str, glossary=None) -> Review:
     return Review(tgt, None, "", target_lang, units, _dedupe(found), [(None, b.index) for b in tgt.blocks], stats)
 
 
+def align_blocks(src: Document, tgt: Document, target_lang: str) -> list[tuple[int | None, int | None]]:
+    """Source and translation blocks paired through the document structure
+    (positions in `blocks_info` order, i.e. block indices); None on the
+    side where a block has no counterpart. Also used by post-edit mode."""
+    exp = checks.expected_ratio(src.source_lang or "en", target_lang)
+    return align(blocks_info(src), blocks_info(tgt), lambda a, b: block_similarity(a, b, exp), threshold=0.5)
+
+
 def review_documents(src: Document, tgt: Document, target_lang: str, glossary=None) -> Review:
     sl, tl = src.source_lang or "en", target_lang
     exp = checks.expected_ratio(sl, tl)

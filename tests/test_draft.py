@@ -1,0 +1,107 @@
+"""Post-edit mode: an existing translation is aligned to the source and
+critiqued/revised (LLM) or repaired against the glossary (no LLM)."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fake_openai import prefix
+from translator.cli import app
+from translator.draft import align_draft
+from translator.reader import parse
+
+SRC = """<html><body>
+<h1>Cheaper inference</h1>
+<p>Read <a href="https://a.example">the report</a> and <a href="https://b.example">the paper</a>. It is short.</p>
+<p>Foundation models keep getting cheaper.</p>
+<p>Thanks for reading.</p>
+</body></html>
+"""
+# The translator moved the links and merged the two sentences of the first paragraph.
+DRAFT = """<html><body>
+<h1>Inferencia más barata</h1>
+<p>Lea <a href="https://b.example">el artículo</a> y <a href="https://a.example">el informe</a>, que es breve.</p>
+<p>Los modelos de fundación son cada vez más baratos.</p>
+<p>Gracias por leer.</p>
+</body></html>
+"""
+
+
+def test_draft_aligned_by_structure_with_placeholders_renumbered(tmp_path):
+    draft = tmp_path / "d.es.html"
+    draft.write_text(DRAFT, encoding="utf-8")
+    doc = parse(SRC, "html", source_lang="en")
+    doc, texts, notes = align_draft(doc, draft, "es")
+    by_source = {s.source: texts[s.id] for s in doc.segments}
+    # the paragraph whose sentence counts differ became one unit; links keep their own targets
+    assert by_source["Read <1>the report</1> and <2>the paper</2>. It is short."] == (
+        "Lea <2>el artículo</2> y <1>el informe</1>, que es breve."
+    )
+    assert by_source["Foundation models keep getting cheaper."] == "Los modelos de fundación son cada vez más baratos."
+    assert notes == []
+
+
+def test_line_aligned_text_draft(tmp_path):
+    doc = parse("<p>One. Two.</p><p>Three.</p>", "html", source_lang="en")
+    draft = tmp_path / "d.txt"
+    draft.write_text("Uno.\nDos.\nTres.\n", encoding="utf-8")
+    _, texts, _ = align_draft(doc, draft, "es")
+    assert list(texts.values()) == ["Uno.", "Dos.", "Tres."]
+
+
+def test_missing_block_keeps_the_source_and_is_flagged(tmp_path):
+    draft = tmp_path / "d.es.html"
+    draft.write_text(DRAFT.replace("<p>Gracias por leer.</p>\n", ""), encoding="utf-8")
+    doc, texts, notes = align_draft(parse(SRC, "html", source_lang="en"), draft, "es")
+    last = doc.segments[-1]
+    assert last.source == "Thanks for reading." and last.id not in texts
+    assert [(n.id, n.check, n.severity) for n in notes] == [(last.id, "draft-missing", "critical")]
+
+
+def write_inputs(tmp_path):
+    src, draft, glossary = tmp_path / "issue.en.html", tmp_path / "mt.es.html", tmp_path / "g.en-es.csv"
+    src.write_text(SRC, encoding="utf-8")
+    draft.write_text(DRAFT, encoding="utf-8")
+    glossary.write_text("source,target\nfoundation model,modelo fundacional\n", encoding="utf-8")
+    return src, draft, glossary
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+def test_post_edit_without_llm_repairs_glossary_terms(tmp_path):
+    src, draft, glossary = write_inputs(tmp_path)
+    result = CliRunner().invoke(app, [
+        "translate", str(src), "--to", "es", "--model", "apertium", "--draft", str(draft), "--glossary",
+        str(glossary), "--out", str(tmp_path / "out"), "--report", str(tmp_path / "out"), "-q"],
+        env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
+    assert result.exit_code == 0, result.output
+    out = (tmp_path / "out/issue.es.html").read_text(encoding="utf-8")
+    assert "Los modelos fundacionales son cada vez más baratos." in out
+    assert '<a href="https://b.example">el artículo</a> y <a href="https://a.example">el informe</a>' in out
+    report = json.loads((tmp_path / "out/issue.es.report.json").read_text(encoding="utf-8"))
+    applied = [s for s in report["suggestions"] if s["origin"] == "glossary" and s["status"] == "applied"]
+    assert applied and applied[0]["original"] == "modelos de fundación"
+
+
+def test_post_edit_with_llm_critiques_and_revises_the_draft(tmp_path, fake_openai):
+    src, draft, _ = write_inputs(tmp_path)
+
+    def critic(seg):
+        if "baratos" in seg["draft"]:
+            return [{"original": "son cada vez", "suggestion": "se vuelven cada vez", "category": "style",
+                     "severity": "major", "explanation": "Closer to the source."}]
+        return []
+
+    fake_openai.responder = prefix("NEVER ", critic)
+    result = CliRunner().invoke(app, [
+        "translate", str(src), "--to", "es", "--model", "openai:fake", "--draft", str(draft), "--no-glossary",
+        "--out", str(tmp_path / "out"), "--report", str(tmp_path / "out"), "-q"],
+        env={"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": ""})
+    assert result.exit_code == 0, result.output
+    assert not fake_openai.chat_requests("translate")  # the draft is not re-translated
+    out = (tmp_path / "out/issue.es.html").read_text(encoding="utf-8")
+    assert "Los modelos de fundación se vuelven cada vez más baratos." in out
+    report = json.loads((tmp_path / "out/issue.es.report.json").read_text(encoding="utf-8"))
+    assert any(s["check"] == "" and s["status"] == "applied" for s in report["suggestions"] if s["origin"] == "llm")
