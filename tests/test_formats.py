@@ -125,6 +125,11 @@ def test_translation_text_is_escaped_not_markup():
     assert out == "\\*Hola\\* \\[x\\] **mundo**.\n"
 
 
+def test_spaces_inside_a_pair_move_outside():
+    md = parse("Read **the report** here.\n", "markdown", source_lang="en")
+    assert assemble(md, {"s1": "Lee<1> el informe </1>aquí."}).text == "Lee **el informe** aquí.\n"
+
+
 def test_damaged_placeholders_keep_the_source():
     doc = parse("<p>Hello <b>world</b>.</p>", "html", source_lang="en")
     out = assemble(doc, {"s1": "Hola mundo."})

@@ -72,6 +72,7 @@ class _Renderer:
         if not placeholders_intact(seg.source, translation):
             self.result.kept_source.append(seg.id)
             return self.range(seg.start, seg.end, skip=seg)
+        translation = _outside_spaces(translation)
         escape, indent = self.escape[seg.block]
         codes = {c.n: c for c in seg.codes}
         out = []
@@ -89,6 +90,17 @@ class _Renderer:
         if escape == "html-attr-uq":
             return '"' + rendered + '"'
         return rendered
+
+
+_SPACE_AFTER_OPEN = re.compile(r"<(\d+)>(\s+)")
+_SPACE_BEFORE_CLOSE = re.compile(r"(\s+)</(\d+)>")
+
+
+def _outside_spaces(text: str) -> str:
+    """`<1> word </1>` → ` <1>word</1> `: Markdown emphasis cannot start or
+    end with a space, and in HTML it makes no difference."""
+    text = _SPACE_AFTER_OPEN.sub(lambda m: m.group(2) + f"<{m.group(1)}>", text)
+    return _SPACE_BEFORE_CLOSE.sub(lambda m: f"</{m.group(2)}>" + m.group(1), text)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*\[\]])|(<)(?=[A-Za-z/!?])|(?<![\w])(_)|(_)(?![\w])")
