@@ -289,24 +289,17 @@ def memory_export(
     typer.echo(f"{n} translation units written to {out}")
 
 
-def _register_optional() -> None:
-    """Commands that live in their own modules."""
-    try:
-        from .cli_glossary import app as glossary_app
+def _register_commands() -> None:
+    """Commands that live in their own modules (imported lazily inside them)."""
+    from .cli_glossary import app as glossary_app
+    from .cli_review import evaluate_command, review_command
 
-        app.add_typer(glossary_app, name="glossary")
-    except ImportError:
-        pass
-    try:
-        from .cli_review import evaluate_command, review_command
-
-        app.command("review")(review_command)
-        app.command("evaluate")(evaluate_command)
-    except ImportError:
-        pass
+    app.add_typer(glossary_app, name="glossary")
+    app.command("review")(review_command)
+    app.command("evaluate")(evaluate_command)
 
 
-_register_optional()
+_register_commands()
 
 
 def main() -> None:
