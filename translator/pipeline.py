@@ -146,16 +146,13 @@ class Runner:
 
 
 def _verify(doc: Document, text: str) -> None:
-    """Re-parse the output: the same blocks must come back (a safety net:
-    escaping makes this hold by construction)."""
-    again = reader.parse(text, doc.format, source_lang=doc.source_lang, translate_lists=False)
-    before = [b.kind for b in doc.blocks if not b.kind.startswith("meta:")]
-    after = [b.kind for b in again.blocks if not b.kind.startswith("meta:")]
-    if before != after and len(after) < len(before):
-        raise TranslatorError(
-            f"{doc.path}: the translated file lost structure on re-parse ({len(before)} blocks → {len(after)}); "
-            "nothing was written"
-        )
+    """Re-parse the output with an independent parser (bs4, markdown-it)
+    and refuse to write it if its structure differs from the input's."""
+    from .verify import structure_problem
+
+    problem = structure_problem(doc.text, text, doc.format)
+    if problem:
+        raise TranslatorError(f"{doc.path}: the translated file failed the structure check ({problem}); nothing was written")
 
 
 def _kept_source(sid: str) -> Suggestion:
