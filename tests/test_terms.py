@@ -82,7 +82,8 @@ def test_verify_target_only_flags_forbidden_variants():
     gl = g(TRANSFORMER, Term("Mamba", "Mamba", dnt=True, case_sensitive=True, forbidden=("serpiente venenosa",)))
     text = "La arquitectura del transformador y una serpiente venenosa; los Transformers no."
     found = [(s.original, s.severity) for s in verify_target_only(gl, text, "s9")]
-    assert found == [("transformador", "critical"), ("serpiente venenosa", "critical")]
+    # without a source, an ordinary word is only a minor "check this"; a phrase keeps its severity
+    assert found == [("transformador", "minor"), ("serpiente venenosa", "critical")]
     assert verify_target_only(gl, "Los modelos Transformer y Mamba.", "s9") == []
 
 

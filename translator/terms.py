@@ -18,7 +18,7 @@ repair stays an open Suggestion.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Protocol, Sequence
 
 from . import morph
@@ -190,9 +190,26 @@ def verify(glossary: Glossary, source: str, translation: str, seg_id: str) -> Te
 
 
 def verify_target_only(glossary: Glossary, translation: str, seg_id: str) -> list[Suggestion]:
-    """Forbidden variants in a translation whose source is unknown."""
-    return [_forbidden_suggestion(glossary, f, seg_id)
-            for f in _forbidden_hits(glossary, translation, None)]
+    """Forbidden variants in a translation whose source is unknown. Without
+    the source, a variant that is an ordinary word of the target language
+    ("documento", "vector") may be right in another sense, so it is only a
+    minor "check this"; phrases, names and non-words keep their severity."""
+    out = []
+    for hit in _forbidden_hits(glossary, translation, None):
+        s = _forbidden_suggestion(glossary, hit, seg_id)
+        if _ordinary_word(hit.text, glossary.target_lang):
+            s = replace(s, severity="minor", explanation=s.explanation + " (No source to compare: check the meaning.)")
+        out.append(s)
+    return out
+
+
+def _ordinary_word(text: str, lang: str) -> bool:
+    """One lowercase word that the language's lemma table knows."""
+    word = text.strip()
+    if " " in word or not word.islower():
+        return False
+    lem = lemmatizer(lang)
+    return word in lem.table or word in lem.lemmas or lem.key(word) in lem.lemmas
 
 
 def _forbidden_hits(glossary: Glossary, text: str, terms: Sequence[Term] | None) -> list[TermHit]:
