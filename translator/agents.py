@@ -61,38 +61,13 @@ async def run(
         failed |= set(result.failed) | {s.id for s in result.suggestions if s.check == "llm-failed"}
     by_id = {s.id: s for s in doc.segments}
     todo_ids = {s.id for s in todo}
-
     if engine is not None and is_critic(engine) and rounds > 0 and todo:
-        for _ in range(rounds):
-            items = [Item(s.id, s.block, s.source, texts[s.id]) for s in todo if s.id not in failed]
-            found, usage = await engine.critique(items, ctx)
-            out.usage["critique"].add(usage)
-            found = found + _deterministic(doc, texts, ctx, todo_ids)
-            found = [f for f in found if f.status == "open"]
-            urgent: dict[str, list[Suggestion]] = {}
-            for f in found:
-                if severity_at_least(f.severity, "major") and f.id not in failed and f.check != "llm-failed":
-                    urgent.setdefault(f.id, []).append(f)
-            out.rounds += 1
-            if not urgent:
-                out.suggestions.extend(found)
-                break
-            revise_items = [
-                Item(i, by_id[i].block, by_id[i].source, texts[i], tuple(fs)) for i, fs in urgent.items()
-            ]
-            result = await engine.revise(revise_items, ctx)
-            out.usage["revise"].add(result.usage)
-            out.suggestions.extend(result.suggestions)
-            for f in found:
-                if f.id in urgent and f.id in result.texts and f.id not in result.failed:
-                    out.suggestions.append(_judge(f, texts[f.id], result.texts[f.id]))
-                else:
-                    out.suggestions.append(f)  # minor: left for the editor
-            texts.update(result.texts)
-        # the last word: checks on what will be published
-        out.suggestions = [s for s in out.suggestions if s.status != "open" or s.origin == "llm"]
-    elif ctx.glossary is not None and ctx.glossary.terms:
-        fixed, notes = await asyncio.to_thread(_enforce_all, ctx, [(s, texts[s.id]) for s in todo if s.id not in failed])
+        await _rounds(engine, doc, ctx, rounds, texts, failed, todo_ids, out)
+    if ctx.glossary is not None and ctx.glossary.terms:
+        # Without an LLM this is the repair; after one, the safety net for
+        # what the reviser left: the glossary holds whichever engine drafted.
+        pairs = [(by_id[i], texts[i]) for i in sorted(todo_ids - failed, key=_order)]
+        fixed, notes = await asyncio.to_thread(_enforce_all, ctx, pairs)
         texts.update(fixed)
         out.suggestions.extend(notes)
     out.suggestions = [s for s in out.suggestions if s.status != "open" or s.origin != "glossary"]
@@ -112,6 +87,46 @@ async def run(
             status = "unchanged" if text == seg.source else "translated"
         out.translations[seg.id] = Translation(seg.id, text, status)
     return out
+
+
+async def _rounds(engine, doc: Document, ctx: Context, rounds: int, texts: dict[str, str], failed: set[str],
+                  todo_ids: set[str], out: Outcome) -> None:
+    """Critique → revise until no major or critical issue is open or the
+    rounds are spent. The first round reviews every segment; later rounds
+    only what was just revised (re-reviewing good text invites rewrites)."""
+    by_id = {s.id: s for s in doc.segments}
+    under_review = set(todo_ids)
+    for _ in range(rounds):
+        items = [Item(s.id, s.block, s.source, texts[s.id]) for s in doc.segments
+                 if s.id in under_review and s.id not in failed]
+        found, usage = await engine.critique(items, ctx)
+        out.usage["critique"].add(usage)
+        found = [f for f in found + _deterministic(doc, texts, ctx, under_review) if f.status == "open"]
+        urgent: dict[str, list[Suggestion]] = {}
+        for f in found:
+            if severity_at_least(f.severity, "major") and f.id not in failed and f.check != "llm-failed":
+                urgent.setdefault(f.id, []).append(f)
+        out.rounds += 1
+        if not urgent:
+            out.suggestions.extend(found)
+            break
+        revise_items = [Item(i, by_id[i].block, by_id[i].source, texts[i], tuple(fs)) for i, fs in urgent.items()]
+        result = await engine.revise(revise_items, ctx)
+        out.usage["revise"].add(result.usage)
+        out.suggestions.extend(result.suggestions)
+        for f in found:
+            if f.id in urgent and f.id in result.texts and f.id not in result.failed:
+                out.suggestions.append(_judge(f, texts[f.id], result.texts[f.id]))
+            else:
+                out.suggestions.append(f)  # minor ones are left for the editor
+        texts.update(result.texts)
+        under_review = set(urgent)
+    # open check findings are recomputed on the final text by the caller
+    out.suggestions[:] = [s for s in out.suggestions if s.status != "open" or s.origin == "llm"]
+
+
+def _order(sid: str) -> int:
+    return int(sid[1:]) if sid[1:].isdigit() else 0
 
 
 def _enforce_all(ctx: Context, pairs: list) -> tuple[dict[str, str], list[Suggestion]]:

@@ -63,15 +63,20 @@ def lookup_table(lang: str) -> dict[str, str]:
     except (metadata.PackageNotFoundError, ModuleNotFoundError):
         return {}
     cache_root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    cached = Path(cache_root) / "newsletter-translator" / f"lemma-lookup-{lang}-{version}.marshal"
+    cached = Path(cache_root) / "newsletter-translator" / f"lemma-lookup-v2-{lang}-{version}.marshal"
     try:
         return marshal.loads(cached.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         pass
     try:
-        table = json.loads(gzip.decompress(source.read_bytes()))
+        raw = json.loads(gzip.decompress(source.read_bytes()))
     except (OSError, ValueError):
         return {}  # no table for this language: keys are lowercase words
+    table = {}  # some tables give a list of lemmas for a form: keep the first
+    for form, lemma in raw.items():
+        lemma = lemma[0] if isinstance(lemma, list) and lemma else lemma
+        if isinstance(form, str) and isinstance(lemma, str):
+            table[form] = lemma
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
