@@ -294,10 +294,16 @@ def test_a_server_that_changes_its_mind_is_probed_again(fake_openai):
 
 
 def test_max_tokens_reaches_the_server(fake_openai):
-    run(engine(fake_openai, max_tokens=1234).translate(make_items(2), CTX))
+    """The cap is sized to the batch (a rambling model is stopped early) and
+    sent both ways: llama.cpp and Ollama read max_tokens, OpenAI max_completion_tokens."""
+    from translator.llm.steps import output_cap
+
+    items = make_items(2)
+    run(engine(fake_openai, max_tokens=1234).translate(items, CTX))
     body = fake_openai.chat_requests()[0].body
-    assert body["max_tokens"] == 1234, "llama.cpp and Ollama read max_tokens"
-    assert body["max_completion_tokens"] == 1234, "OpenAI reads max_completion_tokens"
+    assert body["max_tokens"] == body["max_completion_tokens"] == output_cap("translate", items) < 1234
+    run(engine(fake_openai, max_tokens=100).translate(make_items(2), CTX))
+    assert fake_openai.chat_requests()[-1].body["max_tokens"] == 100  # never above the configured maximum
 
 
 def test_fields_a_model_rejects_are_dropped_once(fake_openai):
@@ -308,7 +314,7 @@ def test_fields_a_model_rejects_are_dropped_once(fake_openai):
     statuses = [r.status for r in fake_openai.requests]
     assert statuses[:2] == [400, 400] and set(statuses[2:]) == {200}
     body = fake_openai.chat_requests()[0].body
-    assert "max_tokens" not in body and "temperature" not in body and body["max_completion_tokens"] == 4096
+    assert "max_tokens" not in body and "temperature" not in body and 0 < body["max_completion_tokens"] <= 4096
 
 
 def test_reply_cut_at_the_cap_splits_the_batch(fake_openai):

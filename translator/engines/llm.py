@@ -40,7 +40,7 @@ class LLMEngine:
         api_key: str | None = None,
         jobs: int = 4,
         retries: int = 3,
-        timeout: float = 120.0,
+        timeout: float | None = None,
         batch_tokens: int = 1500,
         max_tokens: int = 4096,
         max_items: int = 40,
@@ -58,6 +58,10 @@ class LLMEngine:
         key = api_key or os.environ.get("OPENAI_API_KEY") or None
         self._has_key = key is not None
         self.api_key = key or (NO_KEY if self.base_url else None)
+        if timeout is None:
+            # a local server answers one request at a time: queued requests wait
+            official = not self.base_url or "api.openai.com" in self.base_url
+            timeout = float(os.environ.get("TRANSLATOR_TIMEOUT") or (120 if official else 600))
         self.retries = retries
         self.max_items = max_items
         # a batch's reply must fit under the output cap: ~1.3× the source in most

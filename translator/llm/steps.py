@@ -15,8 +15,20 @@ from ..engines.base import Context, Item
 from .batching import neighbours
 from .messages import glossary_entries, user_message
 from .schemas import Task
+from .tokens import estimate_tokens
 from .transport import CallFailed, TooLarge, Transport
 from .validate import check_critique, check_texts
+
+
+def output_cap(task: str, items: Sequence[Item]) -> int:
+    """Output tokens a reply for these items needs, with room to spare: a
+    translation is about as long as its source (×3 allows for a wordier
+    language and the JSON around it); a critique a few issues per segment.
+    A reply cut at the cap is split and asked again, never lost; a model
+    that rambles is stopped early instead of running to the context limit."""
+    if task == "critique":
+        return 300 + 150 * len(items)
+    return 200 + sum(40 + 3 * estimate_tokens(it.draft or it.source) for it in items)
 
 
 @dataclass
@@ -100,7 +112,7 @@ class Step:
             items = list(pending.values())
             try:
                 reply = await self.transport.call(self.system, self._message(batch, items, errors), self.task,
-                                                  list(pending))
+                                                  list(pending), output_cap(self.task, items))
             except CallFailed as e:
                 out.usage.add(e.usage)
                 if isinstance(e, TooLarge) and len(items) > 1:

@@ -183,7 +183,7 @@ class Transport:
             self._llm = None
         return self._sem, self._probe_lock
 
-    def _request_kwargs(self, mode: str, schema: dict, name: str) -> dict[str, Any]:
+    def _request_kwargs(self, mode: str, schema: dict, name: str, cap: int) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
         if mode == "json_schema":
             kwargs["response_format"] = {
@@ -194,8 +194,9 @@ class Transport:
             kwargs["tools"] = [{"type": "function", "function": {
                 "name": name, "description": "Submit the answer.", "parameters": schema}}]
             kwargs["tool_choice"] = {"type": "function", "function": {"name": name}}
+        kwargs["max_completion_tokens"] = cap
         if self.endpoint.send_max_tokens:
-            kwargs["extra_body"] = {"max_tokens": self.max_tokens}
+            kwargs["extra_body"] = {"max_tokens": cap}
         return kwargs
 
     def _delay(self, attempt: int, headers: Any) -> float:
@@ -206,11 +207,13 @@ class Transport:
 
     # -- the call ---------------------------------------------------------------
 
-    async def call(self, system: str, user: str, task: Task, ids: Sequence[str]) -> Reply:
-        """Send one request; return the parsed reply (or why it has none).
+    async def call(self, system: str, user: str, task: Task, ids: Sequence[str], cap: int | None = None) -> Reply:
+        """Send one request, its output capped at `cap` tokens (at most
+        max_tokens); return the parsed reply (or why it has none).
         Raises CallFailed/TooLarge when no reply came, EngineError when the
         engine cannot work at all (bad key, unknown model, unreachable server)."""
         schema, name = reply_schema(task, ids), schema_name(task)
+        cap = min(cap or self.max_tokens, self.max_tokens)
         usage = Usage()  # every request sent counts, refused or failed ones too
         _, probe_lock = self._locks()
         for _ in range(2):
@@ -218,10 +221,10 @@ class Transport:
             if mode is None:
                 async with probe_lock:
                     if self.endpoint.mode is None:
-                        return await self._probe(system, user, schema, name, usage)
+                        return await self._probe(system, user, schema, name, usage, cap)
                     mode = self.endpoint.mode
             try:
-                return await self._attempts(mode, system, user, schema, name, usage, probing=False)
+                return await self._attempts(mode, system, user, schema, name, usage, cap, probing=False)
             except _Refused:
                 # the server stopped accepting the mode it accepted before (restarted
                 # with another backend, a proxy in front…): probe again, once
@@ -229,12 +232,12 @@ class Transport:
                     self.endpoint.mode, self.endpoint.refused = None, []
         raise CallFailed("the server keeps refusing the structured-output mode it accepted before", usage)
 
-    async def _probe(self, system: str, user: str, schema: dict, name: str, usage: Usage) -> Reply:
+    async def _probe(self, system: str, user: str, schema: dict, name: str, usage: Usage, cap: int) -> Reply:
         for mode in MODES:
             if mode in self.endpoint.refused:
                 continue
             try:
-                reply = await self._attempts(mode, system, user, schema, name, usage, probing=True)
+                reply = await self._attempts(mode, system, user, schema, name, usage, cap, probing=True)
             except _Refused:
                 self.endpoint.refused.append(mode)
                 continue
@@ -243,7 +246,7 @@ class Transport:
         raise CallFailed("the server accepted none of json_schema, json_object, tools or plain requests", usage)
 
     async def _attempts(self, mode: str, system: str, user: str, schema: dict, name: str, usage: Usage,
-                        *, probing: bool) -> Reply:
+                        cap: int, *, probing: bool) -> Reply:
         """One request in `mode`, retried on 429/5xx/timeouts up to the budget."""
         import openai
         from langchain_core.messages import HumanMessage, SystemMessage
@@ -256,7 +259,7 @@ class Transport:
             try:
                 async with sem:
                     usage.calls += 1
-                    msg = await self._chat().ainvoke(messages, **self._request_kwargs(mode, schema, name))
+                    msg = await self._chat().ainvoke(messages, **self._request_kwargs(mode, schema, name, cap))
             except openai.LengthFinishReasonError as e:  # raised by the SDK's parse() path
                 return self._reply_from_completion(e.completion, mode, usage, system, user)
             except openai.ContentFilterFinishReasonError:
