@@ -13,13 +13,12 @@ not in the glossary yet —
 There is no tagger offline, so phrases are word n-grams without stop words at
 either end; the counts and an example sentence let the editor judge.
 
-Files are read as plain text (.txt, .md with its front matter dropped,
-.html with its tags stripped).
+Files are read by the translator's own reader and segmenter, so only the
+text an engine would see counts (no markup, code, URLs or front-matter keys).
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -57,40 +56,29 @@ class Candidate:
     files: set[str] = field(default_factory=set)
 
 
-def newsletter_text(path: Path) -> str:
-    """Plain text of a newsletter file (a stopgap until the format parsers are used)."""
-    raw = path.read_text(encoding="utf-8", errors="replace")
-    if path.suffix.lower() in (".html", ".htm"):
-        raw = re.sub(r"(?is)<(script|style|code|pre)\b.*?</\1>", " ", raw)
-        raw = re.sub(r"(?s)<!--.*?-->", " ", raw)
-        raw = re.sub(r"(?i)<(br|p|div|li|h\d|tr|td|th)\b[^>]*>", "\n", raw)
-        raw = html.unescape(re.sub(r"<[^>]+>", " ", raw))
-    elif path.suffix.lower() in (".md", ".markdown"):
-        raw = re.sub(r"\A(?:---|\+\+\+)\n.*?\n(?:---|\+\+\+)\n", "", raw, flags=re.S)  # front matter
-        raw = re.sub(r"(?s)```.*?```", " ", raw)
-        raw = re.sub(r"(?s)<!--.*?-->", " ", raw)
-        raw = re.sub(r"`[^`]*`", " ", raw)
-        raw = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", raw)  # links and images keep their text
-        raw = re.sub(r"<[^>]+>|\{\{[^}]*\}\}|:[a-z_+-]+:", " ", raw)  # inline HTML, shortcodes, emoji
-        raw = re.sub(r"(?m)^\s{0,3}(?:#{1,6}|[-*+]|\d+\.|>)\s+", "", raw)
-        raw = re.sub(r"[*_]{1,3}(\S[^*_]*?)[*_]{1,3}", r"\1", raw)
-    raw = re.sub(r"https?://\S+", " ", raw)
-    return raw
+def newsletter_sentences(path: Path, lang: str) -> list[str]:
+    """The sentences of a newsletter, as the translator segments it (markup,
+    code, URLs and shortcodes left out). Files that cannot be read, or are in
+    another language, give none."""
+    from .document import strip_placeholders
+    from .errors import TranslatorError
+    from .reader import read
+
+    try:
+        doc = read(path)
+    except TranslatorError:
+        return []
+    if doc.source_lang != lang:
+        return []  # a newsletter in another language
+    return [" ".join(strip_placeholders(s.source).split()) for s in doc.segments]
 
 
 def newsletter_files(folder: str | Path) -> list[Path]:
     folder = Path(folder)
     if folder.is_file():
         return [folder]
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-
-
-def sentences(text: str) -> list[str]:
-    out = []
-    for block in re.split(r"\n\s*\n|\n(?=\s*[-*•])", text):
-        block = " ".join(block.split())
-        out += [s for s in re.split(r"(?<=[.!?])\s+(?=[\"“(]?[A-Z0-9¿¡])", block) if s.strip()]
-    return out
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                  and not p.name.upper().startswith(("README", "LICENSE", "CHANGELOG")))
 
 
 def extract_candidates(paths: Iterable[str | Path], lang: str = "en", glossary: Glossary | None = None,
@@ -105,7 +93,7 @@ def extract_candidates(paths: Iterable[str | Path], lang: str = "en", glossary: 
     lowercase: set[str] = set()  # keys of words seen in lower case: "Tools" is then no name
     for path in paths:
         path = Path(path)
-        sents = sentences(newsletter_text(path))
+        sents = newsletter_sentences(path, lang)
         for sent, toks in zip(sents, lem.tokens_many(sents)):
             words = [t for t in toks if t.key]
             lowercase.update(t.key for t in words if t.text.islower())

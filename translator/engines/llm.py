@@ -90,6 +90,11 @@ class LLMEngine:
     def signature(self) -> str:
         return f"engine:{self.name}|prompts:{self.prompts.signature}|output:{self.mode or 'unprobed'}"
 
+    @property
+    def fingerprint(self) -> str:
+        """What a cached translation depends on: model, server and prompt versions."""
+        return f"{self.name}|{self.base_url or 'openai'}|{self.prompts.signature}"
+
     async def translate(self, items: Sequence[Item], ctx: Context) -> EngineResult:
         from ..llm.validate import needs_model
 
