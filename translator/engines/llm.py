@@ -146,7 +146,11 @@ class LLMEngine:
         if not todo:
             return out
         step = Step(task, self._system(task, ctx), ctx, self.transport, self.retries, list(context_items))
-        batches = plan_batches(todo, self.batch_tokens, self.max_items)
+        # critique and revise items carry a draft as long as the source: twice the
+        # budget keeps their batches like the translation's (calls ≈ 3 × batches)
+        # while a reviser's long list of suggestions still splits a batch
+        budget = self.batch_tokens * (1 if task == "translate" else 2)
+        batches = plan_batches(todo, budget, self.max_items)
         for part in await asyncio.gather(*(step.run(b) for b in batches)):
             out.merge(part)
         return out

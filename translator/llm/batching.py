@@ -17,7 +17,14 @@ ITEM_OVERHEAD = 8  # {"id":"s12","source":"…"} around the text
 
 
 def item_cost(item: Item) -> int:
-    return estimate_tokens(item.source) + ITEM_OVERHEAD
+    """Tokens the item adds to a request: its source, its draft (critique,
+    revise) and the suggestions the reviser must apply."""
+    cost = estimate_tokens(item.source) + ITEM_OVERHEAD
+    if item.draft:
+        cost += estimate_tokens(item.draft) + 4
+    for s in item.suggestions:
+        cost += estimate_tokens(s.original + s.suggestion + s.explanation) + 24
+    return cost
 
 
 def plan_batches(items: Sequence[Item], budget: int, max_items: int) -> list[list[Item]]:

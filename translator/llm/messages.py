@@ -52,6 +52,9 @@ def _segment(task: Task, item: Item) -> dict:
     return seg
 
 
+NOTE_CHARS = 60
+
+
 def glossary_entries(ctx: Context, batch: Sequence[Item]) -> list[dict]:
     """The glossary entries whose source term occurs in the batch, as sent."""
     if ctx.glossary is None:
@@ -61,8 +64,9 @@ def glossary_entries(ctx: Context, batch: Sequence[Item]) -> list[dict]:
         entry: dict = {"source": term.source, "target": term.source if term.dnt else term.target}
         if term.dnt:
             entry["note"] = "do not translate"
-        if term.note:
-            entry["note"] = (entry.get("note", "") + "; " + term.note).strip("; ")
+        if term.note:  # an editor's short hint helps; a paragraph of it costs every call
+            note = term.note if len(term.note) <= NOTE_CHARS else term.note[: NOTE_CHARS - 1] + "…"
+            entry["note"] = (entry.get("note", "") + "; " + note).strip("; ")
         if term.forbidden:
             entry["avoid"] = list(term.forbidden)
         entries.append(entry)

@@ -64,6 +64,12 @@ def endpoint(base_url: str | None, model: str) -> Endpoint:
     return _ENDPOINTS[key]
 
 
+def forget_endpoints() -> None:
+    """Forget what was learnt about servers (for a server restarted with
+    another backend on the same address; tests use it between fake servers)."""
+    _ENDPOINTS.clear()
+
+
 @dataclass
 class Reply:
     data: Any = None  # the parsed JSON value, or None
