@@ -2,6 +2,7 @@
 
 import asyncio
 
+from fake_openai import prefix
 from translator.agents import run
 from translator.engines.base import Context
 from translator.engines.llm import LLMEngine
@@ -75,3 +76,13 @@ def test_glossary_holds_after_the_llm(fake_openai):
     # the glossary entry went into the prompts of the batch that contains the term
     sent = fake_openai.chat_requests("translate")[0].payload["glossary"]
     assert any(e["source"] == "foundation model" for e in sent)
+
+
+def test_glossary_is_not_spliced_into_text_left_in_the_source_language(fake_openai):
+    fake_openai.responder = prefix("")  # the "model" leaves everything in English
+    glossary = Glossary("en", "es", (Term("foundation model", "modelo fundacional"),))
+    doc = parse("<p>Much of the conversation still revolves around larger foundation models.</p>", "html",
+                source_lang="en")
+    out = asyncio.run(run(doc, engine(fake_openai), Context("en", "es", glossary), rounds=1))
+    assert out.translations["s1"].text == doc.segments[0].source
+    assert any(s.check in ("untranslated", "wrong-language") for s in out.suggestions)

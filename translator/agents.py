@@ -15,8 +15,8 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from . import checks, terms
-from .document import Document, Suggestion, Translation, Usage, severity_at_least
+from . import checks, language, terms
+from .document import Document, Suggestion, Translation, Usage, severity_at_least, strip_placeholders
 from .engines.base import Context, Engine, Item
 
 STEPS = ("translate", "critique", "revise")
@@ -66,7 +66,8 @@ async def run(
     if ctx.glossary is not None and ctx.glossary.terms:
         # Without an LLM this is the repair; after one, the safety net for
         # what the reviser left: the glossary holds whichever engine drafted.
-        pairs = [(by_id[i], texts[i]) for i in sorted(todo_ids - failed, key=_order)]
+        pairs = [(by_id[i], texts[i]) for i in sorted(todo_ids - failed, key=_order)
+                 if not _still_in_source_language(by_id[i].source, texts[i], ctx)]
         fixed, notes = await asyncio.to_thread(_enforce_all, ctx, pairs)
         texts.update(fixed)
         out.suggestions.extend(notes)
@@ -123,6 +124,18 @@ async def _rounds(engine, doc: Document, ctx: Context, rounds: int, texts: dict[
         under_review = set(urgent)
     # open check findings are recomputed on the final text by the caller
     out.suggestions[:] = [s for s in out.suggestions if s.status != "open" or s.origin == "llm"]
+
+
+def _still_in_source_language(source: str, text: str, ctx: Context) -> bool:
+    """Text the engine left untranslated: splicing target terms into it
+    would make it worse ("about IA still revolves around entrenamiento");
+    the checks report it instead."""
+    plain = strip_placeholders(text)
+    if plain == strip_placeholders(source):
+        return True
+    if len(plain.split()) < 5 or ctx.source_lang == ctx.target_lang:
+        return False
+    return language.detect(plain) == ctx.source_lang
 
 
 def _order(sid: str) -> int:
