@@ -77,12 +77,11 @@ def _signature(tag) -> tuple:
 
 
 def markdown_skeleton(text: str) -> Iterator[tuple]:
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.footnote import footnote_plugin
+    from .formats.markdown import parser
 
     fm = find(text)
     body = text if fm is None else "\n" * text[:fm.stop].count("\n") + text[fm.stop:]
-    md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough").use(footnote_plugin)
+    md = parser()
 
     def sig(tok) -> tuple:
         content = tok.content if tok.type in ("code_inline", "fence", "code_block", "html_inline") else ""

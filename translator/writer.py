@@ -78,10 +78,8 @@ def convert(text: str, doc: Document, to: str, target_lang: str) -> str:
 
 
 def _markdown_to_html(text: str, lang: str) -> str:
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.footnote import footnote_plugin
-
     from .formats import frontmatter
+    from .formats.markdown import parser
 
     title = ""
     fm = frontmatter.find(text)
@@ -94,8 +92,7 @@ def _markdown_to_html(text: str, lang: str) -> str:
             meta = {}
         title = str((meta or {}).get("title", "")) if isinstance(meta, dict) else ""
         text = text[fm.stop:]
-    md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough").use(footnote_plugin)
-    return _page(title, md.render(text), lang)
+    return _page(title, parser().render(text), lang)
 
 
 def _page(title: str, body: str, lang: str) -> str:

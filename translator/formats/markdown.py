@@ -41,7 +41,10 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)
 
 
-def _parser():
+def parser():
+    """The Markdown dialect of newsletters: CommonMark with raw HTML, GFM
+    tables and strikethrough, footnotes. Every module that parses Markdown
+    (this one, the writer, the structure gate) uses this one."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
@@ -67,7 +70,7 @@ def parse_markdown(text: str, translate_lists: bool = False) -> Parsed:
         masked = masked[:a] + re.sub(r"[^\n]", " ", masked[a:b]) + masked[b:]
     aligner = _Aligner(text)
     warnings: list[str] = []
-    tokens = _parser().parse(masked)
+    tokens = parser().parse(masked)
     containers: list[str] = []
     row_cells: dict[int, list[tuple[int, int]]] = {}
     cell_index: dict[int, int] = {}
