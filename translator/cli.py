@@ -130,8 +130,6 @@ def translate(
     results = _run_with_progress(Runner(engine_for, glossaries, job, memory), files, quiet)
     memory.close()
     elapsed = time.perf_counter() - started
-    if report is not None:
-        _html_reports(results)
     if not quiet:
         _summary_table(results, engine.name, elapsed)
     for r in results:
@@ -220,18 +218,6 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
     if any(v[0] for v in steps.values()):
         console.print("per step: " + "; ".join(
             f"{k} {v[0]} calls, {v[1]} in / {v[2]} out tokens" for k, v in steps.items() if v[0]))
-
-
-def _html_reports(results) -> None:
-    from . import report as report_mod
-
-    write_html = getattr(report_mod, "write_html", None)
-    if write_html is None:
-        return
-    for r in results:
-        if r.report is not None and r.report.exists():
-            data = json.loads(r.report.read_text(encoding="utf-8"))
-            write_html(data, r.report.with_suffix("").with_suffix(".report.html"))
 
 
 @app.command()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,7 +22,7 @@ from .engines.base import Context, Engine
 from .errors import TranslatorError
 from .memory import Memory
 
-Progress = Callable[[str, int], None]  # (event, amount): "segments" done, "file" done
+Progress = Callable[[str, int], None]  # (event, amount): "file" done
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,6 @@ class Job:
     out_dir: Path | None = None
     report_dir: Path | None = None
     drafts: dict[str, Path] = field(default_factory=dict)  # input path → draft file
-    dry_run: bool = False
 
 
 @dataclass
@@ -106,11 +104,9 @@ class Runner:
         cached = {} if drafts is not None else self.memory.get_many(keys.values())
         cached_texts = {sid: cached[k] for sid, k in keys.items() if k in cached}
         result.cached = len(cached_texts)
-        self.progress("segments", len(cached_texts))
         outcome = await agents.run(doc, engine, ctx, rounds=job.rounds, drafts=drafts, cached=cached_texts)
         if drafts is not None:
             outcome.suggestions[:0] = notes
-        self.progress("segments", len(doc.segments) - len(cached_texts))
         texts = {sid: t.text for sid, t in outcome.translations.items()}
         built = assemble(doc, texts)
         for sid in built.kept_source:
@@ -121,28 +117,39 @@ class Runner:
         result.output = writer.output_path(path, src, tgt, job.out_dir, fmt)
         if result.output.resolve() == path.resolve():
             raise TranslatorError(f"{path}: the output would overwrite the input; use --out DIR")
-        if job.dry_run:
-            return
         if fmt == doc.format and doc.format in ("html", "markdown"):
-            _verify(doc, built.text)
+            await asyncio.to_thread(_verify, doc, built.text)
         enc = doc.encoding if fmt == doc.format else replace(doc.encoding, name="utf-8", bom=False)
         await asyncio.to_thread(writer.write_bytes, result.output, encode(out_text, enc))
-        done = [
-            (keys[sid], engine.name, src, tgt, doc_seg.source, texts[sid])
-            for doc_seg in doc.segments
-            for sid in [doc_seg.id]
-            if sid not in cached_texts and outcome.translations[sid].status in ("translated", "unchanged")
-            and not any(s.id == sid and s.status == "open" and s.severity == "critical" for s in outcome.suggestions)
-        ]
         if drafts is None:
-            self.memory.put_many(done)
+            self.memory.put_many(_memory_rows(doc, outcome, keys, engine.name, src, tgt, set(cached_texts)))
         if job.report_dir is not None:
-            from . import report
+            result.report = await asyncio.to_thread(
+                _write_report, doc, outcome, engine.name, tgt, result.output, job.report_dir
+            )
 
-            data = report.build(doc, outcome, target_lang=tgt, engine=engine.name, output=str(result.output))
-            result.report = job.report_dir / f"{result.output.stem}.report.json"
-            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-            await asyncio.to_thread(writer.write_text, result.report, text)
+
+def _memory_rows(doc: Document, outcome: agents.Outcome, keys: dict[str, str], engine: str, src: str, tgt: str,
+                 cached: set[str]) -> list[tuple]:
+    """Finished segments worth remembering: translated, with no open critical issue."""
+    doubtful = {s.id for s in outcome.suggestions if s.status == "open" and s.severity == "critical"}
+    return [
+        (keys[seg.id], engine, src, tgt, seg.source, outcome.translations[seg.id].text)
+        for seg in doc.segments
+        if seg.id not in cached and seg.id not in doubtful
+        and outcome.translations[seg.id].status in ("translated", "unchanged")
+    ]
+
+
+def _write_report(doc: Document, outcome, engine: str, tgt: str, output: Path, folder: Path) -> Path:
+    """STEM.LANG.report.json and STEM.LANG.report.html for one output."""
+    from . import report
+
+    data = report.build(doc, outcome, target_lang=tgt, engine=engine, output=str(output))
+    path = folder / f"{output.stem}.report.json"
+    report.write_json(data, path)
+    report.write_html(data, folder / f"{output.stem}.report.html")
+    return path
 
 
 def _verify(doc: Document, text: str) -> None:
