@@ -15,8 +15,8 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from . import checks, language, terms
-from .document import Document, Suggestion, Translation, Usage, severity_at_least, strip_placeholders
+from . import checks, terms
+from .document import Document, Suggestion, Translation, Usage, severity_at_least
 from .engines.base import Context, Engine, Item
 
 STEPS = ("translate", "critique", "revise")
@@ -127,15 +127,11 @@ async def _rounds(engine, doc: Document, ctx: Context, rounds: int, texts: dict[
 
 
 def _still_in_source_language(source: str, text: str, ctx: Context) -> bool:
-    """Text the engine left untranslated: splicing target terms into it
-    would make it worse ("about IA still revolves around entrenamiento");
-    the checks report it instead."""
-    plain = strip_placeholders(text)
-    if plain == strip_placeholders(source):
-        return True
-    if len(plain.split()) < 5 or ctx.source_lang == ctx.target_lang:
-        return False
-    return language.detect(plain) == ctx.source_lang
+    """Text the engine left untranslated (as the checks judge it): splicing
+    target terms into it would make it worse ("about IA still revolves
+    around entrenamiento"); the checks report it instead."""
+    pair = checks.Pair("", source, text)
+    return bool(checks.untranslated(pair, ctx.source_lang) or checks.wrong_language(pair, ctx.target_lang))
 
 
 def _order(sid: str) -> int:

@@ -106,6 +106,11 @@ def _outside_spaces(text: str) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*\[\]])|(<)(?=[A-Za-z/!?])|(?<![\w])(_)|(_)(?![\w])")
 
 
+def escape(text: str, kind: str, indent: str = "") -> str:
+    """Changed text made safe for where it sits (see Block.escape)."""
+    return _escape(text, kind, indent)
+
+
 def _escape(text: str, kind: str, indent: str = "") -> str:
     if not text:
         return text

@@ -21,9 +21,6 @@ app = typer.Typer(
     add_completion=False,
 )
 
-SUPPORTED = (".html", ".htm", ".xhtml", ".md", ".markdown", ".txt")
-
-
 def fail(message: str) -> None:
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(1)
@@ -33,20 +30,19 @@ def expand_inputs(paths: list[Path], target_lang: str, out_dir: Path | None) -> 
     """Files to translate, and an error per input that yields none. In
     folders, our own outputs (`*.LANG.ext` for the target language), hidden
     files and README/LICENSE files are skipped."""
+    from .reader import EXTENSIONS, newsletter_files
+
     files: list[Path] = []
     errors: list[str] = []
     for p in paths:
         if p.is_dir():
             found = [
-                f for f in sorted(p.rglob("*"))
-                if f.is_file() and f.suffix.lower() in SUPPORTED
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                and not f.stem.endswith(f".{target_lang}")
-                and not f.name.upper().startswith(("README", "LICENSE", "CHANGELOG", "CONTRIBUTING"))
+                f for f in newsletter_files(p)
+                if not f.stem.endswith(f".{target_lang}")
                 and (out_dir is None or out_dir.resolve() not in f.resolve().parents)
             ]
             if not found:
-                errors.append(f"{p}: nothing to translate (no {', '.join(SUPPORTED)} files)")
+                errors.append(f"{p}: nothing to translate (no {', '.join(EXTENSIONS)} files)")
             files.extend(found)
         elif p.exists():
             files.append(p)

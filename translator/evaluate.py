@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .errors import InputError
+from .reader import STRUCTURED
 
-DOC_SUFFIXES = {".html", ".htm", ".xhtml", ".md", ".markdown"}
 HYP_FIELDS = ("hyp", "translation", "output", "mt", "text")
 REF_FIELDS = ("ref", "reference", "pe", "target", "es", "text")
 SRC_FIELDS = ("src", "source", "en", "text")
@@ -131,7 +131,7 @@ def load(
     for p in (hyp, ref, src):
         if p is not None and not p.is_file():
             raise InputError(f"{p}: no such file")
-    if hyp.suffix.lower() in DOC_SUFFIXES or ref.suffix.lower() in DOC_SUFFIXES:
+    if hyp.suffix.lower() in STRUCTURED or ref.suffix.lower() in STRUCTURED:
         return _load_documents(hyp, ref, src, source_lang, target_lang)
     hyps = read_lines(hyp, hyp_field, HYP_FIELDS)
     refs = read_lines(ref, ref_field, REF_FIELDS)
@@ -253,7 +253,7 @@ def metrics(hyps: Sequence[str], refs: Sequence[str], target_lang: str | None = 
 
 def file_language(path: Path, field_name: str | None = None, defaults: Sequence[str] = SRC_FIELDS) -> str:
     """The language of a file's text (a newsletter, lines, or a JSONL field)."""
-    if path.suffix.lower() in DOC_SUFFIXES:
+    if path.suffix.lower() in STRUCTURED:
         from .reader import read
 
         return read(path).source_lang

@@ -28,7 +28,6 @@ from typing import Iterable
 from .glossary import Glossary
 from .lemmas import lemmatizer
 
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 STOP = {
     "en": set("""a about above after again against all also am an and any are as at be because been before
 being below between both but by can could did do does doing down during each few for from further had has
@@ -74,11 +73,10 @@ def newsletter_sentences(path: Path, lang: str) -> list[str]:
 
 
 def newsletter_files(folder: str | Path) -> list[Path]:
+    from .reader import newsletter_files as in_folder
+
     folder = Path(folder)
-    if folder.is_file():
-        return [folder]
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                  and not p.name.upper().startswith(("README", "LICENSE", "CHANGELOG")))
+    return [folder] if folder.is_file() else in_folder(folder)
 
 
 def extract_candidates(paths: Iterable[str | Path], lang: str = "en", glossary: Glossary | None = None,

@@ -18,12 +18,11 @@ ever part of a token.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 from .document import PLACEHOLDER_RE
@@ -91,16 +90,11 @@ class Lemmatizer:
     """Tokenizer + lookup lemmas for one language (see `lemmatizer`)."""
 
     def __init__(self, lang: str):
-        import spacy
-
-        from .nlp import SPACY_LANGS
+        from .nlp import blank
 
         self.lang = lang
-        code = lang if lang in SPACY_LANGS else "xx"
-        try:
-            self.nlp = spacy.blank(code)
-        except Exception:  # a language whose tokenizer needs an extra package
-            self.nlp = spacy.blank("xx")
+        self.nlp = blank(lang)
+        code = self.nlp.lang
         self.table: dict[str, str] = {}
         self.lemmas: frozenset[str] = frozenset()
         if lang not in NO_LEMMAS:

@@ -20,6 +20,21 @@ EXTENSIONS: dict[str, Format] = {
     ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown", ".rmd": "markdown",
     ".txt": "text", ".text": "text", ".transcript": "text",
 }
+STRUCTURED = tuple(ext for ext, fmt in EXTENSIONS.items() if fmt != "text")  # HTML and Markdown
+_NOT_NEWSLETTERS = ("README", "LICENSE", "CHANGELOG", "CONTRIBUTING")
+
+
+def newsletter_files(folder: Path) -> list[Path]:
+    """The newsletters in a folder and its subfolders: files of a known
+    format, not hidden, not a README or LICENSE."""
+    return [
+        f for f in sorted(folder.rglob("*"))
+        if f.is_file() and f.suffix.lower() in EXTENSIONS
+        and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+        and not f.name.upper().startswith(_NOT_NEWSLETTERS)
+    ]
+
+
 FORMAT_NAMES = {"html": "html", "md": "markdown", "markdown": "markdown", "text": "text", "txt": "text"}
 
 

@@ -10,6 +10,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from .assemble import escape
 from .document import Document
 from .errors import TranslatorError
 
@@ -71,7 +72,7 @@ def convert(text: str, doc: Document, to: str, target_lang: str) -> str:
     if doc.format == "text" and to in ("html", "markdown"):
         paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
         if to == "markdown":
-            return "\n\n".join(_md_escape(p) for p in paragraphs) + "\n"
+            return "\n\n".join(escape(p, "markdown") for p in paragraphs) + "\n"
         body = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
         return _page("", body, target_lang)
     raise TranslatorError(f"cannot write a {doc.format} document as {to}; use html or md for Markdown and text input")
@@ -102,6 +103,3 @@ def _page(title: str, body: str, lang: str) -> str:
         f"<body>\n{body}\n</body>\n</html>\n"
     )
 
-
-def _md_escape(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>#])", r"\\\1", text)
