@@ -174,6 +174,22 @@ def test_translation_memory_skips_what_was_done(tmp_path, fake_openai):
     assert (tmp_path / "a.fr.md").read_text(encoding="utf-8") == (
         "# FR Title\n\nFR First sentence here. FR A new second sentence.\n"
     )
+    # a run served from the memory still reports what the checks find in the output
+    def keep_english(req):  # translate and revise leave the text in English: "untranslated"
+        if req.task == "revise":
+            return {"segments": [{"id": s["id"], "text": s["draft"]} for s in req.segments]}
+        return prefix("")(req)
+
+    fake_openai.responder = keep_english
+    src.write_text("# Title\n\nA third sentence that stays in English here.\n", encoding="utf-8")
+    report_dir = tmp_path / "reports"
+    args = ("translate", src, "--to", "fr", "--model", "openai:fake", "--cache", cache, "--report", report_dir, "-q")
+    assert run(*args, env=env).exit_code == 0
+    before = len(fake_openai.chat_requests())
+    assert run(*args, env=env).exit_code == 0
+    assert len(fake_openai.chat_requests()) == before  # all served from memory
+    report = json.loads((report_dir / "a.fr.report.json").read_text(encoding="utf-8"))
+    assert any(s["check"] == "untranslated" for s in report["suggestions"])
     tmx = tmp_path / "tm.tmx"
     assert run("memory", "export", tmx, "--cache", cache).exit_code == 0
-    assert tmx.read_text(encoding="utf-8").count("<tu>") == 4
+    assert tmx.read_text(encoding="utf-8").count("<tu>") >= 4

@@ -72,7 +72,8 @@ async def run(
         texts.update(fixed)
         out.suggestions.extend(notes)
     out.suggestions = [s for s in out.suggestions if s.status != "open" or s.origin != "glossary"]
-    out.suggestions.extend(_deterministic(doc, texts, ctx, todo_ids))
+    # the last word: checks on everything that will be published, cached segments included
+    out.suggestions.extend(_deterministic(doc, texts, ctx, {s.id for s in doc.segments}))
     out.suggestions = _dedupe(out.suggestions)
     if ctx.glossary is not None and ctx.glossary.terms:
         out.terms = term_stats(ctx.glossary, [(s.id, s.source, texts[s.id]) for s in doc.segments])
