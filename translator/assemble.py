@@ -30,6 +30,13 @@ def assemble(doc: Document, translations: Mapping[str, str]) -> Assembled:
     return _Renderer(doc, translations).run()
 
 
+def render_segments(doc: Document, translations: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Each segment rendered on its own (placeholders restored, escaped for
+    its block), and the ids whose translation was unusable (source kept)."""
+    r = _Renderer(doc, translations)
+    return {seg.id: r.segment(seg) for seg in doc.segments}, r.result.kept_source
+
+
 def placeholders_intact(source: str, translation: str) -> bool:
     """Same placeholder tokens, each as often (order may change)."""
     return Counter(placeholder_tokens(source)) == Counter(placeholder_tokens(translation))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import agents, reader, writer
+from . import agents, reader, transcripts, writer
 from .assemble import assemble
 from .document import Document, Suggestion
 from .encoding import encode
@@ -92,6 +92,8 @@ class Runner:
             raise TranslatorError(f"{path}: is already in {tgt} (use --from if the language was misdetected)")
         engine = self.engine_for(src, tgt)
         glossary = self.glossary_for(src, tgt)
+        doc, prepared = await asyncio.to_thread(transcripts.repair_terms, doc, glossary)
+        result.doc = doc
         ctx = Context(src, tgt, glossary, summary=_summary(doc))
         drafts = None
         if path in job.drafts:
@@ -107,12 +109,15 @@ class Runner:
         outcome = await agents.run(doc, engine, ctx, rounds=job.rounds, drafts=drafts, cached=cached_texts)
         if drafts is not None:
             outcome.suggestions[:0] = notes
+        outcome.suggestions[:0] = prepared
         texts = {sid: t.text for sid, t in outcome.translations.items()}
         built = assemble(doc, texts)
         for sid in built.kept_source:
             outcome.suggestions.append(_kept_source(sid))
         fmt = job.output_format or doc.format
-        out_text = writer.convert(built.text, doc, fmt, tgt)
+        built, special, media_notes = transcripts.finish(doc, texts, built, tgt, fmt)
+        outcome.suggestions.extend(media_notes)
+        out_text = special if special is not None else writer.convert(built.text, doc, fmt, tgt)
         result.outcome = outcome
         result.output = writer.output_path(path, src, tgt, job.out_dir, fmt)
         if result.output.resolve() == path.resolve():
