@@ -18,7 +18,7 @@ from dataclasses import replace
 from statistics import median
 
 from .assemble import Assembled, render_segments
-from .document import Document, Segment, Suggestion
+from .document import Document, Segment, Suggestion, strip_placeholders
 from .formats.subtitles import is_subtitle
 
 _SOFT_WORDS, _HARD_WORDS = 70, 130
@@ -147,12 +147,14 @@ def _capitalise(s: str) -> str:
 def render(doc: Document, texts: dict[str, str], fmt: str, target_lang: str) -> str:
     from . import writer
 
-    rendered, _kept = render_segments(doc, texts)
     stamps = {}
     if is_subtitle(doc.format):
         from .formats.subtitles import timestamps
 
-        stamps = timestamps(doc)
+        stamps = timestamps(doc)  # styling is left out of a reading copy; the words are all there
+        rendered = {s.id: strip_placeholders(texts.get(s.id, s.source)) for s in doc.segments}
+    else:
+        rendered, _kept = render_segments(doc, texts)
     cjk = target_lang.startswith(("zh", "ja"))
     paras: list[tuple[str, str]] = []  # (timestamp, text)
     for group in paragraphs(doc):
