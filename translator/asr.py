@@ -116,7 +116,7 @@ def find_repairs(text: str, lang: str, glossary, known=None) -> list[Repair]:
             if not pool or not any(unknown[i:j]):
                 continue
             best = process.extractOne(ck, list(pool), scorer=fuzz.ratio, score_cutoff=MIN_RATIO)
-            if best and _fuzzy(ck, best[0], original):
+            if best and _fuzzy(ck, best[0], original) and _word_by_word(wkeys[i:j], pool[best[0]]):
                 matches.append((2 + (100 - best[1]) / 100, i, j, pool[best[0]], "fuzzy"))
     taken = [False] * len(words)
     found: list[Repair] = []
@@ -144,6 +144,17 @@ def _fuzzy(cand: str, name: str, original: str) -> bool:
     if not 0.7 <= len(cand) / len(name) <= 1.6:
         return False
     return fuzz.ratio(cand, name) >= MIN_RATIO
+
+
+def _word_by_word(cand_words: list[str], name: str) -> bool:
+    """Each heard word must sound like its word of the name ("stable
+    difusión" ~ "Stable Diffusion"; "stability hizo" is not "Stability AI")."""
+    from rapidfuzz import fuzz
+
+    name_words = [_key(w) for w in name.split()]
+    if len(name_words) != len(cand_words):
+        return len(name_words) == 1
+    return all(a == b or fuzz.ratio(a, b) >= 75 for a, b in zip(cand_words, name_words))
 
 
 def _ordinary_ok(text: str, words, i: int, lang: str) -> bool:

@@ -155,6 +155,7 @@ def render(doc: Document, texts: dict[str, str], fmt: str, target_lang: str) -> 
         rendered = {s.id: strip_placeholders(texts.get(s.id, s.source)) for s in doc.segments}
     else:
         rendered, _kept = render_segments(doc, texts)
+        _keep_between(doc, rendered)
     cjk = target_lang.startswith(("zh", "ja"))
     paras: list[tuple[str, str]] = []  # (timestamp, text)
     for group in paragraphs(doc):
@@ -166,6 +167,21 @@ def render(doc: Document, texts: dict[str, str], fmt: str, target_lang: str) -> 
         return "\n\n".join(p for _, p in paras) + "\n"
     title = _title(paras)
     return writer.paragraphs_page(title, paras, fmt, target_lang)
+
+
+def _keep_between(doc: Document, rendered: dict[str, str]) -> None:
+    """Text outside every segment (a URL or emoji at a unit's edge) goes
+    with the unit before it: nothing is lost."""
+    segs = sorted(doc.segments, key=lambda s: s.start)
+    if not segs:
+        return
+    head = doc.text[:segs[0].start].strip()
+    if head:
+        rendered[segs[0].id] = head + " " + rendered[segs[0].id]
+    for seg, nxt in zip(segs, segs[1:] + [None]):
+        between = doc.text[seg.end:nxt.start if nxt else len(doc.text)].strip()
+        if between:
+            rendered[seg.id] = rendered[seg.id] + " " + between
 
 
 def _title(paras: list[tuple[str, str]]) -> str:
