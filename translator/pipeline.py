@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import agents, reader, transcripts, writer
+from . import agents, localise, reader, transcripts, writer
 from .assemble import assemble
 from .document import Document, Suggestion
 from .encoding import encode
@@ -110,6 +110,7 @@ class Runner:
         if drafts is not None:
             outcome.suggestions[:0] = notes
         outcome.suggestions[:0] = prepared
+        localise.apply(outcome, doc, src, tgt)
         texts = {sid: t.text for sid, t in outcome.translations.items()}
         built = assemble(doc, texts)
         for sid in built.kept_source:
@@ -118,6 +119,8 @@ class Runner:
         built, special, media_notes = transcripts.finish(doc, texts, built, tgt, fmt)
         outcome.suggestions.extend(media_notes)
         out_text = special if special is not None else writer.convert(built.text, doc, fmt, tgt)
+        if fmt == doc.format:
+            out_text = localise.set_language(out_text, doc.text, fmt, src, tgt)
         result.outcome = outcome
         result.output = writer.output_path(path, src, tgt, job.out_dir, fmt)
         if result.output.resolve() == path.resolve():
