@@ -1,6 +1,7 @@
 """SRT / WebVTT / SBV: cues, timings and styling survive; sentences over
 cues are redistributed onto the same cues."""
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -151,3 +152,23 @@ def test_ntrex_through_apertium_keeps_every_cue(tmp_path, kind):
     m = cue_metrics(src, out_dir / f"ntrex40.es{src.suffix}")
     assert m["cues"] == m["source_cues"] == 40 and m["same_timings"]
     assert m["empty"] == 0 and m["translated"] >= 0.9 and m["over"] == []
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.suffix)
+def test_changing_every_segment_changes_only_cue_text(path):
+    from formats_oracle import swapped_translations
+
+    from translator.assemble import assemble as assemble_any
+
+    doc = reader.read(path)
+    out = assemble_any(doc, swapped_translations(doc)).text
+    a, b = find_cues(doc.text, doc.format), find_cues(out, doc.format)
+    assert [(c.timing, c.head, c.frame) for c in a] == [(c.timing, c.head, c.frame) for c in b]
+    # the same words, case swapped, on the same lines of the same cues
+    for ca, cb in zip(a, b):
+        before, after = doc.text[ca.start:ca.end], out[cb.start:cb.end]
+        if any(s.start < ca.end and s.end > ca.start for s in doc.segments):
+            plain = [html.unescape(re.sub(r"<[^>]*>|\{[^}]*\}", "", x)) for x in (after, before)]
+            assert plain[0] == plain[1].swapcase()
+    outside = [doc.text[x.end:y.start] for x, y in zip(a, a[1:])]
+    assert [out[x.end:y.start] for x, y in zip(b, b[1:])] == outside

@@ -27,6 +27,11 @@ class Assembled:
 
 
 def assemble(doc: Document, translations: Mapping[str, str]) -> Assembled:
+    if doc.format in ("srt", "vtt", "sbv"):  # sentences over cues go back onto the same cues
+        from .formats.subtitles import assemble as assemble_cues
+
+        done = assemble_cues(doc, translations, doc.source_lang)
+        return Assembled(done.text, done.kept_source)
     return _Renderer(doc, translations).run()
 
 

@@ -300,7 +300,7 @@ def assemble(doc: Document, translations: Mapping[str, str], target_lang: str = 
     for k, cue in enumerate(cues):
         if k not in changed:
             continue
-        lines = _wrap(_cue_content(text, cue, parts[k]), _no_spaces(target_lang))
+        lines = _wrap_like(_cue_content(text, cue, parts[k]), cue, text, _no_spaces(target_lang))
         if len(lines) > MAX_LINES:
             sid = _segment_at(doc.segments, cue)
             if sid:
@@ -518,6 +518,21 @@ def _wrap(content: str, no_spaces: bool = False) -> list[str]:
         if all(_line_len(line) <= MAX_LINE for line in lines) or n == len(tokens):
             return [_join(line) for line in lines]
     return [_join(tokens)]
+
+
+def _wrap_like(content: str, cue: Cue, text: str, no_spaces: bool) -> list[str]:
+    """Keep the cue's own line layout when the new text fits it (a cue of
+    two lines stays two lines cut in the same proportion), else wrap anew."""
+    widths = [max(1, len(_TAG.sub("", text[a:b]))) for a, b in cue.lines]
+    if 1 < len(widths) <= MAX_LINES:
+        parts = distribute(content, widths, no_spaces)
+        if parts and all(_visible_line(p) <= MAX_LINE for p in parts):
+            return parts
+    return _wrap(content, no_spaces)
+
+
+def _visible_line(line: str) -> int:
+    return len(_TAG.sub("", line))
 
 
 def _line_len(tokens: list[tuple[str, bool]]) -> int:
