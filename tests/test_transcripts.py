@@ -136,3 +136,57 @@ def test_chinese_transcript_through_the_llm_gets_paragraphs(tmp_path, fake_opena
     assert html_run.exit_code == 0, html_run.output
     page = (tmp_path / "ai-weekly-briefing.en.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page and page.count("<p>") >= 3 and "<title>" in page
+
+
+def cleaning_responder(bad_id: str = "s3"):
+    """clean: punctuation and capitals, a paragraph mark every fourth unit, one reply that adds a word;
+    translate: "EN: " + source."""
+    base = prefix("EN: ")
+
+    def respond(req):
+        if req.task != "clean":
+            return base(req)
+        out = []
+        for k, seg in enumerate(req.segments):
+            n = int(seg["id"][1:])
+            text = seg["source"][:1].upper() + seg["source"][1:] + "."
+            if seg["id"] == bad_id:
+                text = "Bienvenidos, amigos: " + text
+            out.append({"id": seg["id"], "text": ("¶ " if n % 4 == 1 else "") + text})
+        return {"segments": out}
+
+    return respond
+
+
+def test_llm_clean_step_restores_punctuation_and_paragraphs(tmp_path, fake_openai):
+    fake_openai.responder = cleaning_responder()
+    env = {"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": ""}
+    src = FIX / "asr-captions.es.txt"
+    result = run("translate", src, "--to", "en", "--from", "es", "--model", "openai:fake", "--out", tmp_path,
+                 "--report", tmp_path, "--no-cache", "-q", env=env)
+    assert result.exit_code == 0, result.output
+    clean_requests = [r for r in fake_openai.requests if r.task == "clean"]
+    assert clean_requests and "automatic captions" in clean_requests[0].system
+    units = sum(len(r.segments) for r in clean_requests)
+    out = (tmp_path / "asr-captions.en.txt").read_text(encoding="utf-8")
+    paras = paragraphs(out)
+    assert len(paras) == (units + 3) // 4
+    report = json.loads((tmp_path / "asr-captions.en.report.json").read_text(encoding="utf-8"))
+    assert "clean" in report["usage"]
+    note = next(s for s in report["suggestions"] if s["check"] == "clean")
+    assert f"in {units - 1} of {units}" in note["explanation"] and "1 cleaned units were refused" in note["explanation"]
+    sources = [s["source"] for s in report["segments"]]
+    assert all(s[0].isupper() for s in sources if s[0].isalpha())
+    assert not any("amigos" in s for s in sources)  # the reply that added words was refused
+    assert "OpenAI" in out  # the ASR repair ran first
+
+
+def test_keeps_words():
+    from translator.clean import keeps_words
+
+    assert keeps_words("hola a todos hoy hablamos de openillai", "Hola a todos. Hoy hablamos de OpenAI.",
+                       {"OpenAI"}) == ""
+    assert "added" in keeps_words("hola a todos", "Hola a todos, amigos.")
+    assert "dropped" in keeps_words("uno dos tres cuatro cinco seis siete ocho nueve diez", "Uno dos tres.")
+    assert "placeholders" in keeps_words("mira <1/> aquí", "Mira aquí.")
+    assert keeps_words("大家好这里是AI周报", "大家好,这里是AI周报。") == ""

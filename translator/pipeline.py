@@ -16,6 +16,7 @@ from typing import Callable
 
 from . import agents, localise, reader, transcripts, writer
 from .assemble import assemble
+from .clean import clean as clean_transcript
 from .document import Document, Suggestion
 from .encoding import encode
 from .engines.base import Context, Engine
@@ -101,6 +102,10 @@ class Runner:
 
             doc, drafts, notes = align_draft(doc, job.drafts[path], tgt)
             result.doc = doc
+        else:
+            doc, cleaned, clean_usage = await clean_transcript(doc, engine, ctx, glossary)
+            prepared += cleaned
+            result.doc = doc
         fingerprint = _fingerprint(engine, glossary, job)
         keys = {s.id: Memory.key(engine.name, src, tgt, fingerprint, s.source) for s in doc.segments}
         cached = {} if drafts is not None else self.memory.get_many(keys.values())
@@ -110,6 +115,8 @@ class Runner:
         if drafts is not None:
             outcome.suggestions[:0] = notes
         outcome.suggestions[:0] = prepared
+        if drafts is None and clean_usage.calls:
+            outcome.usage["clean"] = clean_usage
         localise.apply(outcome, doc, src, tgt)
         texts = {sid: t.text for sid, t in outcome.translations.items()}
         built = assemble(doc, texts)

@@ -76,6 +76,8 @@ def finish(doc: Document, texts: dict[str, str], built: Assembled, target_lang: 
                         "check", "open", "subtitle-cues"))
             return Assembled(r.text, r.kept_source), r.text, notes
         return built, render(doc, texts, output_format, target_lang), []
+    if doc.format == "text" and output_format in ("html", "markdown"):
+        return built, render(doc, texts, output_format, target_lang), []
     if not doc.transcript and not _one_long_line(doc):
         return built, None, []
     if output_format == doc.format and built.text == doc.text:
@@ -106,7 +108,7 @@ def paragraphs(doc: Document) -> list[list[Segment]]:
         if groups:
             prev = groups[-1][-1]
             new_block = (seg.block != prev.block and not subtitles
-                         and _blank_between(doc.text, prev.end, seg.start))
+                         and (not doc.transcript or _blank_between(doc.text, prev.end, seg.start)))
             first = seg.source.split()[0].lower() if seg.source.split() else ""
             soft = size >= _SOFT_WORDS and (
                 _pause_after(doc.text, prev, typical) or re.search(r"[.!?。！？]\W*$", prev.source)
