@@ -190,3 +190,16 @@ def test_keeps_words():
     assert "dropped" in keeps_words("uno dos tres cuatro cinco seis siete ocho nueve diez", "Uno dos tres.")
     assert "placeholders" in keeps_words("mira <1/> aquí", "Mira aquí.")
     assert keeps_words("大家好这里是AI周报", "大家好,这里是AI周报。") == ""
+
+
+def test_english_terms_inside_chinese_are_protected(tmp_path, fake_openai):
+    fake_openai.responder = prefix("EN: ")
+    env = {"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": ""}
+    src = FIX / "ai-weekly-briefing.zh.txt"
+    result = run("translate", src, "--to", "en", "--model", "openai:fake", "--out", tmp_path, "--no-cache",
+                 "-q", env=env)
+    assert result.exit_code == 0, result.output
+    sent = {g["source"]: g for r in fake_openai.requests if r.task == "translate"
+            for g in r.payload.get("glossary", [])}
+    for term in ("Stable Audio Open", "Google DeepMind", "GPT-4o mini", "Ryzen AI 300", "Aurora"):
+        assert term in sent and sent[term]["target"] == term, (term, sorted(sent))

@@ -94,6 +94,7 @@ class Runner:
         engine = self.engine_for(src, tgt)
         glossary = self.glossary_for(src, tgt)
         doc, prepared = await asyncio.to_thread(transcripts.repair_terms, doc, glossary)
+        glossary = transcripts.protect_terms(doc, glossary, src, tgt)
         result.doc = doc
         ctx = Context(src, tgt, glossary, summary=_summary(doc))
         drafts = None

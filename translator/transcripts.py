@@ -21,7 +21,7 @@ from .assemble import Assembled, render_segments
 from .document import Document, Segment, Suggestion, strip_placeholders
 from .formats.subtitles import is_subtitle
 
-_SOFT_WORDS, _HARD_WORDS = 70, 130
+_SOFT_WORDS, _HARD_WORDS = 55, 110
 _STRONG = {"es": set("pero además entonces bueno pues ahora luego aunque".split()),
            "en": set("but so then now however although".split())}
 
@@ -55,6 +55,33 @@ def repair_terms(doc: Document, glossary) -> tuple[Document, list[Suggestion]]:
     return new, notes
 
 
+_LATIN_TERM = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9.+\-]*(?:[ \t]+[A-Za-z0-9][A-Za-z0-9.+\-]*)*")
+
+
+def protect_terms(doc: Document, glossary, source_lang: str, target_lang: str):
+    """Chinese text mixing English names ("Stability AI推出了Stable Audio Open"):
+    each English name becomes a do-not-translate entry of the run's glossary,
+    so it goes into the prompt, and the output is verified to keep it."""
+    if not source_lang.startswith("zh"):
+        return glossary
+    from .glossary import Glossary, Term
+
+    have = {t.source for t in glossary.terms} if glossary is not None else set()
+    found: dict[str, None] = {}
+    for seg in doc.segments:
+        for m in _LATIN_TERM.finditer(strip_placeholders(seg.source)):
+            term = m.group(0).rstrip(".-+ ")
+            if len(term) >= 2 and re.search(r"[A-Z0-9]", term) and term not in have:
+                found[term] = None
+    if not found:
+        return glossary
+    extra = tuple(Term(t, t, "English term inside Chinese: keep it as written", "propn", True, True)
+                  for t in found)
+    if glossary is None:
+        return Glossary(source_lang, target_lang, extra)
+    return replace(glossary, terms=glossary.terms + extra)
+
+
 # --- after translation -----------------------------------------------------------
 
 
@@ -86,8 +113,9 @@ def finish(doc: Document, texts: dict[str, str], built: Assembled, target_lang: 
 
 
 def _one_long_line(doc: Document) -> bool:
-    """Seed-004 style: a transcript saved as one or two huge lines of sentences."""
-    return doc.format == "text" and any(b.end - b.start > 600 for b in doc.blocks) and len(doc.segments) >= 6
+    """Seed-004 style: a transcript saved as one huge line of sentences."""
+    return (doc.format == "text" and len(doc.blocks) == 1 and doc.blocks[0].end - doc.blocks[0].start > 600
+            and len(doc.segments) >= 6)
 
 
 def paragraphs(doc: Document) -> list[list[Segment]]:
