@@ -172,3 +172,20 @@ def test_changing_every_segment_changes_only_cue_text(path):
             assert plain[0] == plain[1].swapcase()
     outside = [doc.text[x.end:y.start] for x, y in zip(a, a[1:])]
     assert [out[x.end:y.start] for x, y in zip(b, b[1:])] == outside
+
+
+def test_sbv_round_trip_and_translation(tmp_path):
+    text = ("0:00:01.000,0:00:03.500\nhello everyone and welcome\nto the show.\n\n"
+            "0:00:03.600,0:00:06.000\nToday we talk about subtitles.\n")
+    doc = reader.parse(text, "sbv", source_lang="en")
+    assert [s.source for s in doc.segments] == ["hello everyone and welcome to the show.",
+                                                "Today we talk about subtitles."]
+    assert assemble(doc, {s.id: s.source for s in doc.segments}).text == text
+    out = assemble(doc, {"s1": "hola a todos y bienvenidos al programa.", "s2": "Hoy hablamos de subtítulos."}).text
+    assert out.startswith("0:00:01.000,0:00:03.500\n") and "\n\n0:00:03.600,0:00:06.000\nHoy hablamos de subtítulos.\n" in out
+
+
+def test_chinese_target_is_cut_between_characters():
+    parts = distribute("大家好，这里是AI大模型周报的第一期。", [10, 10], no_spaces=True)
+    assert len(parts) == 2 and "".join(parts) == "大家好，这里是AI大模型周报的第一期。"
+    assert "AI" in parts[0] or "AI" in parts[1]  # a Latin word is never cut
