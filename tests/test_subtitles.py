@@ -189,3 +189,13 @@ def test_chinese_target_is_cut_between_characters():
     parts = distribute("大家好，这里是AI大模型周报的第一期。", [10, 10], no_spaces=True)
     assert len(parts) == 2 and "".join(parts) == "大家好，这里是AI大模型周报的第一期。"
     assert "AI" in parts[0] or "AI" in parts[1]  # a Latin word is never cut
+
+
+def test_dialogue_cues_keep_one_speaker_per_line():
+    text = ("1\n00:00:01,000 --> 00:00:03,000\n- Are you coming tonight?\n- Yes, of course I am.\n\n"
+            "2\n00:00:03,000 --> 00:00:05,000\nGreat.\n")
+    doc = reader.parse(text, "srt", source_lang="en")
+    assert [s.source for s in doc.segments] == ["Are you coming tonight?", "Yes, of course I am.", "Great."]
+    assert assemble(doc, {s.id: s.source for s in doc.segments}).text == text
+    out = assemble(doc, {"s1": "¿Vienes esta noche?", "s2": "Sí, claro que voy.", "s3": "Genial."}).text
+    assert "\n- ¿Vienes esta noche?\n- Sí, claro que voy.\n\n" in out

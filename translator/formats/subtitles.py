@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 from ..document import PLACEHOLDER_RE, Block, Document, Markup, Segment, Suggestion, Text
@@ -62,6 +62,7 @@ class Cue:
     head: str = ""
     frame: tuple[str, str] = ("", "")
     lines: tuple[tuple[int, int], ...] = ()  # inner span of each line (without head/frame)
+    dialogue: bool = False  # every line opens with a dash: one speaker per line, lines kept
 
 
 def is_subtitle(fmt: str) -> bool:
@@ -120,7 +121,11 @@ def _cue(text: str, number: int, timing: str, spans: list[tuple[int, int]]) -> C
         frame = frames.pop()
         if frame != ("", ""):
             inner = [[a + len(frame[0]), b - len(frame[1])] for a, b in inner]
-    return Cue(number, timing, start, end, head, frame, tuple((a, b) for a, b in inner))
+    dashes = [re.match(r"-[ \t]*", text[a:b]) for a, b in inner]
+    dialogue = len(inner) >= 2 and all(dashes)
+    if dialogue:
+        inner = [[a + len(m.group(0)), b] for (a, b), m in zip(inner, dashes)]
+    return Cue(number, timing, start, end, head, frame, tuple((a, b) for a, b in inner), dialogue)
 
 
 def _frame(line: str) -> tuple[str, str]:
@@ -209,12 +214,16 @@ def _block(text: str, index: int, cues: list[Cue]) -> Block:
     pieces: list = []
     pair_no = [0]
     prev_end = None
+    prev_dialogue = False
     for cue in cues:
         for a, b in cue.lines:
-            if prev_end is not None:
+            if prev_end is not None and (cue.dialogue or prev_dialogue):
+                pieces.append(Markup(prev_end, a, "break"))  # another speaker: another sentence
+            elif prev_end is not None:
                 pieces.append(Text(prev_end, a, " "))  # a line or cue break: a soft space
             pieces.extend(_line_pieces(text, a, b, pair_no))
             prev_end = b
+        prev_dialogue = cue.dialogue
     kind = "cues"
     return Block(index, kind, pieces[0].start, pieces[-1].end, tuple(pieces), "text")
 
@@ -300,20 +309,33 @@ def assemble(doc: Document, translations: Mapping[str, str], target_lang: str = 
     for k, cue in enumerate(cues):
         if k not in changed:
             continue
-        lines = _wrap_like(_cue_content(text, cue, parts[k]), cue, text, _no_spaces(target_lang))
-        if len(lines) > MAX_LINES:
+        if cue.dialogue:  # one speaker per line: each line keeps its dash and its own words
+            lines = [text[la - len(_dash(text, la)):la] + _cue_content(text, replace(cue, lines=((la, lb),)),
+                                                                        [p for p in parts[k] if la <= p[0] < lb + 1])
+                     for la, lb in cue.lines]
+        else:
+            lines = _wrap_like(_cue_content(text, cue, parts[k]), cue, text, _no_spaces(target_lang))
+        too_long = [ln for ln in lines if _visible_line(ln) > MAX_LINE]
+        if len(lines) > MAX_LINES or too_long:
             sid = _segment_at(doc.segments, cue)
             if sid:
                 notes.append(Suggestion(
-                    sid, "style", "minor", "", "",
-                    f"Cue {cue.number} needs {len(lines)} lines of at most {MAX_LINE} characters; "
-                    f"consider a shorter translation.", "check", "open", "subtitle-lines"))
+                    sid, "style", "minor", too_long[0] if too_long else "", "",
+                    f"Cue {cue.number} needs {len(lines)} lines" + (
+                        f", one over {MAX_LINE} characters" if too_long else f" of at most {MAX_LINE} characters")
+                    + "; consider a shorter translation.", "check", "open", "subtitle-lines"))
         rendered = "\n".join(cue.frame[0] + line + cue.frame[1] for line in lines)
         out.append(text[pos:cue.start])
         out.append(cue.head + rendered)
         pos = cue.end
     out.append(text[pos:])
     return Rendered("".join(out), kept, notes)
+
+
+def _dash(text: str, inner_start: int) -> str:
+    line_start = text.rfind("\n", 0, inner_start) + 1
+    m = re.search(r"-[ \t]*$", text[line_start:inner_start])
+    return m.group(0) if m else ""
 
 
 def _segment_at(segments, cue: Cue) -> str:
