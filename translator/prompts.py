@@ -40,7 +40,7 @@ def default_dir() -> Path:
 
 class _Meta(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    step: Literal["translate", "critique", "revise"]
+    step: Literal["translate", "critique", "revise", "clean"]
     version: int | str
     variables: list[str]
     description: str = ""
