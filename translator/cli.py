@@ -90,8 +90,11 @@ def translate(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation memory.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")] = False,
 ) -> None:
-    """Translate newsletters: every input becomes STEM.LANG.EXT beside it (or in --out)."""
-    from . import engines, glossary as glossary_mod
+    """Translate newsletters: every input becomes STEM.LANG.EXT beside it (or in --out).
+
+    Exit codes: 0 when every file was translated in full. 1 when a file failed (one `Error:` line each; the other files are still done) or segments were left untranslated (the file is written with the source text kept for them, flagged in its report; a file where nothing could be translated is not written), and for an unknown engine, language code or unwritable output, found before anything is sent. 2 when the command line itself is wrong (an unknown option, a missing --to).
+    """
+    from . import engines, glossary as glossary_mod, outputs
     from .memory import Memory, default_path
     from .pipeline import Job, Runner
     from .reader import FORMAT_NAMES
@@ -103,6 +106,9 @@ def translate(
     if draft is not None and len(files) != 1:
         fail("--draft post-edits one translation: give exactly one source file")
     try:
+        for folder, option in ((out, "--out"), (report, "--report")):
+            if folder is not None:  # before anything is read or sent
+                outputs.check_folder(folder, option)
         engine = engines.make_engine(model, jobs=jobs)
         glossaries = _glossary_resolver(glossary_mod, glossary, no_glossary)
     except TranslatorError as e:
@@ -121,6 +127,7 @@ def translate(
         output_format=FORMAT_NAMES.get(output_format) if output_format else None,
         translate_lists=translate_tags, out_dir=out, report_dir=report,
         drafts={files[0]: draft} if draft is not None and files else {},
+        subdirs=outputs.subfolders(paths, files),
     )
     started = time.perf_counter()
     results = _run_with_progress(Runner(engine_for, glossaries, job, memory), files, quiet)
@@ -131,6 +138,8 @@ def translate(
     for r in results:
         if r.error:
             errors.append(r.error)
+        elif r.untranslated:  # written, but not all of it is a translation: say so, exit non-zero
+            errors.append(f"{r.path}: {r.untranslated.message(written=True)}")
     for e in errors:
         typer.echo(f"Error: {e}", err=True)
     if errors:
@@ -181,7 +190,9 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
     rows, steps = [], {}
     for r in results:
         if r.error or r.outcome is None:
-            rows.append({"output": f"[red]{r.path.name}: failed[/red]", "time": f"{r.seconds:.1f}s"})
+            rows.append({"output": f"[red]{r.path.name}: failed[/red]", "time": f"{r.seconds:.1f}s",
+                         "segments": len(r.doc.segments) if r.doc is not None else "",
+                         "untranslated": len(r.untranslated.ids) if r.untranslated else 0})
             continue
         usage = r.outcome.usage
         for step, u in usage.items():
@@ -191,13 +202,14 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
             "output": r.output.name if where else str(r.output),
             "segments": len(r.doc.segments),
             "cached": r.cached,
+            "untranslated": len(r.untranslated.ids) if r.untranslated else 0,
             "issues": sum(1 for s in r.outcome.suggestions if s.status == "open"),
             "calls": sum(u.calls for u in usage.values()),
             "tokens in": sum(u.prompt_tokens for u in usage.values()),
             "tokens out": sum(u.completion_tokens for u in usage.values()),
             "time": f"{r.seconds:.1f}s",
         })
-    numeric = ("segments", "cached", "issues", "calls", "tokens in", "tokens out")
+    numeric = ("segments", "cached", "untranslated", "issues", "calls", "tokens in", "tokens out")
     totals = {k: sum(row.get(k, 0) for row in rows) for k in numeric}
     columns = ["output"] + [k for k in numeric if k in ("segments", "issues") or totals[k]] + ["time"]
     table = Table(title=f"engine {engine_name}{where}", title_justify="left")
