@@ -242,7 +242,7 @@ def segment(
     try:
         doc = read(path, fmt=fmt, source_lang=from_, translate_lists=translate_tags)
     except TranslatorError as e:
-        fail(str(e))
+        fail(str(e) if str(e).startswith(str(path)) else f"{path}: {e}")
     if text:
         for s in doc.segments:
             typer.echo(s.source)
