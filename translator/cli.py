@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import langtags
 from .errors import TranslatorError
 
 app = typer.Typer(
@@ -60,8 +61,10 @@ def expand_inputs(paths: list[Path], target_lang: str, out_dir: Path | None) -> 
 @app.command()
 def translate(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of newsletters.", show_default=False)],
-    to: Annotated[str, typer.Option("--to", "-t", help="Target language (es, en, zh …).")],
-    from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.")] = None,
+    to: Annotated[str, typer.Option("--to", "-t", help="Target language (es, en, zh …).",
+                                    callback=langtags.option_callback("--to"))],
+    from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.",
+                                                 callback=langtags.option_callback("--from"))] = None,
     model: Annotated[
         Optional[str],
         typer.Option("--model", "-m", envvar="TRANSLATOR_ENGINE",
@@ -106,11 +109,11 @@ def translate(
     if draft is not None and len(files) != 1:
         fail("--draft post-edits one translation: give exactly one source file")
     try:
+        engine = engines.make_engine(model, jobs=jobs)
+        glossaries = _glossary_resolver(glossary_mod, glossary, no_glossary)
         for folder, option in ((out, "--out"), (report, "--report")):
             if folder is not None:  # before anything is read or sent
                 outputs.check_folder(folder, option)
-        engine = engines.make_engine(model, jobs=jobs)
-        glossaries = _glossary_resolver(glossary_mod, glossary, no_glossary)
     except TranslatorError as e:
         fail(str(e))
     checked: dict[tuple[str, str], object] = {}
@@ -231,7 +234,8 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
 @app.command()
 def segment(
     path: Annotated[Path, typer.Argument(help="A newsletter file.")],
-    from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.")] = None,
+    from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.",
+                                                 callback=langtags.option_callback("--from"))] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="html | md | text")] = None,
     translate_tags: Annotated[bool, typer.Option("--translate-tags")] = False,
     text: Annotated[bool, typer.Option("--text", help="One segment per line instead of JSON.")] = False,
