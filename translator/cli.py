@@ -98,6 +98,7 @@ def translate(
     Exit codes: 0 when every file was translated in full. 1 when a file failed (one `Error:` line each; the other files are still done) or segments were left untranslated (the file is written with the source text kept for them, flagged in its report; a file where nothing could be translated is not written), and for an unknown engine, language code or unwritable output, found before anything is sent. 2 when the command line itself is wrong (an unknown option, a missing --to).
     """
     from . import engines, glossary as glossary_mod, outputs
+    from .llm.journal import Journal, attach, path_beside
     from .memory import Memory, default_path
     from .pipeline import Job, Runner
     from .reader import FORMAT_NAMES
@@ -125,6 +126,8 @@ def translate(
         return engine
 
     memory = Memory(None if no_cache or draft is not None else (cache or default_path()))
+    journal = Journal(None if no_cache else path_beside(cache or default_path()))  # replies survive kill -9
+    attach(engine, journal)
     job = Job(
         target_lang=to, source_lang=from_, rounds=rounds, fmt=fmt,
         output_format=FORMAT_NAMES.get(output_format) if output_format else None,
@@ -135,6 +138,7 @@ def translate(
     started = time.perf_counter()
     results = _run_with_progress(Runner(engine_for, glossaries, job, memory), files, quiet)
     memory.close()
+    journal.finish()  # a run that ends normally keeps no journal
     elapsed = time.perf_counter() - started
     if not quiet:
         _summary_table(results, engine.name, elapsed)
