@@ -119,3 +119,24 @@ def test_some_segments_untranslated_writes_the_rest_and_exits_non_zero(tmp_path,
 def test_exit_codes_are_in_the_help():
     r = runner.invoke(app, ["translate", "--help"], env={"COLUMNS": "200"})
     assert "Exit codes" in r.output and "untranslated" in r.output
+
+
+def test_apertium_fallbacks_count_as_untranslated(tmp_path):
+    """An apertium that answers garbage: every segment falls back to the source."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "apertium"
+    fake.write_text("#!/bin/sh\ncat >/dev/null\necho '???'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    src = tmp_path / "a.en.md"
+    src.write_text(DOC, encoding="utf-8")
+    import os
+
+    env = {"OPENAI_API_KEY": "", "OPENAI_BASE_URL": "", "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    r = runner.invoke(app, ["translate", str(src), "--to", "es", "--model", "apertium", "--out", str(tmp_path / "out")],
+                      env=env)
+    assert r.exit_code == 1, r.output
+    [err] = lines_with(r.output, "Error:")
+    assert "4 of 4 segments could not be translated (Apertium could not translate" in err, err
+    assert not (tmp_path / "out" / "a.es.md").exists()
