@@ -106,6 +106,7 @@ def test_some_segments_untranslated_writes_the_rest_and_exits_non_zero(tmp_path,
     assert r.exit_code == 1, r.output
     [err] = lines_with(r.output, "Error:")
     assert str(bad) in err and "1 of 4 segments could not be translated" in err, err
+    assert err.endswith("the output keeps the source text for them, flagged in its report"), err
     text = (out / "a.es.md").read_text(encoding="utf-8")
     assert text.count("ES: ") == 3 and "A POISON sentence closes the issue." in text
     assert (out / "b.es.md").read_text(encoding="utf-8").count("ES: ") == 4

@@ -146,7 +146,7 @@ def translate(
         if r.error:
             errors.append(r.error)
         elif r.untranslated:  # written, but not all of it is a translation: say so, exit non-zero
-            errors.append(f"{r.path}: {r.untranslated.message(written=True)}")
+            errors.append(f"{r.path}: {r.untranslated.message(written=True, reported=r.report is not None)}")
     for e in errors:
         typer.echo(f"Error: {e}", err=True)
     if errors:

@@ -37,9 +37,9 @@ class Untranslated:
         """Every segment with words to translate fell back to the source."""
         return bool(self.ids) and self.translated == 0
 
-    def message(self, written: bool) -> str:
-        tail = ("the output keeps the source text for them (open critical issues in its report)"
-                if written else "nothing was written")
+    def message(self, written: bool, reported: bool = False) -> str:
+        tail = ("nothing was written" if not written else
+                "the output keeps the source text for them" + (", flagged in its report" if reported else ""))
         return f"{len(self.ids)} of {self.total} segments could not be translated ({self.reason}); {tail}"
 
 

@@ -40,6 +40,9 @@ create table if not exists replies (
 """
 
 
+KEEP_DAYS = 30
+
+
 def path_beside(memory_path: Path) -> Path:
     """The journal file for a memory file: `memory.sqlite` → `memory.replies.sqlite`."""
     return memory_path.with_name(f"{memory_path.stem}.replies{memory_path.suffix or '.sqlite'}")
@@ -56,6 +59,8 @@ class Journal:
             self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
             self.db.execute("pragma journal_mode=wal")
             self.db.execute(_SCHEMA)
+            # what an interrupted run left and nobody resumed within a month is stale
+            self.db.execute("delete from replies where created < ?", (time.time() - KEEP_DAYS * 86400,))
             self.db.commit()
 
     @staticmethod
