@@ -21,7 +21,7 @@ DOC = ("# Weekly notes\n\nThe first sentence is here. The second sentence follow
 
 def translate(tmp_path, fake, *args):
     env = {"OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    return runner.invoke(app, ["translate", *map(str, args), "--to", "es", "--rounds", "0"], env=env)
+    return runner.invoke(app, ["translate", *map(str, args), "--to", "es", "--from", "en", "--rounds", "0"], env=env)
 
 
 def too_large_when(fake, predicate):

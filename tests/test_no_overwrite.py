@@ -23,7 +23,7 @@ HTML = "<html><body><h1>Notes</h1><p>The first sentence is here.</p></body></htm
 
 def translate(tmp_path, fake, *args):
     env = {"OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    return runner.invoke(app, ["translate", *map(str, args), "--to", "es", "--rounds", "0", "-q"], env=env)
+    return runner.invoke(app, ["translate", *map(str, args), "--to", "es", "--from", "en", "--rounds", "0", "-q"], env=env)
 
 
 def errors(r) -> list[str]:
