@@ -161,3 +161,17 @@ def test_output_that_is_a_folder_is_an_error_before_any_call(tmp_path, fake_open
     [err] = errors(r)
     assert "is a folder" in err and "unexpected" not in err, r.output
     assert not fake_openai.chat_requests(status=None)
+
+
+def test_output_equal_to_its_own_input_is_refused_before_any_call(tmp_path, fake_openai):
+    """`a.en.md` is a link to `a.es.md`: writing `a.es.md` would replace the input itself."""
+    real = tmp_path / "a.es.md"
+    real.write_text(EN, encoding="utf-8")
+    src = tmp_path / "a.en.md"
+    src.symlink_to(real.name)
+    r = translate(tmp_path, fake_openai, src)
+    assert r.exit_code == 1
+    [err] = errors(r)
+    assert "would overwrite the input" in err, r.output
+    assert real.read_text(encoding="utf-8") == EN and src.is_symlink()
+    assert not fake_openai.chat_requests(status=None)
