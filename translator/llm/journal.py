@@ -114,7 +114,7 @@ class JournaledTransport:
         """A retry repeats its request word for word and hopes for another
         answer: the n-th identical request of a run is its own entry (a re-run
         asks them in the same order, so each gets back the reply it had)."""
-        base = Journal.key(self.inner.model, self.inner.base_url, system, user)
+        base = Journal.key(str(getattr(self.inner, "model", "")), getattr(self.inner, "base_url", None), system, user)
         n = self._asked.get(base, 0)
         self._asked[base] = n + 1
         return base if n == 0 else f"{base}#{n}"
