@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import langtags
 from .errors import TranslatorError
 
 app = typer.Typer(
@@ -60,8 +61,10 @@ def expand_inputs(paths: list[Path], target_lang: str, out_dir: Path | None) -> 
 @app.command()
 def translate(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of newsletters.", show_default=False)],
-    to: Annotated[str, typer.Option("--to", "-t", help="Target language (es, en, zh …).")],
-    from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.")] = None,
+    to: Annotated[str, typer.Option("--to", "-t", help="Target language (es, en, zh …).",
+                                    callback=langtags.option_callback("--to"))],
+    from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.",
+                                                 callback=langtags.option_callback("--from"))] = None,
     model: Annotated[
         Optional[str],
         typer.Option("--model", "-m", envvar="TRANSLATOR_ENGINE",
@@ -90,8 +93,12 @@ def translate(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation memory.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")] = False,
 ) -> None:
-    """Translate newsletters: every input becomes STEM.LANG.EXT beside it (or in --out)."""
-    from . import engines, glossary as glossary_mod
+    """Translate newsletters: every input becomes STEM.LANG.EXT beside it (or in --out).
+
+    Exit codes: 0 when every file was translated in full. 1 when a file failed (one `Error:` line each; the other files are still done) or segments were left untranslated (the file is written with the source text kept for them, flagged in its report; a file where nothing could be translated is not written), and for an unknown engine, language code or unwritable output, found before anything is sent. 2 when the command line itself is wrong (an unknown option, a missing --to).
+    """
+    from . import engines, glossary as glossary_mod, outputs
+    from .llm.journal import Journal, attach, path_beside
     from .memory import Memory, default_path
     from .pipeline import Job, Runner
     from .reader import FORMAT_NAMES
@@ -105,6 +112,9 @@ def translate(
     try:
         engine = engines.make_engine(model, jobs=jobs)
         glossaries = _glossary_resolver(glossary_mod, glossary, no_glossary)
+        for folder, option in ((out, "--out"), (report, "--report")):
+            if folder is not None:  # before anything is read or sent
+                outputs.check_folder(folder, option)
     except TranslatorError as e:
         fail(str(e))
     checked: dict[tuple[str, str], object] = {}
@@ -116,21 +126,27 @@ def translate(
         return engine
 
     memory = Memory(None if no_cache or draft is not None else (cache or default_path()))
+    journal = Journal(None if no_cache else path_beside(cache or default_path()))  # replies survive kill -9
+    attach(engine, journal)
     job = Job(
         target_lang=to, source_lang=from_, rounds=rounds, fmt=fmt,
         output_format=FORMAT_NAMES.get(output_format) if output_format else None,
         translate_lists=translate_tags, out_dir=out, report_dir=report,
         drafts={files[0]: draft} if draft is not None and files else {},
+        subdirs=outputs.subfolders(paths, files),
     )
     started = time.perf_counter()
     results = _run_with_progress(Runner(engine_for, glossaries, job, memory), files, quiet)
     memory.close()
+    journal.finish()  # a run that ends normally keeps no journal
     elapsed = time.perf_counter() - started
     if not quiet:
         _summary_table(results, engine.name, elapsed)
     for r in results:
         if r.error:
             errors.append(r.error)
+        elif r.untranslated:  # written, but not all of it is a translation: say so, exit non-zero
+            errors.append(f"{r.path}: {r.untranslated.message(written=True, reported=r.report is not None)}")
     for e in errors:
         typer.echo(f"Error: {e}", err=True)
     if errors:
@@ -181,7 +197,9 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
     rows, steps = [], {}
     for r in results:
         if r.error or r.outcome is None:
-            rows.append({"output": f"[red]{r.path.name}: failed[/red]", "time": f"{r.seconds:.1f}s"})
+            rows.append({"output": f"[red]{r.path.name}: failed[/red]", "time": f"{r.seconds:.1f}s",
+                         "segments": len(r.doc.segments) if r.doc is not None else "",
+                         "untranslated": len(r.untranslated.ids) if r.untranslated else 0})
             continue
         usage = r.outcome.usage
         for step, u in usage.items():
@@ -191,13 +209,14 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
             "output": r.output.name if where else str(r.output),
             "segments": len(r.doc.segments),
             "cached": r.cached,
+            "untranslated": len(r.untranslated.ids) if r.untranslated else 0,
             "issues": sum(1 for s in r.outcome.suggestions if s.status == "open"),
             "calls": sum(u.calls for u in usage.values()),
             "tokens in": sum(u.prompt_tokens for u in usage.values()),
             "tokens out": sum(u.completion_tokens for u in usage.values()),
             "time": f"{r.seconds:.1f}s",
         })
-    numeric = ("segments", "cached", "issues", "calls", "tokens in", "tokens out")
+    numeric = ("segments", "cached", "untranslated", "issues", "calls", "tokens in", "tokens out")
     totals = {k: sum(row.get(k, 0) for row in rows) for k in numeric}
     columns = ["output"] + [k for k in numeric if k in ("segments", "issues") or totals[k]] + ["time"]
     table = Table(title=f"engine {engine_name}{where}", title_justify="left")
@@ -219,7 +238,8 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
 @app.command()
 def segment(
     path: Annotated[Path, typer.Argument(help="A newsletter file.")],
-    from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.")] = None,
+    from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.",
+                                                 callback=langtags.option_callback("--from"))] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="html | md | text")] = None,
     translate_tags: Annotated[bool, typer.Option("--translate-tags")] = False,
     text: Annotated[bool, typer.Option("--text", help="One segment per line instead of JSON.")] = False,
@@ -230,7 +250,7 @@ def segment(
     try:
         doc = read(path, fmt=fmt, source_lang=from_, translate_lists=translate_tags)
     except TranslatorError as e:
-        fail(str(e))
+        fail(str(e) if str(e).startswith(str(path)) else f"{path}: {e}")
     if text:
         for s in doc.segments:
             typer.echo(s.source)

@@ -10,14 +10,15 @@ from typing import Annotated, Optional
 import typer
 
 from .errors import TranslatorError
+from .langtags import option_callback
 
 app = typer.Typer(help="Maintain glossaries: add, remove, list, lint, import/export TBX, extract candidates.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
 
 GlossaryOpt = Annotated[Optional[Path], typer.Option("--glossary", "-g", help="Glossary CSV file (default: "
                         "the only glossaries/NAME.SRC-TGT.csv of the pair).", envvar="TRANSLATOR_GLOSSARY")]
-FromOpt = Annotated[str, typer.Option("--from", help="Source language.")]
-ToOpt = Annotated[str, typer.Option("--to", help="Target language.")]
+FromOpt = Annotated[str, typer.Option("--from", help="Source language.", callback=option_callback("--from"))]
+ToOpt = Annotated[str, typer.Option("--to", help="Target language.", callback=option_callback("--to"))]
 
 
 def _fail(e: Exception) -> typer.Exit:
@@ -152,8 +153,10 @@ def lint(
 def import_(
     tbx: Annotated[Path, typer.Argument(help="A TBX file.")],
     out: Annotated[Path, typer.Argument(help="The CSV to write, e.g. glossaries/client.en-es.csv.")],
-    src: Annotated[Optional[str], typer.Option("--from", help="Source language (default: from OUT's name).")] = None,
-    tgt: Annotated[Optional[str], typer.Option("--to", help="Target language (default: from OUT's name).")] = None,
+    src: Annotated[Optional[str], typer.Option("--from", help="Source language (default: from OUT's name).",
+                                               callback=option_callback("--from"))] = None,
+    tgt: Annotated[Optional[str], typer.Option("--to", help="Target language (default: from OUT's name).",
+                                               callback=option_callback("--to"))] = None,
 ) -> None:
     """Convert a TBX file into a glossary CSV."""
     from .glossary import languages_of, write_csv
@@ -175,8 +178,10 @@ def import_(
 def export(
     glossary: Annotated[Path, typer.Argument(help="A glossary CSV (NAME.SRC-TGT.csv).")],
     out: Annotated[Path, typer.Argument(help="The TBX file to write.")],
-    src: Annotated[Optional[str], typer.Option("--from", help="Source language (default: from the name).")] = None,
-    tgt: Annotated[Optional[str], typer.Option("--to", help="Target language (default: from the name).")] = None,
+    src: Annotated[Optional[str], typer.Option("--from", help="Source language (default: from the name).",
+                                               callback=option_callback("--from"))] = None,
+    tgt: Annotated[Optional[str], typer.Option("--to", help="Target language (default: from the name).",
+                                               callback=option_callback("--to"))] = None,
 ) -> None:
     """Convert a glossary CSV into TBX-Basic."""
     from .glossary import read_csv
@@ -196,7 +201,8 @@ def export(
 def extract(
     folder: Annotated[Path, typer.Argument(help="A folder of newsletters (.md, .html, .txt), or one file.")],
     lang: Annotated[str, typer.Option("--lang", help="Language of the newsletters.")] = "en",
-    tgt: Annotated[str, typer.Option("--to", help="Target language of the glossary to compare with.")] = "es",
+    tgt: Annotated[str, typer.Option("--to", help="Target language of the glossary to compare with.",
+                                     callback=option_callback("--to"))] = "es",
     glossary: Annotated[Optional[list[Path]], typer.Option("--glossary", "-g",
                         help="Glossaries to compare with (default: glossaries/ of the pair).")] = None,
     min_count: Annotated[int, typer.Option(help="Least number of occurrences.")] = 2,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import agents, localise, reader, transcripts, writer
+from . import agents, failures, localise, outputs, reader, transcripts, writer
 from .assemble import assemble
 from .clean import clean as clean_transcript
 from .document import Document, Suggestion
@@ -37,6 +37,7 @@ class Job:
     out_dir: Path | None = None
     report_dir: Path | None = None
     drafts: dict[str, Path] = field(default_factory=dict)  # input path → draft file
+    subdirs: dict[Path, Path] = field(default_factory=dict)  # input → its folder under out_dir/report_dir (folder inputs)
 
 
 @dataclass
@@ -49,6 +50,7 @@ class FileResult:
     cached: int = 0
     seconds: float = 0.0
     error: str | None = None
+    untranslated: object | None = None  # failures.Untranslated: segments left in the source language
 
 
 class Runner:
@@ -67,27 +69,60 @@ class Runner:
         self.progress = progress or (lambda event, n: None)
 
     async def run(self, paths: list[Path]) -> list[FileResult]:
-        return list(await asyncio.gather(*(self.one(p) for p in paths)))
+        """Read every file, plan every output path (outputs.plan: no input is
+        overwritten, no two inputs write one path), then translate."""
+        results = [FileResult(p) for p in paths]
+        await asyncio.gather(*(self._guard(r, self._read(r)) for r in results))
+        candidates = {r.path: self._target(r.path, r.doc) for r in results
+                      if r.error is None and r.doc.source_lang != self.job.target_lang}
+        targets, refused = outputs.plan(candidates, list(paths) + list(self.job.drafts.values()))
+        for r in results:
+            r.error = r.error or refused.get(r.path)
+        for r in results:
+            if r.error is not None:
+                self.progress("file", 1)
+        await asyncio.gather(*(self.one(r, targets.get(r.path)) for r in results if r.error is None))
+        return results
 
-    async def one(self, path: Path) -> FileResult:
+    async def _guard(self, result: FileResult, work) -> None:
+        """Run `work`, turning an exception into the file's error."""
+        path = result.path
         started = time.perf_counter()
-        result = FileResult(path)
         try:
-            await self._translate(path, result)
+            await work
         except TranslatorError as e:
             result.error = str(e) if str(e).startswith(str(path)) else f"{path}: {e}"
         except Exception as e:  # a bug must not cost the rest of the batch
             result.error = f"{path}: unexpected error ({type(e).__name__}: {e}); please report it"
-        result.seconds = time.perf_counter() - started
+        result.seconds += time.perf_counter() - started
+
+    async def _read(self, result: FileResult) -> None:
+        job = self.job
+        result.doc = await asyncio.to_thread(
+            reader.read, result.path, fmt=job.fmt, source_lang=job.source_lang, translate_lists=job.translate_lists
+        )
+
+    def _target(self, path: Path, doc: Document) -> outputs.Target:
+        """Where `path` would be written by default (outputs.plan may rename its reports)."""
+        job = self.job
+        fmt = job.output_format or doc.format
+        sub = job.subdirs.get(path, Path())
+        out = writer.output_path(path, doc.source_lang, job.target_lang,
+                                 job.out_dir / sub if job.out_dir is not None else None, fmt)
+        if job.report_dir is None:
+            return outputs.Target(out)
+        folder = job.report_dir / sub
+        return outputs.Target(out, folder / f"{out.stem}.report.json", folder / f"{out.stem}.report.html")
+
+    async def one(self, result: FileResult, target: outputs.Target | None = None) -> FileResult:
+        """Translate one file that was read (and planned) already."""
+        await self._guard(result, self._translate(result.path, result, target))
         self.progress("file", 1)
         return result
 
-    async def _translate(self, path: Path, result: FileResult) -> None:
+    async def _translate(self, path: Path, result: FileResult, target: outputs.Target | None) -> None:
         job = self.job
-        doc = await asyncio.to_thread(
-            reader.read, path, fmt=job.fmt, source_lang=job.source_lang, translate_lists=job.translate_lists
-        )
-        result.doc = doc
+        doc = result.doc
         src, tgt = doc.source_lang, job.target_lang
         if src == tgt:
             raise TranslatorError(f"{path}: is already in {tgt} (use --from if the language was misdetected)")
@@ -119,6 +154,9 @@ class Runner:
         if drafts is None and clean_usage.calls:
             outcome.usage["clean"] = clean_usage
         localise.apply(outcome, doc, src, tgt)
+        result.untranslated = lost = failures.untranslated(doc, outcome)
+        if lost.nothing_translated:  # a copy of the source under a translated name helps no one
+            raise TranslatorError(f"{path}: {lost.message(written=False)}")
         texts = {sid: t.text for sid, t in outcome.translations.items()}
         built = assemble(doc, texts)
         for sid in built.kept_source:
@@ -130,18 +168,16 @@ class Runner:
         if fmt == doc.format:
             out_text = localise.set_language(out_text, doc.text, fmt, src, tgt)
         result.outcome = outcome
-        result.output = writer.output_path(path, src, tgt, job.out_dir, fmt)
-        if result.output.resolve() == path.resolve():
-            raise TranslatorError(f"{path}: the output would overwrite the input; use --out DIR")
+        result.output = target.output
         if fmt == doc.format and doc.format in ("html", "markdown"):
             await asyncio.to_thread(_verify, doc, built.text)
         enc = doc.encoding if fmt == doc.format else replace(doc.encoding, name="utf-8", bom=False)
         await asyncio.to_thread(writer.write_bytes, result.output, encode(out_text, enc))
         if drafts is None:
             self.memory.put_many(_memory_rows(doc, outcome, keys, engine.name, src, tgt, set(cached_texts)))
-        if job.report_dir is not None:
+        if target.report_json is not None:
             result.report = await asyncio.to_thread(
-                _write_report, doc, outcome, engine.name, tgt, result.output, job.report_dir
+                _write_report, doc, outcome, engine.name, tgt, result.output, target
             )
 
 
@@ -157,15 +193,14 @@ def _memory_rows(doc: Document, outcome: agents.Outcome, keys: dict[str, str], e
     ]
 
 
-def _write_report(doc: Document, outcome, engine: str, tgt: str, output: Path, folder: Path) -> Path:
-    """STEM.LANG.report.json and STEM.LANG.report.html for one output."""
+def _write_report(doc: Document, outcome, engine: str, tgt: str, output: Path, target: outputs.Target) -> Path:
+    """STEM.LANG.report.json and STEM.LANG.report.html for one output (as planned)."""
     from . import report
 
     data = report.build(doc, outcome, target_lang=tgt, engine=engine, output=str(output))
-    path = folder / f"{output.stem}.report.json"
-    report.write_json(data, path)
-    report.write_html(data, folder / f"{output.stem}.report.html")
-    return path
+    report.write_json(data, target.report_json)
+    report.write_html(data, target.report_html)
+    return target.report_json
 
 
 def _verify(doc: Document, text: str) -> None:

@@ -14,8 +14,8 @@ from ..errors import InputError
 TRANSLATED_KEYS = ("title", "description", "summary", "subtitle")
 LIST_KEYS = ("tags", "categories", "keywords")
 
-_YAML_FM = re.compile(r"\A(---[ \t]*\n)(.*?\n)?((?:---|\.\.\.)[ \t]*)(?:\n|\Z)", re.S)
-_TOML_FM = re.compile(r"\A(\+\+\+[ \t]*\n)(.*?\n)?(\+\+\+[ \t]*)(?:\n|\Z)", re.S)
+_YAML_FM = re.compile(r"\A(---[ \t]*\n)(.*?\n)??((?:---|\.\.\.)[ \t]*)(?:\n|\Z)", re.S)
+_TOML_FM = re.compile(r"\A(\+\+\+[ \t]*\n)(.*?\n)??(\+\+\+[ \t]*)(?:\n|\Z)", re.S)
 
 
 @dataclass(frozen=True)
@@ -26,13 +26,27 @@ class FrontMatter:
     kind: str  # "yaml" | "toml"
 
 
+_OPENING = re.compile(r"\A(---|\+\+\+)[ \t]*\r?\n")
+
+
 def find(text: str) -> FrontMatter | None:
+    """The front matter at the start of `text`, or None. A first line that
+    opens front matter (`---`, `+++`) with no line closing it is an
+    InputError: its keys would otherwise be translated as body text."""
     for kind, pattern in (("yaml", _YAML_FM), ("toml", _TOML_FM)):
         m = pattern.match(text)
         if m:
             start = m.end(1)
             end = m.end(2) if m.group(2) is not None else start
             return FrontMatter(start, end, m.end(), kind)
+    opening = _OPENING.match(text)
+    if opening:
+        fence = opening.group(1)
+        blank = re.search(r"^[ \t]*$", text[opening.end():], re.M)
+        where = (f" (the first blank line is line {text[:opening.end() + blank.start()].count(chr(10)) + 1})"
+                 if blank and opening.end() + blank.start() < len(text) else "")
+        raise InputError(f"line 1 opens front matter with {fence} but no line closes it; "
+                         f"add a {fence} line where the front matter ends{where}")
     return None
 
 

@@ -7,7 +7,7 @@ context, splits the batch in two instead of failing it.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
 from ..document import Suggestion, Usage
@@ -81,14 +81,19 @@ class Step:
     after: int = 1
     _context: dict = field(default_factory=dict)  # first id of a batch → (before, after, glossary)
 
-    def _message(self, batch: Sequence[Item], pending: Sequence[Item], errors: dict[str, str]) -> str:
+    def _message(self, batch: Sequence[Item], pending: Sequence[Item], errors: dict[str, str],
+                 bare: bool = False) -> str:
         """The user message for `pending` (all of `batch`, or what failed of it):
-        context and glossary are those of the whole batch, worked out once."""
+        context and glossary are those of the whole batch, worked out once.
+        `bare`: without the document summary and neighbouring segments (for a
+        single segment too large for the context with them)."""
         key = batch[0].id
         if key not in self._context:
             prev, nxt = neighbours(self.context_items, batch, self.before, self.after)
             self._context[key] = (prev, nxt, glossary_entries(self.ctx, batch))
         prev, nxt, glossary = self._context[key]
+        if bare:
+            return user_message(self.task, pending, replace(self.ctx, summary=""), (), (), errors, glossary)
         return user_message(self.task, pending, self.ctx, prev, nxt, errors, glossary)
 
     async def run(self, batch: Sequence[Item]) -> Outcome:
@@ -106,18 +111,21 @@ class Step:
         pending = {it.id: it for it in batch}
         errors: dict[str, str] = {}
         last: dict[str, str] = {}
-        attempts = 0
+        attempts, bare = 0, False
         while pending and attempts <= self.retries:
             attempts += 1
             items = list(pending.values())
             try:
-                reply = await self.transport.call(self.system, self._message(batch, items, errors), self.task,
+                reply = await self.transport.call(self.system, self._message(batch, items, errors, bare), self.task,
                                                   list(pending), output_cap(self.task, items))
             except CallFailed as e:
                 out.usage.add(e.usage)
                 if isinstance(e, TooLarge) and len(items) > 1:
                     out.merge(await self._split(items, out))
                     return out, {}, {}, attempts
+                if isinstance(e, TooLarge) and not bare:  # one segment: try it once without the context
+                    bare = True
+                    continue
                 last = {sid: str(e) for sid in pending}
                 break
             out.usage.add(reply.usage)

@@ -1,0 +1,177 @@
+"""No silent overwrite: every output and report path is planned before the
+first engine call; an input is never overwritten, two inputs never write one
+path, and an output folder that cannot be written is an error up front."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fake_openai import prefix
+from translator.cli import app
+
+runner = CliRunner()
+
+EN = "# Notes\n\nThe first sentence is here. The second sentence follows it.\n"
+ES = ("# Notas de la semana\n\nLa primera frase de este boletín está aquí, y la segunda frase la sigue "
+      "con más noticias sobre los modelos de lenguaje que se publicaron esta semana.\n")
+HTML = "<html><body><h1>Notes</h1><p>The first sentence is here.</p></body></html>\n"
+
+
+def translate(tmp_path, fake, *args):
+    env = {"OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    return runner.invoke(app, ["translate", *map(str, args), "--to", "es", "--from", "en", "--rounds", "0", "-q"], env=env)
+
+
+def errors(r) -> list[str]:
+    return [line for line in r.output.splitlines() if line.startswith("Error:")]
+
+
+def test_output_equal_to_another_input_is_refused(tmp_path, fake_openai):
+    fake_openai.responder = prefix("ES: ")
+    a_en, a_es = tmp_path / "a.en.md", tmp_path / "a.es.md"
+    a_en.write_text(EN, encoding="utf-8")
+    a_es.write_text(ES, encoding="utf-8")
+    r = translate(tmp_path, fake_openai, a_en, a_es)
+    assert r.exit_code == 1
+    assert a_es.read_text(encoding="utf-8") == ES  # the input is untouched
+    assert any(str(a_en) in e and "would overwrite the input" in e and str(a_es) in e for e in errors(r)), r.output
+    sent = [s["source"] for q in fake_openai.chat_requests(status=None) for s in q.segments]
+    assert not any("first sentence" in s for s in sent)  # refused before anything was sent
+
+
+def test_draft_is_an_input_too(tmp_path, fake_openai):
+    src, draft = tmp_path / "a.en.md", tmp_path / "a.es.md"
+    src.write_text(EN, encoding="utf-8")
+    draft.write_text(ES, encoding="utf-8")
+    r = translate(tmp_path, fake_openai, src, "--draft", draft)
+    assert r.exit_code == 1 and draft.read_text(encoding="utf-8") == ES
+    assert any("would overwrite the input" in e for e in errors(r)), r.output
+
+
+def test_same_stem_in_two_folders_into_one_out_is_an_error_before_any_call(tmp_path, fake_openai):
+    fake_openai.responder = prefix("ES: ")
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "issue.md").write_text(EN.replace("Notes", f"Notes {d}"), encoding="utf-8")
+    other = tmp_path / "other.md"
+    other.write_text(EN, encoding="utf-8")
+    out = tmp_path / "out"
+    r = translate(tmp_path, fake_openai, tmp_path / "a" / "issue.md", tmp_path / "b" / "issue.md", other, "--out", out)
+    assert r.exit_code == 1
+    errs = errors(r)
+    assert len(errs) == 2 and all("would also be written to" in e for e in errs), r.output
+    assert not (out / "issue.es.md").exists()
+    assert (out / "other.es.md").exists()  # the rest of the batch is done
+    sent = {s["source"] for q in fake_openai.chat_requests() for s in q.segments}
+    assert not any("Notes a" in s or "Notes b" in s for s in sent)
+
+
+def test_two_folder_inputs_with_one_stem_are_an_error(tmp_path, fake_openai):
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "issue.md").write_text(EN, encoding="utf-8")
+    r = translate(tmp_path, fake_openai, tmp_path / "a", tmp_path / "b", "--out", tmp_path / "out")
+    assert r.exit_code == 1 and len(errors(r)) == 2, r.output
+    assert not (tmp_path / "out" / "issue.es.md").exists()
+
+
+def test_a_folder_input_mirrors_its_subfolders_under_out_and_report(tmp_path, fake_openai):
+    fake_openai.responder = prefix("ES: ")
+    root = tmp_path / "issues"
+    for sub in ("2024", "2025"):
+        (root / sub).mkdir(parents=True)
+        (root / sub / "issue.md").write_text(EN.replace("Notes", f"Notes {sub}"), encoding="utf-8")
+    (root / "top.md").write_text(EN, encoding="utf-8")
+    out = tmp_path / "out"
+    r = translate(tmp_path, fake_openai, root, "--out", out, "--report", out)
+    assert r.exit_code == 0, r.output
+    for sub in ("2024", "2025"):
+        assert f"ES: Notes {sub}" in (out / sub / "issue.es.md").read_text(encoding="utf-8")
+        assert (out / sub / "issue.es.report.json").exists()
+    assert (out / "top.es.md").exists()
+
+
+def test_html_and_md_of_one_stem_get_reports_named_after_their_outputs(tmp_path, fake_openai):
+    fake_openai.responder = prefix("ES: ")
+    (tmp_path / "issue.md").write_text(EN, encoding="utf-8")
+    (tmp_path / "issue.html").write_text(HTML, encoding="utf-8")
+    out = tmp_path / "out"
+    r = translate(tmp_path, fake_openai, tmp_path / "issue.md", tmp_path / "issue.html", "--out", out, "--report", out)
+    assert r.exit_code == 0, r.output
+    assert (out / "issue.es.md").exists() and (out / "issue.es.html").exists()
+    for name in ("issue.es.md", "issue.es.html"):
+        for ext in ("json", "html"):
+            assert (out / f"{name}.report.{ext}").exists(), sorted(p.name for p in out.iterdir())
+    assert not (out / "issue.es.report.json").exists()
+
+
+def test_html_and_md_written_as_one_html_output_is_an_error(tmp_path, fake_openai):
+    (tmp_path / "issue.md").write_text(EN, encoding="utf-8")
+    (tmp_path / "issue.html").write_text(HTML, encoding="utf-8")
+    r = translate(tmp_path, fake_openai, tmp_path / "issue.md", tmp_path / "issue.html", "--out", tmp_path / "o",
+                  "--output-format", "html")
+    assert r.exit_code == 1 and len(errors(r)) == 2, r.output
+    assert not fake_openai.chat_requests(status=None)
+
+
+@pytest.mark.parametrize("option", ["--out", "--report"])
+def test_out_or_report_that_is_a_file_is_an_error_before_any_call(tmp_path, fake_openai, option):
+    src = tmp_path / "a.en.md"
+    src.write_text(EN, encoding="utf-8")
+    taken = tmp_path / "taken"
+    taken.write_text("mine", encoding="utf-8")
+    r = translate(tmp_path, fake_openai, src, option, taken)
+    assert r.exit_code == 1
+    [err] = errors(r)
+    assert option in err and "is a file" in err and "unexpected" not in err, r.output
+    assert taken.read_text(encoding="utf-8") == "mine"
+    assert not fake_openai.chat_requests(status=None)
+
+
+def test_out_below_a_file_is_an_error(tmp_path, fake_openai):
+    src = tmp_path / "a.en.md"
+    src.write_text(EN, encoding="utf-8")
+    (tmp_path / "taken").write_text("mine", encoding="utf-8")
+    r = translate(tmp_path, fake_openai, src, "--out", tmp_path / "taken" / "sub")
+    assert r.exit_code == 1 and len(errors(r)) == 1 and "Traceback" not in r.output, r.output
+    assert not fake_openai.chat_requests(status=None)
+
+
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs a read-only /sys")
+def test_out_folder_that_cannot_be_written_is_an_error_before_any_call(tmp_path, fake_openai):
+    src = tmp_path / "a.en.md"
+    src.write_text(EN, encoding="utf-8")
+    r = translate(tmp_path, fake_openai, src, "--out", "/sys/kernel")
+    assert r.exit_code == 1
+    [err] = errors(r)
+    assert "cannot write" in err, r.output
+    assert not fake_openai.chat_requests(status=None)
+
+
+def test_output_that_is_a_folder_is_an_error_before_any_call(tmp_path, fake_openai):
+    src = tmp_path / "a.en.md"
+    src.write_text(EN, encoding="utf-8")
+    (tmp_path / "a.es.md").mkdir()
+    r = translate(tmp_path, fake_openai, src)
+    assert r.exit_code == 1
+    [err] = errors(r)
+    assert "is a folder" in err and "unexpected" not in err, r.output
+    assert not fake_openai.chat_requests(status=None)
+
+
+def test_output_equal_to_its_own_input_is_refused_before_any_call(tmp_path, fake_openai):
+    """`a.en.md` is a link to `a.es.md`: writing `a.es.md` would replace the input itself."""
+    real = tmp_path / "a.es.md"
+    real.write_text(EN, encoding="utf-8")
+    src = tmp_path / "a.en.md"
+    src.symlink_to(real.name)
+    r = translate(tmp_path, fake_openai, src)
+    assert r.exit_code == 1
+    [err] = errors(r)
+    assert "would overwrite the input" in err, r.output
+    assert real.read_text(encoding="utf-8") == EN and src.is_symlink()
+    assert not fake_openai.chat_requests(status=None)
