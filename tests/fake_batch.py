@@ -49,6 +49,7 @@ class FakeBatchAPI:
         self.released = threading.Event()
         self.polls = 2  # retrieves until a batch completes
         self.requests: list[tuple[str, str]] = []  # (method, path)
+        self.failed: list[str] = []  # custom_ids of the lines answered in an error file
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -253,6 +254,7 @@ class FakeBatchAPI:
         if err:
             batch["error_file_id"] = self._new_file(
                 "".join(json.dumps(e) + "\n" for e in err).encode(), "batch_output", "errors.jsonl")["id"]
+        self.failed.extend(e["custom_id"] for e in err)
         batch["status"] = "expired" if expire else "completed"
         batch["request_counts"] = {"total": len(lines), "completed": len(out), "failed": len(err)}
         batch["completed_at" if not expire else "expired_at"] = int(time.time())

@@ -42,8 +42,13 @@ def translate_batch(*, paths: list[Path], to: str, from_: str | None, model: str
     from .cli import expand_inputs
     from .memory import default_path
 
+    from .reader import FORMAT_NAMES
+
     if draft is not None:
         _fail("--draft post-edits one translation with no model calls: it needs neither --batch nor --dry-run")
+    for name, value in (("--format", fmt), ("--output-format", output_format)):
+        if value is not None and value not in FORMAT_NAMES:
+            raise typer.BadParameter(f"{value!r}: use html, md or text", param_hint=name)
     try:
         table = load_prices(prices)
     except TranslatorError as e:
@@ -66,6 +71,12 @@ def translate_batch(*, paths: list[Path], to: str, from_: str | None, model: str
     else:
         from .batch.state import State
 
+        try:  # the engine and glossaries are checked before anything is recorded or uploaded
+            setup = runner.build(options)
+            setup.engine.check(from_ or "en", to)
+            setup.memory.close()
+        except TranslatorError as e:
+            _fail(str(e))
         state = State()
         run_id = state.new_run(options, options["files"])
         if not quiet:

@@ -198,7 +198,7 @@ class Coordinator:
             if not await self._settle():
                 return
             task = min((c.task for c in self.queue.values()), key=lambda t: TASK_ORDER.get(t, 9))
-            wave = [c for c in self.queue.values() if c.task == task]
+            wave = sorted((c for c in self.queue.values() if c.task == task), key=lambda c: c.custom_id)
             for c in wave:
                 del self.queue[c.hash]
             name, n = self._phase
