@@ -46,6 +46,7 @@ class FakeBatchAPI:
         self.rng = random.Random(seed)
         self.expire: set[int] = set()  # 1-based batch numbers that expire half done
         self.hold: set[int] = set()  # 1-based batch numbers held in_progress
+        self.hold_task: str | None = None  # or every batch of this step ("revise"), until released
         self.released = threading.Event()
         self.polls = 2  # retrieves until a batch completes
         self.requests: list[tuple[str, str]] = []  # (method, path)
@@ -59,7 +60,7 @@ class FakeBatchAPI:
         return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
 
     def release(self) -> None:
-        self.hold = set()
+        self.hold, self.hold_task = set(), None
         self.released.set()
 
     def batch_lines(self) -> list[dict]:
@@ -190,7 +191,7 @@ class FakeBatchAPI:
             "completion_window": "24h", "status": "validating", "created_at": int(time.time()),
             "output_file_id": None, "error_file_id": None, "errors": None,
             "metadata": body.get("metadata"), "request_counts": {"total": len(lines), "completed": 0, "failed": 0},
-            "_number": number, "_polls": 0,
+            "_number": number, "_polls": 0, "_task": _task_of(lines),
         }
         ids = [line.get("custom_id") for line in lines]
         if len(set(ids)) != len(ids):
@@ -211,7 +212,8 @@ class FakeBatchAPI:
             if batch["status"] in ("validating", "in_progress"):
                 batch["_polls"] += 1
                 batch["status"] = "in_progress"
-                if batch["_polls"] >= self.polls and batch["_number"] not in self.hold:
+                held = batch["_number"] in self.hold or (self.hold_task and batch["_task"] == self.hold_task)
+                if batch["_polls"] >= self.polls and not held:
                     self._process(batch)
         return 200, self._public(batch), None
 
@@ -258,6 +260,13 @@ class FakeBatchAPI:
         batch["status"] = "expired" if expire else "completed"
         batch["request_counts"] = {"total": len(lines), "completed": len(out), "failed": len(err)}
         batch["completed_at" if not expire else "expired_at"] = int(time.time())
+
+
+def _task_of(lines: list[dict]) -> str:
+    try:
+        return json.loads(lines[0]["body"]["messages"][-1]["content"]).get("task", "")
+    except (IndexError, KeyError, TypeError, json.JSONDecodeError):
+        return ""
 
 
 @pytest.fixture
