@@ -99,6 +99,10 @@ def _execute(state, run_id: int, options: dict, quiet: bool, table) -> list[str]
         results, engine, coordinator = asyncio.run(runner.run(options, state, run_id, report=report))
     except TranslatorError as e:
         _fail(f"{e} (the run is kept: `translator batch resume` continues it)")
+    except KeyboardInterrupt:
+        _err(f"Interrupted: batch run {run_id} is kept; `translator batch resume` continues it "
+             "(batches already submitted keep running at the provider)")
+        raise typer.Exit(130) from None
     if not quiet:
         if results:
             _summary_table(results, engine.name, time.perf_counter() - started)
