@@ -97,9 +97,9 @@ def build(options: dict) -> Setup:
 
 
 async def run(options: dict, state: State, run_id: int, *, report: Callable[[str], None] | None = None,
-              progress: Callable[[str, int], None] | None = None, client: Any = None) -> tuple[list, Any]:
+              progress: Callable[[str, int], None] | None = None, client: Any = None) -> tuple[list, Any, Any]:
     """Translate the documents of run `run_id` not done yet; returns their
-    FileResults and the engine."""
+    FileResults, the engine and the coordinator (its waves)."""
     from ..pipeline import Runner
 
     setup = build(options)
@@ -138,8 +138,8 @@ async def run(options: dict, state: State, run_id: int, *, report: Callable[[str
     return list(results), engine, coordinator
 
 
-async def dry_run(options: dict) -> tuple[Any, Any]:
-    """The estimate of what the run would send (cost.py), and the engine."""
+async def dry_run(options: dict) -> tuple[Any, Any, list[str]]:
+    """The estimate of what the run would send (cost.py), the engine, and an error per unreadable input."""
     from .. import reader
     from ..engines.base import Context
     from ..memory import Memory
