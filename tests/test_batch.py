@@ -191,6 +191,8 @@ def test_kill_9_mid_way_then_resume_loses_and_duplicates_nothing(tmp_path, fake_
         proc.wait()
     assert not out.exists() or not list(out.iterdir())
     uploaded = len(fake_batch.uploads)
+    r = runner.invoke(app, ["batch", "status"], env=env_for(fake_batch.base_url, cache))
+    assert r.exit_code == 0 and "critique, wave 1" in r.output and "in_progress" in r.output, r.output
     fake_batch.release()
     r = runner.invoke(app, ["batch", "status", "--no-refresh"], env=env_for(fake_batch.base_url, cache))
     assert r.exit_code == 0 and "running" in r.output and "batch resume" in r.output, r.output
@@ -257,3 +259,33 @@ def test_price_table_and_batch_discount():
     assert p.cost(u, batch=False) == pytest.approx(0.75)
     assert p.cost(u, batch=True) == pytest.approx(0.375)
     assert price_for("qwen2.5-7b", load_prices()) is None
+
+
+def test_a_crash_between_creating_a_batch_and_recording_it_adopts_that_batch(tmp_path, fake_batch, monkeypatch):
+    """The batch was created at the provider but the process died before the
+    state knew its id: resume finds it by its metadata, uploads nothing again."""
+    import translator.batch.transport as bt
+
+    src = tmp_path / "src"
+    make_issues(src, 2)
+    fake_batch.chat.responder = RESPONDER
+    original = bt.Coordinator._create
+
+    async def create_then_die(self, local, task, wave_no, file_id, n):
+        await self.client.batches.create(input_file_id=file_id, endpoint=bt.ENDPOINT, completion_window="24h",
+                                         metadata={"translator_run": str(self.run), "translator_batch": str(local)})
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bt.Coordinator, "_create", create_then_die)
+    env = env_for(fake_batch.base_url, tmp_path / "cache")
+    r = translate([str(src), "--out", str(tmp_path / "o"), "--batch", "-q"], env)
+    assert r.exit_code == 130 and "batch resume" in r.output
+    assert len(fake_batch.uploads) == 1 and len(fake_batch.order) == 1
+    monkeypatch.setattr(bt.Coordinator, "_create", original)
+    r = runner.invoke(app, ["batch", "resume", "-q"], env=env)
+    assert r.exit_code == 0, r.output
+    first = [b for b in fake_batch.batches.values() if b["input_file_id"] == "file-0001"]
+    assert len(first) == 1, "the translate batch was adopted, not created again"
+    ids = [line["custom_id"] for line in fake_batch.batch_lines()]
+    assert len(set(ids)) == len(ids)
+    assert len(list((tmp_path / "o").iterdir())) == 2
