@@ -289,3 +289,18 @@ def test_a_crash_between_creating_a_batch_and_recording_it_adopts_that_batch(tmp
     ids = [line["custom_id"] for line in fake_batch.batch_lines()]
     assert len(set(ids)) == len(ids)
     assert len(list((tmp_path / "o").iterdir())) == 2
+
+
+def test_a_bad_input_fails_alone_and_the_others_are_done(tmp_path, fake_batch):
+    src = tmp_path / "src"
+    make_issues(src, 2)
+    (src / "broken.en.md").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    fake_batch.chat.responder = RESPONDER
+    env = env_for(fake_batch.base_url, tmp_path / "cache")
+    r = translate([str(src), "--out", str(tmp_path / "o"), "--batch", "-q"], env)
+    assert r.exit_code == 1
+    errors = [line for line in r.output.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and "broken.en.md" in errors[0] and "Traceback" not in r.output
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["notes-00.es.md", "weekly-01.es.html"]
+    status = runner.invoke(app, ["batch", "status", "--no-refresh"], env=env)
+    assert "2 of 3 documents done, 1 failed" in status.output and "broken.en.md" in status.output

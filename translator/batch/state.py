@@ -51,7 +51,7 @@ create table if not exists batches (
     finished real
 );
 create table if not exists requests (
-    hash text primary key,
+    hash text primary key,           -- "RUN:sha256 of the body" (#n for the n-th identical request)
     run integer not null,
     custom_id text not null,
     task text not null,

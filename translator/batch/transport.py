@@ -160,13 +160,14 @@ class Coordinator:
         n = self.seen.get(h, 0)
         self.seen[h] = n + 1
         h = h if n == 0 else f"{h}#{n}"
-        known = self.state.request(h)
+        key = f"{self.run}:{h}"  # replies belong to their run: a new run asks the model anew
+        known = self.state.request(key)
         if known is not None and known[1] is not None and _answered(known[1]):
             return self._reply(known[1], system, user)  # answered before (a resumed run)
         doc = current_doc.get()
-        call = _Call(h, known[2] if known else _custom_id(doc, task, ids, h), task, body, system, user,
+        call = _Call(key, known[2] if known else _custom_id(doc, task, ids, h), task, body, system, user,
                      list(ids), cap)
-        self.queue[h] = call
+        self.queue[key] = call
         fut = asyncio.get_running_loop().create_future()
         call.futures.append(fut)
         doc = current_doc.get()
