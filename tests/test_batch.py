@@ -218,6 +218,17 @@ def test_a_batch_the_api_rejects_fails_its_documents_with_one_line(tmp_path, fak
                   env_for(fake_batch.base_url, tmp_path / "cache"))
     assert r.exit_code == 1
     assert "rejected batch" in r.output and "custom_id" in r.output and "Traceback" not in r.output
+    assert len(r.output.strip().splitlines()) == 1 and "batch resume" in r.output
+
+
+def test_a_server_without_the_batch_api_gets_one_clear_line(tmp_path, fake_openai):
+    src = tmp_path / "src"
+    make_issues(src, 3)
+    r = translate([str(src), "--out", str(tmp_path / "o"), "--batch", "-q"],
+                  env_for(fake_openai.base_url, tmp_path / "cache"))
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert r.output.startswith("Error: the Batch API at ") and "run without --batch" in r.output
+    assert len(r.output.strip().splitlines()) == 1
 
 
 def test_batch_needs_an_llm_engine(tmp_path):

@@ -204,6 +204,8 @@ def status(
     spent = state.tokens(row.id)
     for (via, task), (n, pt, ct) in sorted(spent.items()):
         typer.echo(f"  {task}: {n} {via} replies, {pt} in / {ct} out tokens")
+    if row.status == "failed" and failed:
+        typer.echo(f"  `translator batch resume --run {row.id}` tries the failed documents again")
     if row.status == "running":
         waiting = [b for b in state.batches(row.id) if live.get(b.local, b.status) not in (*TERMINAL, "done")]
         typer.echo("  unfinished: `translator batch resume` continues it"

@@ -133,6 +133,8 @@ async def run(options: dict, state: State, run_id: int, *, report: Callable[[str
         except Exception:
             pass
         setup.memory.close()
+    if coordinator.fatal is not None:
+        raise coordinator.fatal  # one message, not one per document; the run stays resumable
     errors = [r for r in results if r.error]
     state.finish_run(run_id, "failed" if errors else "done")
     return list(results), engine, coordinator

@@ -102,6 +102,7 @@ class Coordinator:
         self.events = 0
         self.closed = False
         self.broken: Exception | None = None
+        self.fatal: EngineError | None = None  # the Batch API itself failed (unreachable, refused, missing)
         self._wake: asyncio.Event | None = None
         self._phase: tuple[str, int] = ("", 0)
         self.waves: list[tuple[str, str, int]] = []  # (task, "batch" | "online" | "stored", requests)
@@ -210,7 +211,7 @@ class Coordinator:
                 else:
                     await self._batch(task, self._phase[1], wave)
             except Exception as e:  # the Batch API itself failed: every waiting call gets the reason
-                error = e if isinstance(e, EngineError) else EngineError(f"the Batch API failed ({type(e).__name__}: {e})")
+                error = self.fatal = _api_error(e, self.online.base_url)
                 for c in wave:
                     for f in c.futures:
                         if not f.done():
@@ -417,6 +418,27 @@ class Coordinator:
         except (ValueError, TypeError, KeyError) as e:
             return Reply(error=f"the response could not be read ({type(e).__name__}: {e})", usage=usage, mode=MODE)
         return self.online._reply_from_completion(completion, MODE, usage, system, user)
+
+
+def _api_error(e: Exception, base_url: str | None) -> EngineError:
+    """What a failed files/batches call means, for people."""
+    import openai
+
+    where = base_url or "OpenAI"
+    if isinstance(e, EngineError):
+        return e
+    if isinstance(e, openai.APIConnectionError):
+        return EngineError(f"cannot reach the Batch API at {where} ({e}); is the server running?")
+    if isinstance(e, openai.AuthenticationError | openai.PermissionDeniedError):
+        return EngineError(f"{where} rejected the API key for the Batch API: check OPENAI_API_KEY")
+    if isinstance(e, openai.NotFoundError):
+        return EngineError(f"{where} has no Batch API (files and batches endpoints): run without --batch, "
+                           "with --jobs for a self-hosted server")
+    if isinstance(e, openai.APIStatusError):
+        hint = ("; does this server have OpenAI's files and batches endpoints? If not, run without --batch"
+                if e.status_code in (400, 405, 415, 501) else "")
+        return EngineError(f"the Batch API at {where} refused a request (HTTP {e.status_code}: {str(e)[:300]}){hint}")
+    return EngineError(f"the Batch API failed ({type(e).__name__}: {e})")
 
 
 def _answered(stored: dict) -> bool:
