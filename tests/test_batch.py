@@ -315,3 +315,16 @@ def test_a_bad_input_fails_alone_and_the_others_are_done(tmp_path, fake_batch):
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["notes-00.es.md", "weekly-01.es.html"]
     status = runner.invoke(app, ["batch", "status", "--no-refresh"], env=env)
     assert "2 of 3 documents done, 1 failed" in status.output and "broken.en.md" in status.output
+
+
+def test_dry_run_needs_no_key_and_prices_gpt_4o_mini(tmp_path):
+    src = tmp_path / "src"
+    make_issues(src, 2)
+    r = runner.invoke(app, ["translate", str(src), "--to", "es", "--from", "en", "--model", "openai:gpt-4o-mini",
+                            "--dry-run", "--batch"],
+                      env={"OPENAI_API_KEY": None, "OPENAI_BASE_URL": None, "XDG_CACHE_HOME": str(tmp_path)})
+    assert r.exit_code == 0, r.output
+    total = next(line for line in r.output.splitlines() if line.strip("│ ").startswith("total"))
+    online, batch = (float(x) for x in total.split("│")[-3:-1])
+    assert online > 0 and batch == pytest.approx(online / 2, abs=0.0001)
+    assert not (tmp_path / "newsletter-translator" / "batch.sqlite").exists(), "a dry run records no run"

@@ -40,6 +40,7 @@ def translate_batch(*, paths: list[Path], to: str, from_: str | None, model: str
     from .batch import runner
     from .batch.cost import load_prices
     from .cli import expand_inputs
+    from .engines import default_spec
     from .memory import default_path
 
     from .reader import FORMAT_NAMES
@@ -55,7 +56,7 @@ def translate_batch(*, paths: list[Path], to: str, from_: str | None, model: str
         _fail(str(e))
     files, errors = expand_inputs(paths, to, out)
     options = runner.new_options(
-        files=[str(f.resolve()) for f in files], to=to, model=model,
+        files=[str(f.resolve()) for f in files], to=to, model=model or default_spec(),
         base_url=os.environ.get("OPENAI_BASE_URL") or None,
         glossary=[str(Path(g).resolve()) for g in glossary or []], no_glossary=no_glossary, rounds=rounds,
         out=str(out.resolve()) if out else None, report=str(report.resolve()) if report else None, jobs=jobs,

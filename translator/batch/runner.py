@@ -151,6 +151,7 @@ async def dry_run(options: dict) -> tuple[Any, Any, list[str]]:
     setup = build(options)
     engine = setup.engine
     engine.transport = DryTransport(engine.transport)
+    engine.check = lambda source_lang, target_lang: None  # a cost preview calls nothing: no key needed
     job = setup.job
     docs = []
     errors = []
