@@ -92,11 +92,25 @@ def translate(
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation memory.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")] = False,
+    batch: Annotated[bool, typer.Option("--batch", help="Through the OpenAI Batch API: half price, within 24 h "
+                                        "(`translator batch status|resume`).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print requests, tokens and dollars (online and "
+                                          "batch); translate nothing.")] = False,
+    prices: Annotated[Optional[Path], typer.Option("--prices", envvar="TRANSLATOR_PRICES",
+                                                   help="JSON price table for --dry-run/--batch.")] = None,
 ) -> None:
     """Translate newsletters: every input becomes STEM.LANG.EXT beside it (or in --out).
 
     Exit codes: 0 when every file was translated in full. 1 when a file failed (one `Error:` line each; the other files are still done) or segments were left untranslated (the file is written with the source text kept for them, flagged in its report; a file where nothing could be translated is not written), and for an unknown engine, language code or unwritable output, found before anything is sent. 2 when the command line itself is wrong (an unknown option, a missing --to).
     """
+    if batch or dry_run:  # whole archives through the Batch API, or what a run would cost (cli_batch.py)
+        from .cli_batch import translate_batch
+
+        return translate_batch(
+            paths=paths, to=to, from_=from_, model=model, glossary=glossary, no_glossary=no_glossary, draft=draft,
+            rounds=rounds, out=out, report=report, jobs=jobs, fmt=fmt, output_format=output_format,
+            translate_tags=translate_tags, cache=cache, no_cache=no_cache, quiet=quiet, batch=batch,
+            dry_run=dry_run, prices=prices)
     from . import engines, glossary as glossary_mod, outputs
     from .llm.journal import Journal, attach, path_beside
     from .memory import Memory, default_path
@@ -293,10 +307,12 @@ def memory_export(
 
 def _register_commands() -> None:
     """Commands that live in their own modules (imported lazily inside them)."""
+    from .cli_batch import app as batch_app
     from .cli_glossary import app as glossary_app
     from .cli_review import evaluate_command, review_command
 
     app.add_typer(glossary_app, name="glossary")
+    app.add_typer(batch_app, name="batch")
     app.command("review")(review_command)
     app.command("evaluate")(evaluate_command)
 

@@ -114,6 +114,19 @@ class Runner:
         folder = job.report_dir / sub
         return outputs.Target(out, folder / f"{out.stem}.report.json", folder / f"{out.stem}.report.html")
 
+    async def translate_one(self, path: Path) -> FileResult:
+        """Read, plan and translate one file on its own (the batch runner
+        drives documents one by one)."""
+        result = FileResult(path)
+        await self._guard(result, self._read(result))
+        if result.error is None:
+            targets, refused = outputs.plan({path: self._target(path, result.doc)}, [path, *self.job.drafts.values()])
+            result.error = refused.get(path)
+            if result.error is None:
+                return await self.one(result, targets[path])
+        self.progress("file", 1)
+        return result
+
     async def one(self, result: FileResult, target: outputs.Target | None = None) -> FileResult:
         """Translate one file that was read (and planned) already."""
         await self._guard(result, self._translate(result.path, result, target))

@@ -1,0 +1,185 @@
+"""A `--batch` run: the usual pipeline (read, memory, agents loop, assemble,
+structure gate, atomic write, report) for every document at once, with the
+engine's calls going through the Batch API (transport.py), and every step
+recorded in the state (state.py) so `batch resume` can finish it.
+
+Options are a plain dict (JSON in the state), so a new process can rebuild the
+run from it alone: the files, the job options, the model and its server, the
+output folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import EngineError, TranslatorError
+from .state import State
+from .transport import BatchTransport, Coordinator, current_doc
+
+OPTION_KEYS = ("files", "to", "from", "model", "base_url", "glossary", "no_glossary", "rounds", "out", "report",
+               "jobs", "fmt", "output_format", "translate_tags", "cache", "no_cache")
+
+
+class SnapshotMemory:
+    """The translation memory as the run first saw it: each document's look-up
+    is recorded in the state, so a resumed document asks the model exactly
+    what it asked before (even after other documents filled the memory)."""
+
+    def __init__(self, memory: Any, state: State, run: int) -> None:
+        self.memory, self.state, self.run = memory, state, run
+
+    def get_many(self, keys) -> dict[str, str]:
+        keys = list(keys)
+        k = hashlib.sha256("\n".join(keys).encode()).hexdigest()
+        found = self.state.lookup(self.run, k)
+        if found is None:
+            found = self.memory.get_many(keys)
+            self.state.save_lookup(self.run, k, found)
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.memory, name)
+
+
+@dataclass
+class Setup:
+    engine: Any
+    engine_for: Callable
+    glossaries: Callable
+    job: Any
+    memory: Any
+    files: list[Path]
+
+
+def build(options: dict) -> Setup:
+    """Engine, glossaries, job and memory of a run, from its options."""
+    from .. import engines, glossary as glossary_mod
+    from ..cli import _glossary_resolver
+    from ..engines.llm import LLMEngine
+    from ..memory import Memory, default_path
+    from ..pipeline import Job
+    from ..reader import FORMAT_NAMES
+
+    extra = {"base_url": options["base_url"]} if options.get("base_url") else {}
+    spec = options.get("model")
+    if spec == "apertium" or (spec is None and not engines.default_spec().startswith("openai:")):
+        raise EngineError("--batch and --dry-run need an LLM engine (openai:MODEL) and OPENAI_API_KEY "
+                          "(or OPENAI_BASE_URL for a compatible Batch API)")
+    engine = engines.make_engine(spec, jobs=options.get("jobs", 4), **extra)
+    if not isinstance(engine, LLMEngine):
+        raise EngineError("--batch and --dry-run need an LLM engine (openai:MODEL)")
+    glossaries = _glossary_resolver(glossary_mod, [Path(p) for p in options["glossary"]] or None,
+                                    options.get("no_glossary", False))
+    checked: set = set()
+
+    def engine_for(src: str, tgt: str):
+        if (src, tgt) not in checked:
+            engine.check(src, tgt)
+            checked.add((src, tgt))
+        return engine
+
+    cache = options.get("cache")
+    memory = Memory(None if options.get("no_cache") else (Path(cache) if cache else default_path()))
+    output_format = options.get("output_format")
+    job = Job(
+        target_lang=options["to"], source_lang=options.get("from"), rounds=options.get("rounds", 1),
+        fmt=options.get("fmt"), output_format=FORMAT_NAMES.get(output_format) if output_format else None,
+        translate_lists=options.get("translate_tags", False),
+        out_dir=Path(options["out"]) if options.get("out") else None,
+        report_dir=Path(options["report"]) if options.get("report") else None,
+    )
+    return Setup(engine, engine_for, glossaries, job, memory, [Path(f) for f in options["files"]])
+
+
+async def run(options: dict, state: State, run_id: int, *, report: Callable[[str], None] | None = None,
+              progress: Callable[[str, int], None] | None = None, client: Any = None) -> tuple[list, Any, Any]:
+    """Translate the documents of run `run_id` not done yet; returns their
+    FileResults, the engine and the coordinator (its waves)."""
+    from ..pipeline import Runner
+
+    setup = build(options)
+    engine = setup.engine
+    coordinator = Coordinator(state, run_id, engine.transport, client=client, report=report)
+    engine.transport = BatchTransport(engine.transport, coordinator)
+    memory = SnapshotMemory(setup.memory, state, run_id)
+    runner = Runner(setup.engine_for, setup.glossaries, setup.job, memory, progress)
+    done = {p for p, status, _, _ in state.docs(run_id) if status == "done"}
+    todo = [f for f in setup.files if str(f) not in done]
+
+    async def one(path: Path):
+        current_doc.set(str(path))
+        coordinator.enter(str(path))
+        try:
+            result = await runner.translate_one(path)
+        finally:
+            coordinator.leave(str(path))
+        state.doc_done(run_id, str(path), str(result.output) if result.output and not result.error else None,
+                       result.error)
+        return result
+
+    serve = asyncio.create_task(coordinator.serve())
+    try:
+        results = await asyncio.gather(*(asyncio.create_task(one(p)) for p in todo))
+    finally:
+        coordinator.closed = True
+        coordinator._changed()
+        try:
+            await serve
+        except Exception:
+            pass
+        setup.memory.close()
+    if coordinator.fatal is not None:
+        raise coordinator.fatal  # one message, not one per document; the run stays resumable
+    errors = [r for r in results if r.error]
+    state.finish_run(run_id, "failed" if errors else "done")
+    return list(results), engine, coordinator
+
+
+async def dry_run(options: dict) -> tuple[Any, Any, list[str]]:
+    """The estimate of what the run would send (cost.py), the engine, and an error per unreadable input."""
+    from .. import reader
+    from ..engines.base import Context
+    from ..memory import Memory
+    from ..pipeline import _fingerprint, _summary
+    from .cost import DryTransport, estimate
+
+    setup = build(options)
+    engine = setup.engine
+    engine.transport = DryTransport(engine.transport)
+    engine.check = lambda source_lang, target_lang: None  # a cost preview calls nothing: no key needed
+    job = setup.job
+    docs = []
+    errors = []
+    for path in setup.files:
+        try:
+            doc = await asyncio.to_thread(reader.read, path, fmt=job.fmt, source_lang=job.source_lang,
+                                          translate_lists=job.translate_lists)
+            src, tgt = doc.source_lang, job.target_lang
+            if src == tgt:
+                raise TranslatorError(f"{path}: is already in {tgt}")
+            glossary = setup.glossaries(src, tgt)
+            ctx = Context(src, tgt, glossary, summary=_summary(doc))
+            fingerprint = _fingerprint(engine, glossary, job)
+            keys = {s.id: Memory.key(engine.name, src, tgt, fingerprint, s.source) for s in doc.segments}
+            found = setup.memory.get_many(keys.values())
+            docs.append((doc, ctx, {sid for sid, k in keys.items() if k in found}))
+        except TranslatorError as e:
+            errors.append(str(e) if str(e).startswith(str(path)) else f"{path}: {e}")
+    setup.memory.close()
+    est = await estimate(engine, docs, job.rounds)
+    return est, engine, errors
+
+
+def new_options(**kw: Any) -> dict:
+    missing = set(OPTION_KEYS) - set(kw)
+    assert not missing, missing
+    return {k: kw[k] for k in OPTION_KEYS}
+
+
+def started_at(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts))
