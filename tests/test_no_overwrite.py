@@ -175,3 +175,17 @@ def test_output_equal_to_its_own_input_is_refused_before_any_call(tmp_path, fake
     assert "would overwrite the input" in err, r.output
     assert real.read_text(encoding="utf-8") == EN and src.is_symlink()
     assert not fake_openai.chat_requests(status=None)
+
+
+def test_srt_and_vtt_of_one_stem_write_two_outputs_and_two_reports(tmp_path, fake_openai):
+    fake_openai.responder = prefix("ES: ")
+    root = Path(__file__).resolve().parents[1] / "samples"
+    (tmp_path / "talk.srt").write_bytes((root / "lightning-talk.en.srt").read_bytes())
+    (tmp_path / "talk.vtt").write_bytes((root / "lightning-talk.en.vtt").read_bytes())
+    r = translate(tmp_path, fake_openai, tmp_path / "talk.srt", tmp_path / "talk.vtt",
+                  "--out", tmp_path / "out", "--report", tmp_path / "rep")
+    assert r.exit_code == 0, r.output
+    srt, vtt = (tmp_path / "out" / "talk.es.srt").read_text(), (tmp_path / "out" / "talk.es.vtt").read_text()
+    assert "-->" in srt and "ES: " in srt and vtt.startswith("WEBVTT") and "ES: " in vtt
+    assert sorted(p.name for p in (tmp_path / "rep").glob("*.json")) == ["talk.es.srt.report.json",
+                                                                         "talk.es.vtt.report.json"]
