@@ -89,8 +89,11 @@ def translate(
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation memory.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Discard what editors changed in existing outputs.")] = False,
+    xliff: Annotated[bool, typer.Option("--xliff", help="Also write STEM.LANG.xlf (XLIFF for CAT tools) beside each output.")] = False,
 ) -> None:
-    """Translate newsletters: every input becomes STEM.LANG.EXT beside it (or in --out)."""
+    """Translate newsletters: every input becomes STEM.LANG.EXT beside it (or in --out).
+    What an editor changed in an output since it was written is kept (unless --overwrite)."""
     from . import engines, glossary as glossary_mod
     from .memory import Memory, default_path
     from .pipeline import Job, Runner
@@ -121,6 +124,7 @@ def translate(
         output_format=FORMAT_NAMES.get(output_format) if output_format else None,
         translate_lists=translate_tags, out_dir=out, report_dir=report,
         drafts={files[0]: draft} if draft is not None and files else {},
+        overwrite=overwrite, xliff=xliff,
     )
     started = time.perf_counter()
     results = _run_with_progress(Runner(engine_for, glossaries, job, memory), files, quiet)
@@ -128,6 +132,9 @@ def translate(
     elapsed = time.perf_counter() - started
     if not quiet:
         _summary_table(results, engine.name, elapsed)
+    kept = sum(r.edited for r in results if not r.error)
+    if kept:
+        typer.echo(f"{kept} segment{'s' if kept != 1 else ''} kept from your edits (--overwrite discards them)", err=True)
     for r in results:
         if r.error:
             errors.append(r.error)
@@ -191,13 +198,14 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
             "output": r.output.name if where else str(r.output),
             "segments": len(r.doc.segments),
             "cached": r.cached,
+            "edited": r.edited,
             "issues": sum(1 for s in r.outcome.suggestions if s.status == "open"),
             "calls": sum(u.calls for u in usage.values()),
             "tokens in": sum(u.prompt_tokens for u in usage.values()),
             "tokens out": sum(u.completion_tokens for u in usage.values()),
             "time": f"{r.seconds:.1f}s",
         })
-    numeric = ("segments", "cached", "issues", "calls", "tokens in", "tokens out")
+    numeric = ("segments", "cached", "edited", "issues", "calls", "tokens in", "tokens out")
     totals = {k: sum(row.get(k, 0) for row in rows) for k in numeric}
     columns = ["output"] + [k for k in numeric if k in ("segments", "issues") or totals[k]] + ["time"]
     table = Table(title=f"engine {engine_name}{where}", title_justify="left")

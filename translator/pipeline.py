@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import agents, reader, writer
+from . import agents, edits, reader, writer
 from .assemble import assemble
 from .document import Document, Suggestion
 from .encoding import encode
@@ -36,6 +36,8 @@ class Job:
     out_dir: Path | None = None
     report_dir: Path | None = None
     drafts: dict[str, Path] = field(default_factory=dict)  # input path → draft file
+    overwrite: bool = False  # discard hand edits in existing outputs
+    xliff: bool = False  # also write STEM.LANG.xlf beside each output
 
 
 @dataclass
@@ -46,6 +48,8 @@ class FileResult:
     doc: Document | None = None
     outcome: agents.Outcome | None = None
     cached: int = 0
+    edited: int = 0  # segments kept from hand edits of the output
+    xliff: Path | None = None
     seconds: float = 0.0
     error: str | None = None
 
@@ -99,14 +103,22 @@ class Runner:
 
             doc, drafts, notes = align_draft(doc, job.drafts[path], tgt)
             result.doc = doc
+        recovered = None
+        if drafts is None and not job.overwrite:  # the editor's changes to the output, if any
+            out_path = writer.output_path(path, src, tgt, job.out_dir, job.output_format or doc.format)
+            recovered = await edits.recover(self.memory, doc, out_path, tgt)
+            doc = result.doc = recovered.doc if recovered else doc
         fingerprint = _fingerprint(engine, glossary, job)
         keys = {s.id: Memory.key(engine.name, src, tgt, fingerprint, s.source) for s in doc.segments}
         cached = {} if drafts is not None else self.memory.get_many(keys.values())
         cached_texts = {sid: cached[k] for sid, k in keys.items() if k in cached}
         result.cached = len(cached_texts)
+        if drafts is None and not job.overwrite:
+            cached_texts = edits.prefer(self.memory, doc, tgt, cached_texts, recovered)
         outcome = await agents.run(doc, engine, ctx, rounds=job.rounds, drafts=drafts, cached=cached_texts)
         if drafts is not None:
             outcome.suggestions[:0] = notes
+        result.edited = edits.mark(outcome, recovered)
         texts = {sid: t.text for sid, t in outcome.translations.items()}
         built = assemble(doc, texts)
         for sid in built.kept_source:
@@ -120,9 +132,15 @@ class Runner:
         if fmt == doc.format and doc.format in ("html", "markdown"):
             await asyncio.to_thread(_verify, doc, built.text)
         enc = doc.encoding if fmt == doc.format else replace(doc.encoding, name="utf-8", bom=False)
-        await asyncio.to_thread(writer.write_bytes, result.output, encode(out_text, enc))
+        data = encode(out_text, enc)
+        await asyncio.to_thread(writer.write_bytes, result.output, data)
         if drafts is None:
             self.memory.put_many(_memory_rows(doc, outcome, keys, engine.name, src, tgt, set(cached_texts)))
+            edits.after_write(self.memory, result.output, path, doc, texts, data, tgt, fmt, recovered)
+        if job.xliff:
+            from .xliff import write_xliff
+
+            result.xliff = await asyncio.to_thread(write_xliff, doc, outcome, result.output, tgt)
         if job.report_dir is not None:
             result.report = await asyncio.to_thread(
                 _write_report, doc, outcome, engine.name, tgt, result.output, job.report_dir
