@@ -17,6 +17,7 @@ restored from the source, and flagged for the editor.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 import zlib
 from collections import Counter
@@ -118,8 +119,9 @@ def edit_history(memory, source_lang: str, target_lang: str) -> list[tuple[str, 
 
 def learn(memory, source_lang: str, target_lang: str, edits: list[Edit], sources: dict[str, str], where: str,
           origin: str = "human") -> int:
-    """Edits with intact markup become approved translations; every edit is
-    kept in the history `glossary suggest` reads."""
+    """Edits become approved translations (origin "human"; "human-markup"
+    when their markup had to be restored); every edit is kept in the
+    history `glossary suggest` reads."""
     db = _db(memory)
     if db is None:
         return 0
@@ -129,8 +131,11 @@ def learn(memory, source_lang: str, target_lang: str, edits: list[Edit], sources
         [(source_lang, target_lang, sources[e.id], e.mt, e.text, where, now) for e in edits if e.mt != e.text],
     )
     db.commit()
-    return memory.put_human(source_lang, target_lang, [(sources[e.id], e.text) for e in edits if e.intact],
-                            origin=origin)
+    n = memory.put_human(source_lang, target_lang, [(sources[e.id], e.text) for e in edits if e.intact],
+                         origin=origin)
+    # the editor's words with restored markup: kept on the next run too (they were flagged on this one)
+    return n + memory.put_human(source_lang, target_lang, [(sources[e.id], e.text) for e in edits if not e.intact],
+                                origin=origin + "-markup")
 
 
 # --- finding the edits -----------------------------------------------------------
@@ -310,9 +315,9 @@ def keep_as_text(seg: Segment, text: str) -> str:
     words = out.rstrip()
     tail = out[len(words):]
     if wrap:
-        cut = words.rsplit(" ", 1)
-        head, last = (cut[0] + " ", cut[1]) if len(cut) == 2 else ("", words)
-        words = head + "".join(wrap) + (last or "…") + "".join(f"</{t[1:]}" for t in reversed(wrap))
+        m = re.match(r"(.*?)(\S*?)([.,;:!?…)\]»”\"']*)$", words, re.S)
+        head, last, punct = m.group(1), m.group(2) or "…", m.group(3)
+        words = head + "".join(wrap) + last + "".join(f"</{t[1:]}" for t in reversed(wrap)) + punct
     fixed = "".join(lone_open) + words + "".join(rest) + tail
     if not _nested(fixed, pairs):  # the editor's kept codes cross the added ones: words only
         bare = PLACEHOLDER_RE.sub("", text)

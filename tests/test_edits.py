@@ -1,0 +1,102 @@
+"""The editor's word is final: hand edits of an output survive re-runs, are
+learned (another document gets them), and --overwrite discards them."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from translator.cli import app
+from translator.document import Segment
+from translator.edits import keep_as_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "hugo-digest-2026-03.en.md"
+runner = CliRunner()
+needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args], env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
+
+
+# three sentences of the Apertium output and what an editor made of them
+EDITS = {
+    "Hola Todo el mundo :wave:": "Hola a todos :wave:",
+    "Tan siempre, respuesta a este email si tienes retroalimentación.":
+        "Como siempre, responde a este correo si tienes comentarios.",
+    "el modelo puntúa 71.2 encima MMLU,": "el modelo obtiene 71.2 en MMLU,",
+}
+
+
+def _edit(path: Path, edits: dict[str, str]) -> str:
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+@needs_apertium
+def test_edits_survive_are_learned_and_overwrite_discards_them(tmp_path):
+    cache = tmp_path / "tm.sqlite"
+    src = tmp_path / SAMPLE.name
+    shutil.copy(SAMPLE, src)
+    out = tmp_path / "hugo-digest-2026-03.es.md"
+    args = ("translate", src, "--to", "es", "--model", "apertium", "--cache", cache)
+    first = run(*args, "-q")
+    assert first.exit_code == 0, first.output
+    machine = out.read_text(encoding="utf-8")
+    edited = _edit(out, EDITS)
+
+    again = run(*args, "--report", tmp_path)
+    assert again.exit_code == 0, again.output
+    assert "3 segments kept from your edits" in again.output
+    assert out.read_text(encoding="utf-8") == edited  # the edits byte for byte, the rest as before
+    report = json.loads((tmp_path / "hugo-digest-2026-03.es.report.json").read_text(encoding="utf-8"))
+    assert sum(s["status"] == "edited" for s in report["segments"]) == 3
+
+    # learned: a new document with one of those paragraphs gets the editor's version
+    other = tmp_path / "other.en.md"
+    other.write_text("# Other news\n\nAs always, reply to this email if you have feedback.  \nWe read everything.\n",
+                     encoding="utf-8")
+    assert run("translate", other, "--to", "es", "--model", "apertium", "--cache", cache, "-q").exit_code == 0
+    assert "Como siempre, responde a este correo si tienes comentarios." in \
+        (tmp_path / "other.es.md").read_text(encoding="utf-8")
+
+    # a third run (the file is as we wrote it) still has them; --overwrite discards them
+    assert run(*args, "-q").exit_code == 0
+    assert out.read_text(encoding="utf-8") == edited
+    assert run(*args, "-q", "--overwrite").exit_code == 0
+    assert out.read_text(encoding="utf-8") == machine
+
+
+@needs_apertium
+def test_an_edit_that_breaks_markup_is_kept_as_text_and_flagged(tmp_path):
+    cache = tmp_path / "tm.sqlite"
+    src = tmp_path / SAMPLE.name
+    shutil.copy(SAMPLE, src)
+    out = tmp_path / "hugo-digest-2026-03.es.md"
+    args = ("translate", src, "--to", "es", "--model", "apertium", "--cache", cache, "-q")
+    assert run(*args).exit_code == 0
+    link = '[informe técnico](https://example.com/reports/small-model.pdf "Technical report (PDF)")'
+    _edit(out, {f"Según el {link}, el modelo puntúa": "Según el informe técnico, el modelo obtiene"})
+    result = run(*args, "--report", tmp_path)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "Según el informe técnico, el modelo obtiene" in text  # the editor's words
+    assert "(https://example.com/reports/small-model.pdf" in text  # the link is not lost
+    report = json.loads((tmp_path / "hugo-digest-2026-03.es.report.json").read_text(encoding="utf-8"))
+    assert [s["check"] for s in report["suggestions"] if s["check"] == "edit-markup"] == ["edit-markup"]
+
+
+def test_keep_as_text_restores_the_sources_markup():
+    seg = Segment("s1", 0, 0, 0, "Read the <1>report</1> now<2/>.")
+    assert keep_as_text(seg, "Lee el informe ahora.") == "Lee el informe <1>ahora</1>.<2/>"
+    assert keep_as_text(seg, "Lee el <1>informe</1> ahora<2/><3/>.") == "Lee el <1>informe</1> ahora<2/>."
+    assert keep_as_text(seg, "Lee el <1>informe ahora.") == "Lee el informe <1>ahora</1>.<2/>"
+    half = Segment("s2", 0, 0, 0, "Read the <1>report now.")
+    assert keep_as_text(half, "Lee el informe ahora.") == "<1>Lee el informe ahora."
