@@ -282,11 +282,13 @@ def memory_export(
 def _register_commands() -> None:
     """Commands that live in their own modules (imported lazily inside them)."""
     from .cli_glossary import app as glossary_app
+    from .cli_editor import register as register_editor
     from .cli_review import evaluate_command, review_command
 
     app.add_typer(glossary_app, name="glossary")
     app.command("review")(review_command)
     app.command("evaluate")(evaluate_command)
+    register_editor(app, memory_app, glossary_app)
 
 
 _register_commands()

@@ -128,7 +128,7 @@ def learn(memory, source_lang: str, target_lang: str, edits: list[Edit], sources
     now = time.time()
     db.executemany(
         "insert or replace into edits values (?, ?, ?, ?, ?, ?, ?)",
-        [(source_lang, target_lang, sources[e.id], e.mt, e.text, where, now) for e in edits if e.mt != e.text],
+        [(source_lang, target_lang, sources[e.id], e.mt, e.text, where, now) for e in edits if e.mt and e.mt != e.text],
     )
     db.commit()
     n = memory.put_human(source_lang, target_lang, [(sources[e.id], e.text) for e in edits if e.intact],
