@@ -226,14 +226,22 @@ def read_units(path: Path) -> tuple[dict[str, str], list[Unit]]:
     for u in store.getunits():
         if u.isheader():
             continue
-        extra = u.xmlelement.get("extradata", "")
-        block = int(extra[6:]) if extra.startswith("block:") and extra[6:].isdigit() else None
-        target_dom = u.get_target_dom()
-        target = from_rich(u.rich_target[0]) if target_dom is not None else ""
-        state = target_dom.get("state", "") if target_dom is not None else ""
-        approved = u.isapproved() or state in ("translated", "signed-off", "final")
-        units.append(Unit(u.getid().split("\x04")[-1], from_rich(u.rich_source[0]), target, block, approved))
+        try:
+            units.append(_unit(u))
+        except Exception as e:  # e.g. an entity reference (entities are never expanded)
+            raise InputError(f"{path}: trans-unit {u.getid().split(chr(4))[-1]!r} cannot be read "
+                             f"({type(e).__name__}: {e})") from None
     return info, units
+
+
+def _unit(u) -> Unit:
+    extra = u.xmlelement.get("extradata", "")
+    block = int(extra[6:]) if extra.startswith("block:") and extra[6:].isdigit() else None
+    target_dom = u.get_target_dom()
+    target = from_rich(u.rich_target[0]) if target_dom is not None else ""
+    state = target_dom.get("state", "") if target_dom is not None else ""
+    approved = u.isapproved() or state in ("translated", "signed-off", "final")
+    return Unit(u.getid().split("\x04")[-1], from_rich(u.rich_source[0]), target, block, approved)
 
 
 def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = None,
@@ -279,14 +287,20 @@ def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = Non
                              "replace it: use --overwrite, or --out DIR")
     mt = _what_we_wrote(memory, edits, output, doc)
     writer.write_bytes(output, data)
-    changed = [e for e in (edits.Edit(s.id, mt.get(s.id, ""), texts[s.id]) for s in doc.segments)
-               if by_id[s.id].target and (e.mt != e.text if e.id in mt else by_id[s.id].approved)]
-    approved = [edits.Edit(s.id, texts[s.id], texts[s.id]) for s in doc.segments
-                if by_id[s.id].approved and by_id[s.id].target and s.id not in {e.id for e in changed}]
+    changed: list = []  # targets the editor changed (or, with no record of ours, approved)
+    approved: list = []  # targets approved as they were
+    for seg in doc.segments:
+        unit = by_id[seg.id]
+        if not unit.target:
+            continue
+        if seg.id in mt and mt[seg.id] != texts[seg.id]:
+            changed.append(edits.Edit(seg.id, mt[seg.id], texts[seg.id]))
+        elif unit.approved:
+            approved.append(edits.Edit(seg.id, mt.get(seg.id, ""), texts[seg.id]))
     sources = {s.id: s.source for s in doc.segments}
     learned = edits.learn(memory, doc.source_lang, tgt, changed + approved, sources, str(path), origin="human")
     edits.record(memory, output, source, doc, texts, data, tgt, doc.format)
-    return Imported(source, output, len(units), len([e for e in changed if e.mt != e.text]), learned)
+    return Imported(source, output, len(units), len(changed), learned)
 
 
 def _matching_document(reader, segment_document, source: Path, src_lang: str, units: list[Unit], fmt):
