@@ -100,3 +100,27 @@ def test_keep_as_text_restores_the_sources_markup():
     assert keep_as_text(seg, "Lee el <1>informe ahora.") == "Lee el informe <1>ahora</1>.<2/>"
     half = Segment("s2", 0, 0, 0, "Read the <1>report now.")
     assert keep_as_text(half, "Lee el informe ahora.") == "<1>Lee el informe ahora."
+
+
+@needs_apertium
+def test_glossary_suggest_lists_repeated_corrections_and_applies_them(tmp_path):
+    cache = tmp_path / "tm.sqlite"
+    src = tmp_path / SAMPLE.name
+    shutil.copy(SAMPLE, src)
+    out = tmp_path / "hugo-digest-2026-03.es.md"
+    args = ("translate", src, "--to", "es", "--model", "apertium", "--cache", cache, "-q")
+    assert run(*args).exit_code == 0
+    _edit(out, {"sirve encima uno GPU": "sirve en uno GPU", "múltiple encima uno GPU": "múltiple en uno GPU"})
+    assert run(*args).exit_code == 0
+    listed = run("glossary", "suggest", "--cache", cache)
+    assert listed.exit_code == 0, listed.output
+    assert "2×  on → en   (not: encima)" in listed.output
+    assert "1 suggestion(s)" in listed.output
+    assert "0 suggestion(s)" in run("glossary", "suggest", "--cache", cache, "--min-count", "3").output
+    glossary = tmp_path / "mine.en-es.csv"
+    applied = run("glossary", "suggest", "--cache", cache, "--apply", "--glossary", glossary)
+    assert applied.exit_code == 0, applied.output
+    from translator.glossary import read_csv
+
+    term = read_csv(glossary).lookup("on")
+    assert term.target == "en" and term.forbidden == ("encima",)
