@@ -124,3 +124,24 @@ def test_glossary_suggest_lists_repeated_corrections_and_applies_them(tmp_path):
 
     term = read_csv(glossary).lookup("on")
     assert term.target == "en" and term.forbidden == ("encima",)
+
+
+@needs_apertium
+def test_learn_imports_a_human_translation_used_whatever_the_engine(tmp_path):
+    cache = tmp_path / "tm.sqlite"
+    src, human = tmp_path / "issue.en.md", tmp_path / "issue.es.md"
+    src.write_text("---\ntitle: \"Spring issue\"\n---\n\n# Spring issue\n\nWe shipped a **new release** of the "
+                   "[toolkit](https://example.com/toolkit). It is faster.\n\nThanks for reading.\n", encoding="utf-8")
+    human.write_text("---\ntitle: \"Número de primavera\"\n---\n\n# Número de primavera\n\nPublicamos una "
+                     "**nueva versión** del [kit](https://example.com/toolkit). Es más rápida.\n\nGracias por leernos.\n",
+                     encoding="utf-8")
+    learned = run("learn", src, human, "--from", "en", "--to", "es", "--cache", cache)
+    assert learned.exit_code == 0, learned.output
+    assert "5 segments learned" in learned.output
+    other = tmp_path / "other.en.md"
+    other.write_text("# News\n\nWe shipped a **new release** of the [toolkit](https://example.com/toolkit).\n\n"
+                     "Thanks for reading.\n", encoding="utf-8")
+    assert run("translate", other, "--to", "es", "--model", "apertium", "--cache", cache, "-q").exit_code == 0
+    text = (tmp_path / "other.es.md").read_text(encoding="utf-8")
+    assert "Publicamos una **nueva versión** del [kit](https://example.com/toolkit)." in text
+    assert "Gracias por leernos." in text
