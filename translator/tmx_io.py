@@ -93,7 +93,8 @@ def export_tmx(memory, out: Path) -> int:
         header.set("creationtool", "newsletter-translator")
         header.set("creationtoolversion", "1")
         header.set("o-tmf", "sqlite")
-        header.set("srclang", "*all*")
+        langs = {sl for sl, in db.execute("select source_lang from tm union select source_lang from human")}
+        header.set("srclang", langs.pop() if len(langs) == 1 else "*all*")
     rows = [("machine", key, engine, sl, tl, s, t) for key, engine, sl, tl, s, t in db.execute(
         "select key, engine, source_lang, target_lang, source, target from tm order by created")]
     rows += [(origin, "", "", sl, tl, s, t) for origin, sl, tl, s, t in db.execute(
@@ -102,6 +103,7 @@ def export_tmx(memory, out: Path) -> int:
         unit = store.addsourceunit(source, sl)
         unit.settarget(target, tl, append=True)
         tu = unit.xmlelement
+        tu.attrib.pop("srclang", None)  # the header's (the source is the first tuv)
         props = [("x-origin", origin)] + ([("x-engine", engine), ("x-key", key)] if origin == "machine" else [])
         for i, (kind, value) in enumerate(props):
             prop = etree.Element("prop", type=kind)
@@ -137,6 +139,7 @@ def read_tmx(path: Path) -> list[dict]:
     units = []
     for unit in store.getunits():
         tu = unit.xmlelement
+        tu.attrib.pop("srclang", None)  # the header's (the source is the first tuv)
         tuvs = [(tuv.get(xml_lang) or tuv.get("lang") or "", tuv.find("seg")) for tuv in tu.findall("tuv")]
         tuvs = [(lang, seg) for lang, seg in tuvs if seg is not None]
         if len(tuvs) < 2:
