@@ -145,3 +145,26 @@ def test_learn_imports_a_human_translation_used_whatever_the_engine(tmp_path):
     text = (tmp_path / "other.es.md").read_text(encoding="utf-8")
     assert "Publicamos una **nueva versión** del [kit](https://example.com/toolkit)." in text
     assert "Gracias por leernos." in text
+
+
+@needs_apertium
+def test_added_text_is_refused_and_a_removed_paragraph_comes_back_flagged(tmp_path):
+    cache = tmp_path / "tm.sqlite"
+    src = tmp_path / SAMPLE.name
+    shutil.copy(SAMPLE, src)
+    out = tmp_path / "hugo-digest-2026-03.es.md"
+    args = ("translate", src, "--to", "es", "--model", "apertium", "--cache", cache, "-q")
+    assert run(*args).exit_code == 0
+    machine = out.read_text(encoding="utf-8")
+    added = _edit(out, {"Hola Todo el mundo :wave:": "Hola Todo el mundo :wave:\n\nUna nota nueva del editor."})
+    refused = run(*args)
+    assert refused.exit_code == 1
+    assert "Una nota nueva del editor." in refused.output and "nothing was written" in refused.output
+    assert out.read_text(encoding="utf-8") == added  # the editor's file is untouched
+    out.write_text(machine.replace("Tan siempre, respuesta a este email si tienes retroalimentación.  \n"
+                                   "Leímos todo.\n\n", ""), encoding="utf-8")
+    result = run(*args, "--report", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == machine
+    report = json.loads((tmp_path / "hugo-digest-2026-03.es.report.json").read_text(encoding="utf-8"))
+    assert any(s["check"] == "edit-removed" for s in report["suggestions"])

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .document import PLACEHOLDER_RE, Document, Segment, Suggestion, Translation, placeholder_tokens
+from .document import PLACEHOLDER_RE, Document, Segment, Suggestion, Translation, placeholder_tokens, strip_placeholders
 from .errors import TranslatorError
 
 _SCHEMA = (
@@ -167,8 +167,7 @@ async def recover(memory, doc: Document, output: Path, target_lang: str) -> Reco
         return await asyncio.to_thread(diff, doc, old, new, target_lang, str(output))
     except TranslatorError as e:
         raise TranslatorError(
-            f"{output}: was changed by hand but cannot be read back ({e}); nothing was written. "
-            "Fix it, or use --overwrite to replace it") from None
+            f"{output}: was changed by hand, but {e}; nothing was written (--overwrite replaces it)") from None
 
 
 def diff(doc: Document, old: str, new: str, target_lang: str, where: str = "") -> Recovered:
@@ -176,8 +175,12 @@ def diff(doc: Document, old: str, new: str, target_lang: str, where: str = "") -
     source segment of `doc`."""
     from .segment import segment_document
 
-    before = _units(doc, old, target_lang)
-    after = _units(doc, new, target_lang)
+    before, _ = _units(doc, old, target_lang)
+    after, added = _units(doc, new, target_lang)
+    if added:
+        raise TranslatorError(
+            f"your edits added text with no counterpart in the source ({'; '.join(added[:3])}); "
+            "it cannot be kept in a translation of that source: add it to the source, or move it")
     sent: dict[tuple[int, int], tuple[str, str]] = {}  # (block, k) → (mt, edit)
     whole: dict[int, tuple[str, str]] = {}
     notes: list[Suggestion] = []
@@ -228,7 +231,7 @@ class _Block:
     whole: str  # the block as one unit
 
 
-def _units(doc: Document, text: str, target_lang: str) -> dict[int, _Block]:
+def _units(doc: Document, text: str, target_lang: str) -> tuple[dict[int, _Block], list[str]]:
     """A translation of `doc` (same format), aligned to it: per source block,
     its text per source sentence (when the sentence counts agree) and whole,
     placeholders numbered as in the source."""
@@ -238,7 +241,10 @@ def _units(doc: Document, text: str, target_lang: str) -> dict[int, _Block]:
     from .segment import segment_document
 
     out = reader.parse(text, doc.format, source_lang=target_lang)
-    pairs = {i: j for i, j in align_blocks(doc, out, target_lang) if i is not None and j is not None}
+    if [b.kind for b in out.blocks] == [b.kind for b in doc.blocks]:  # the structure we wrote: block for block
+        pairs = {b.index: b.index for b in doc.blocks}
+    else:  # the editor added or removed blocks: align by content
+        pairs = {i: j for i, j in align_blocks(doc, out, target_lang) if i is not None and j is not None}
     mine = _by_block(doc.segments)
     theirs = _by_block(out.segments)
     doc_w = segment_document(doc, doc.source_lang, frozenset(pairs))
@@ -254,7 +260,14 @@ def _units(doc: Document, text: str, target_lang: str) -> dict[int, _Block]:
         whole = _renumber(doc_w, aw[0], out_w, bw[0]) if len(aw) == 1 and len(bw) == 1 else \
             " ".join(x.source for x in bw)
         result[i] = _Block(sentences, whole)
-    return result
+    paired = set(pairs.values())
+    added = [f"“{_clip(' '.join(strip_placeholders(x.source) for x in segs))}”"
+             for j, segs in theirs.items() if j not in paired]
+    return result, added
+
+
+def _clip(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 def _by_block(segments) -> dict[int, list[Segment]]:
