@@ -138,3 +138,23 @@ def test_tmx_export_import_same_units_with_inline_codes(tmp_path):
 
     assert Memory(fresh).get_human("en", "es", ["We read <1>everything</1>."]) == \
         {"We read <1>everything</1>.": "Lo leemos <1>todo</1>."}
+
+
+@needs_apertium
+def test_xliff_target_that_lost_its_codes_keeps_the_words_and_the_markup(tmp_path):
+    from translate.storage import factory
+
+    cache = tmp_path / "tm.sqlite"
+    src = tmp_path / "note.en.md"
+    src.write_text("# Note\n\nRead the [full report](https://example.com/r) today.\n\nThanks.\n", encoding="utf-8")
+    assert run("translate", src, "--to", "es", "--model", "apertium", "--cache", cache, "-q", "--xliff").exit_code == 0
+    xlf = tmp_path / "note.es.xlf"
+    store = factory.getobject(str(xlf))
+    unit = next(u for u in store.units if not u.isheader() and "report" in u.source)
+    unit.target = "Lee hoy el informe completo."  # plain text: the CAT tool lost the link code
+    store.save()
+    result = run("xliff", "import", xlf, "--cache", cache)
+    assert result.exit_code == 0, result.output
+    assert "did not match" in result.output
+    text = (tmp_path / "note.es.md").read_text(encoding="utf-8")
+    assert "Lee hoy el informe [completo](https://example.com/r)." in text

@@ -84,6 +84,9 @@ def xliff_import(
         raise _fail(e)
     typer.echo(f"{result.output}: written from {result.units} units of {xlf} ({result.changed} changed; "
                f"{result.learned} learned as approved translations)")
+    if result.repaired:
+        typer.echo(f"Warning: the inline codes of unit(s) {', '.join(result.repaired)} did not match their "
+                   "source's; the words were kept and the source's markup put back: check them", err=True)
 
 
 def memory_import(

@@ -283,6 +283,14 @@ def _edit(seg: Segment, mt: str, text: str) -> Edit:
     return Edit(seg.id, mt, keep_as_text(seg, text), intact=False)
 
 
+def fix_markup(seg: Segment, text: str) -> str:
+    """`text` when its placeholders are the source's and nest, else the
+    words kept and the source's markup restored (keep_as_text)."""
+    if Counter(placeholder_tokens(text)) == Counter(placeholder_tokens(seg.source)) and _nested(text, _pairs(seg)):
+        return text
+    return keep_as_text(seg, text)
+
+
 def _pairs(seg: Segment) -> set[str]:
     """Numbers of the pairs whose two halves are both in the segment."""
     toks = set(placeholder_tokens(seg.source))

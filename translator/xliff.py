@@ -201,6 +201,7 @@ class Imported:
     units: int
     changed: int
     learned: int
+    repaired: list[str]  # unit ids whose inline codes were put back from the source
 
 
 def read_units(path: Path) -> tuple[dict[str, str], list[Unit]]:
@@ -266,7 +267,18 @@ def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = Non
         raise InputError(f"{path}: its units do not match {source} any more (the source changed since the XLIFF "
                          "was written); translate it again with --xliff")
     by_id = {u.id: u for u in units}
-    texts = {s.id: (by_id[s.id].target or s.source) for s in doc.segments}
+    output = writer.output_path(source, doc.source_lang, tgt, out_dir or path.parent, doc.format)
+    if output.resolve() == source.resolve():
+        raise InputError(f"{path}: the output would overwrite the source {source}; use --out DIR")
+    mt = _what_we_wrote(memory, edits, output, doc)
+    # an empty target (not translated in the CAT tool) keeps what we wrote, else the source
+    texts = {s.id: (by_id[s.id].target or mt.get(s.id) or s.source) for s in doc.segments}
+    repaired = []  # targets whose inline codes do not match the source's: the words kept, the markup restored
+    for seg in doc.segments:
+        fixed = edits.fix_markup(seg, texts[seg.id])
+        if fixed != texts[seg.id]:
+            texts[seg.id] = fixed
+            repaired.append(seg.id)
     built = assemble(doc, texts)
     if built.kept_source:
         raise TranslatorError(
@@ -274,9 +286,6 @@ def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = Non
             "fix them in the CAT tool (nothing was written)")
     if doc.format in ("html", "markdown"):
         _verify(doc, built.text)
-    output = writer.output_path(source, doc.source_lang, tgt, out_dir or path.parent, doc.format)
-    if output.resolve() == source.resolve():
-        raise InputError(f"{path}: the output would overwrite the source {source}; use --out DIR")
     data = encode(built.text, doc.encoding)
     if output.exists() and not overwrite:
         import hashlib
@@ -285,7 +294,6 @@ def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = Non
         if rec is None or hashlib.sha256(output.read_bytes()).hexdigest() != rec[0]:
             raise InputError(f"{output}: was changed since it was written (or not written by us); importing would "
                              "replace it: use --overwrite, or --out DIR")
-    mt = _what_we_wrote(memory, edits, output, doc)
     writer.write_bytes(output, data)
     changed: list = []  # targets the editor changed (or, with no record of ours, approved)
     approved: list = []  # targets approved as they were
@@ -294,13 +302,13 @@ def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = Non
         if not unit.target:
             continue
         if seg.id in mt and mt[seg.id] != texts[seg.id]:
-            changed.append(edits.Edit(seg.id, mt[seg.id], texts[seg.id]))
+            changed.append(edits.Edit(seg.id, mt[seg.id], texts[seg.id], seg.id not in repaired))
         elif unit.approved:
-            approved.append(edits.Edit(seg.id, mt.get(seg.id, ""), texts[seg.id]))
+            approved.append(edits.Edit(seg.id, mt.get(seg.id, ""), texts[seg.id], seg.id not in repaired))
     sources = {s.id: s.source for s in doc.segments}
     learned = edits.learn(memory, doc.source_lang, tgt, changed + approved, sources, str(path), origin="human")
     edits.record(memory, output, source, doc, texts, data, tgt, doc.format)
-    return Imported(source, output, len(units), len(changed), learned)
+    return Imported(source, output, len(units), len(changed), learned, repaired)
 
 
 def _matching_document(reader, segment_document, source: Path, src_lang: str, units: list[Unit], fmt):
