@@ -143,6 +143,7 @@ def test_tmx_export_import_same_units_with_inline_codes(tmp_path):
 @needs_apertium
 def test_xliff_target_that_lost_its_codes_keeps_the_words_and_the_markup(tmp_path):
     from translate.storage import factory
+    from translate.storage.placeables import StringElem
 
     cache = tmp_path / "tm.sqlite"
     src = tmp_path / "note.en.md"
@@ -151,7 +152,7 @@ def test_xliff_target_that_lost_its_codes_keeps_the_words_and_the_markup(tmp_pat
     xlf = tmp_path / "note.es.xlf"
     store = factory.getobject(str(xlf))
     unit = next(u for u in store.units if not u.isheader() and "report" in u.source)
-    unit.target = "Lee hoy el informe completo."  # plain text: the CAT tool lost the link code
+    unit.set_rich_target([StringElem(["Lee hoy el informe completo."])], lang="es")  # the CAT tool lost the link
     store.save()
     result = run("xliff", "import", xlf, "--cache", cache)
     assert result.exit_code == 0, result.output
