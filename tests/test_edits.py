@@ -57,7 +57,9 @@ def test_edits_survive_are_learned_and_overwrite_discards_them(tmp_path):
     assert "3 segments kept from your edits" in again.output
     assert out.read_text(encoding="utf-8") == edited  # the edits byte for byte, the rest as before
     report = json.loads((tmp_path / "hugo-digest-2026-03.es.report.json").read_text(encoding="utf-8"))
-    assert sum(s["status"] == "edited" for s in report["segments"]) == 3
+    assert sum(s["status"] == "edited" for s in report["segments"]) == 3 and report["edited"] == 3
+    assert "3 segments kept from your edits" in \
+        (tmp_path / "hugo-digest-2026-03.es.report.html").read_text(encoding="utf-8")
 
     # learned: a new document with one of those paragraphs gets the editor's version
     other = tmp_path / "other.en.md"
