@@ -170,3 +170,27 @@ def test_added_text_is_refused_and_a_removed_paragraph_comes_back_flagged(tmp_pa
     assert out.read_text(encoding="utf-8") == machine
     report = json.loads((tmp_path / "hugo-digest-2026-03.es.report.json").read_text(encoding="utf-8"))
     assert any(s["check"] == "edit-removed" for s in report["suggestions"])
+
+
+@needs_apertium
+def test_a_paragraph_rewritten_as_a_whole_survives_every_run_and_is_reused(tmp_path):
+    cache = tmp_path / "tm.sqlite"
+    src, out = tmp_path / "note.en.md", tmp_path / "note.es.md"
+    para = "The price keeps falling. A model that cost a lot now has rivals."
+    src.write_text(f"# Note\n\n{para}\n\nThanks.\n", encoding="utf-8")
+    args = ("translate", src, "--to", "es", "--model", "apertium", "--cache", cache, "-q")
+    assert run(*args).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    mine = "El precio sigue bajando: un modelo que costaba mucho ya tiene rivales."  # two sentences made one
+    lines = text.splitlines()
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("El precio"))
+    lines[k] = mine
+    edited = "\n".join(lines) + "\n"
+    out.write_text(edited, encoding="utf-8")
+    for _ in range(2):  # the run that finds the edit, and the next one (served from the memory)
+        assert run(*args).exit_code == 0
+        assert out.read_text(encoding="utf-8") == edited
+    other = tmp_path / "other.en.md"
+    other.write_text(f"{para}\n", encoding="utf-8")
+    assert run("translate", other, "--to", "es", "--model", "apertium", "--cache", cache, "-q").exit_code == 0
+    assert (tmp_path / "other.es.md").read_text(encoding="utf-8") == mine + "\n"

@@ -141,6 +141,40 @@ def learn(memory, source_lang: str, target_lang: str, edits: list[Edit], sources
 # --- finding the edits -----------------------------------------------------------
 
 
+async def prepare(memory, doc: Document, output: Path, target_lang: str) -> tuple[Document, Recovered | None]:
+    """Before translating: paragraphs an editor rewrote as a whole (sentences
+    merged or split) are kept whole when the memory has their approved
+    translation; then the editor's changes to `output`, if any."""
+    doc = _whole_approved(memory, doc, target_lang)
+    recovered = await recover(memory, doc, output, target_lang)
+    return (recovered.doc if recovered else doc), recovered
+
+
+def whole_blocks(doc: Document) -> frozenset[int]:
+    """Blocks of `doc` that were segmented as one unit although they hold several sentences."""
+    from .segment import segment_document
+
+    mine = _by_block(doc.segments)
+    single = [b for b, segs in mine.items() if len(segs) == 1]
+    if not single:
+        return frozenset()
+    split = _by_block(segment_document(doc, doc.source_lang).segments)
+    return frozenset(b for b in single if len(split.get(b, [])) > 1)
+
+
+def _whole_approved(memory, doc: Document, target_lang: str) -> Document:
+    from .segment import segment_document
+
+    multi = {b for b, segs in _by_block(doc.segments).items() if len(segs) > 1}
+    if not multi or getattr(memory, "db", None) is None:
+        return doc
+    whole = segment_document(doc, doc.source_lang, frozenset(multi))
+    sources = {s.block: s.source for s in whole.segments if s.block in multi}
+    found = memory.get_human(doc.source_lang, target_lang, sources.values())
+    keep = frozenset(b for b, src in sources.items() if src in found)
+    return segment_document(doc, doc.source_lang, keep) if keep else doc
+
+
 async def recover(memory, doc: Document, output: Path, target_lang: str) -> Recovered | None:
     """The editor's changes to `output` since we wrote it, aligned to `doc`'s
     segments; None when the file is as we wrote it (or we never wrote it).
@@ -195,7 +229,7 @@ def diff(doc: Document, old: str, new: str, target_lang: str, where: str = "") -
         elif b.whole != a.whole:
             whole[block] = (b.whole, a.whole)
     if whole:
-        doc = segment_document(doc, doc.source_lang, frozenset(whole))
+        doc = segment_document(doc, doc.source_lang, frozenset(whole) | whole_blocks(doc))
     by_block: dict[int, list[Segment]] = {}
     for s in doc.segments:
         by_block.setdefault(s.block, []).append(s)

@@ -106,8 +106,8 @@ class Runner:
         recovered = None
         if drafts is None and not job.overwrite:  # the editor's changes to the output, if any
             out_path = writer.output_path(path, src, tgt, job.out_dir, job.output_format or doc.format)
-            recovered = await edits.recover(self.memory, doc, out_path, tgt)
-            doc = result.doc = recovered.doc if recovered else doc
+            doc, recovered = await edits.prepare(self.memory, doc, out_path, tgt)
+            result.doc = doc
         fingerprint = _fingerprint(engine, glossary, job)
         keys = {s.id: Memory.key(engine.name, src, tgt, fingerprint, s.source) for s in doc.segments}
         cached = {} if drafts is not None else self.memory.get_many(keys.values())
