@@ -128,9 +128,9 @@ def test_tmx_export_import_same_units_with_inline_codes(tmp_path):
     cat = tmp_path / "cat.tmx"
     cat.write_text('<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="en-US" datatype="plaintext" '
                    'segtype="sentence" adminlang="en" creationtool="x" creationtoolversion="1" o-tmf="x"/><body>'
-                   '<tu><tuv xml:lang="en-US"><seg>We read <bpt i="1" x="1">&lt;b&gt;</bpt>everything'
+                   '<tu><tuv xml:lang="en-US"><seg>We read <bpt i="1" x="4">&lt;b&gt;</bpt>everything'
                    '<ept i="1">&lt;/b&gt;</ept>.</seg></tuv>'
-                   '<tuv xml:lang="es-ES"><seg>Lo leemos <bpt i="1" x="1">&lt;b&gt;</bpt>todo<ept i="1">&lt;/b&gt;'
+                   '<tuv xml:lang="es-ES"><seg>Lo leemos <bpt i="1" x="4">&lt;b&gt;</bpt>todo<ept i="1">&lt;/b&gt;'
                    '</ept>.</seg></tuv></tu></body></tmx>', encoding="utf-8")
     result = run("memory", "import", cat, "--cache", fresh)
     assert result.exit_code == 0 and "1 approved human" in result.output, result.output

@@ -82,6 +82,20 @@ def _read(seg) -> str:
     return "".join(out)
 
 
+def renumber(source: str, target: str) -> tuple[str, str]:
+    """Codes numbered 1, 2, … in their order in the source, as our segments
+    number them (a CAT tool's TMX may number them otherwise)."""
+    order: dict[str, str] = {}
+    for m in PLACEHOLDER_RE.finditer(source):
+        order.setdefault(m.group(2), str(len(order) + 1))
+
+    def sub(m):
+        n = order.get(m.group(2))
+        return m.group(0) if n is None else f"<{m.group(1)}{n}{m.group(3)}>"
+
+    return PLACEHOLDER_RE.sub(sub, source), PLACEHOLDER_RE.sub(sub, target)
+
+
 def export_tmx(memory, out: Path) -> int:
     """Write every machine and human row of the memory; returns the number of units."""
     from translate.storage import tmx
@@ -176,6 +190,8 @@ def import_tmx(memory, path: Path) -> tuple[int, int]:
     )
     memory.db.commit()
     human = 0
+    units = [u if u in machine else {**u, **dict(zip(("source", "target"), renumber(u["source"], u["target"])))}
+             for u in units]
     by_origin: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
     for u in units:
         if u not in machine and u["source"].strip() and u["target"].strip():

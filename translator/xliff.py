@@ -124,7 +124,7 @@ def from_rich(elem) -> str:
         if tag == "bpt" or (tag == "it" and node.get("pos") == "open"):
             return f"<{n}>"
         if tag == "ept" or (tag == "it" and node.get("pos") == "close"):
-            return f"</{n}>"
+            return f"</{node.get('rid') or n}>"  # an <ept>'s rid names its <bpt>
         if tag == "ph":
             return f"<{n}/>"
         if tag == "mrk":
