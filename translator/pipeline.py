@@ -115,6 +115,7 @@ class Runner:
         result.cached = len(cached_texts)
         if drafts is None and not job.overwrite:
             cached_texts = edits.prefer(self.memory, doc, tgt, cached_texts, recovered)
+            result.cached = len(cached_texts) - (len(recovered.edits) if recovered else 0)
         outcome = await agents.run(doc, engine, ctx, rounds=job.rounds, drafts=drafts, cached=cached_texts)
         if drafts is not None:
             outcome.suggestions[:0] = notes
