@@ -194,3 +194,31 @@ def test_a_paragraph_rewritten_as_a_whole_survives_every_run_and_is_reused(tmp_p
     other.write_text(f"{para}\n", encoding="utf-8")
     assert run("translate", other, "--to", "es", "--model", "apertium", "--cache", cache, "-q").exit_code == 0
     assert (tmp_path / "other.es.md").read_text(encoding="utf-8") == mine + "\n"
+
+
+def test_edits_with_an_llm_engine_are_served_to_any_engine_without_a_call(tmp_path, fake_openai):
+    from fake_openai import prefix
+
+    fake_openai.responder = prefix("ZQX ")
+    env = {"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": ""}
+    cache = tmp_path / "tm.sqlite"
+    src, out = tmp_path / "a.en.md", tmp_path / "a.es.md"
+    src.write_text("# Title\n\nFirst paragraph here.\n\nSecond paragraph, with a [link](https://example.com).\n",
+                   encoding="utf-8")
+    args = ("translate", src, "--to", "es", "--model", "openai:fake", "--cache", cache, "--rounds", "0", "-q")
+    assert runner.invoke(app, [str(a) for a in args], env=env).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "ZQX Second paragraph, with a [link](https://example.com)." in text
+    edited = text.replace("ZQX Second paragraph, with a [link](https://example.com).",
+                          "Segundo párrafo, con un [enlace](https://example.com).")
+    out.write_text(edited, encoding="utf-8")
+    assert runner.invoke(app, [str(a) for a in args], env=env).exit_code == 0
+    assert out.read_text(encoding="utf-8") == edited
+    calls = len(fake_openai.chat_requests())
+    other = tmp_path / "b.en.md"
+    other.write_text("Second paragraph, with a [link](https://example.com/other).\n", encoding="utf-8")
+    assert runner.invoke(app, [str(a) for a in ("translate", other, "--to", "es", "--model", "openai:other",
+                                                "--cache", cache, "-q")], env=env).exit_code == 0
+    assert (tmp_path / "b.es.md").read_text(encoding="utf-8") == \
+        "Segundo párrafo, con un [enlace](https://example.com/other).\n"
+    assert len(fake_openai.chat_requests()) == calls  # served from the approved translations
