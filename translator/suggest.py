@@ -32,8 +32,10 @@ class Candidate:
     example: str  # a source sentence where it happened
 
 
-def corrections(history: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+def corrections(history: list[tuple[str, str, str]], target_lang: str = "") -> list[tuple[str, str, str]]:
     """(source sentence, removed, chosen) for each replaced stretch of ≤ 4 words."""
+    from .align import is_function
+
     out = []
     for source, mt, edited in history:
         a = _WORD.findall(strip_placeholders(mt))
@@ -42,7 +44,14 @@ def corrections(history: list[tuple[str, str, str]]) -> list[tuple[str, str, str
         for op, i1, i2, j1, j2 in ops.get_opcodes():
             if op != "replace" or i2 - i1 > _MAX or j2 - j1 > _MAX:
                 continue
-            removed, chosen = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+            x, y = a[i1:i2], b[j1:j2]
+            while len(x) > 1 and len(y) > 1 and is_function(x[0], target_lang) and is_function(y[0], target_lang):
+                x, y = x[1:], y[1:]  # "un modelo" → "una plantilla": the nouns are the correction
+            while len(x) > 1 and len(y) > 1 and is_function(x[-1], target_lang) and is_function(y[-1], target_lang):
+                x, y = x[:-1], y[:-1]
+            removed, chosen = " ".join(x), " ".join(y)
+            if all(is_function(w, target_lang) for w in x + y):
+                continue  # articles, prepositions: grammar, not terminology
             if removed.lower() != chosen.lower() and any(c.isalpha() for c in removed + chosen):
                 out.append((strip_placeholders(source), removed, chosen))
     return out
@@ -51,7 +60,7 @@ def corrections(history: list[tuple[str, str, str]]) -> list[tuple[str, str, str
 def suggest(memory, source_lang: str, target_lang: str, min_count: int = 2) -> list[Candidate]:
     from .edits import edit_history
 
-    found = corrections(edit_history(memory, source_lang, target_lang))
+    found = corrections(edit_history(memory, source_lang, target_lang), target_lang)
     terms = _source_terms(found, source_lang, target_lang)
     groups: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = {}
     for (sentence, removed, chosen), term in zip(found, terms):
@@ -74,7 +83,7 @@ def _source_terms(found: list[tuple[str, str, str]], source_lang: str, target_la
     forward = apertium_mode(source_lang, target_lang)
     if not found or forward is None:
         return [""] * len(found)
-    by_dict = _dictionary_terms(found, forward)
+    by_dict = _dictionary_terms(found, forward, source_lang, target_lang)
     grams = sorted({g for (sentence, _, _), hit in zip(found, by_dict) if not hit for g in _ngrams(sentence)})
     fwd = dict(zip(grams, _translate(run_apertium, forward, grams)))
     out = []
@@ -87,7 +96,8 @@ def _source_terms(found: list[tuple[str, str, str]], source_lang: str, target_la
     return out
 
 
-def _dictionary_terms(found: list[tuple[str, str, str]], mode: str) -> list[str]:
+def _dictionary_terms(found: list[tuple[str, str, str]], mode: str, source_lang: str = "",
+                      target_lang: str = "") -> list[str]:
     """Source LUs (analyser) → target lemmas (bilingual dictionary), matched
     with the lemmas of the removed words (target analyser)."""
     import shutil
@@ -117,9 +127,9 @@ def _dictionary_terms(found: list[tuple[str, str, str]], mode: str) -> list[str]
         return out[:len(lines)] if res.returncode == 0 and len(out) >= len(lines) else []
 
     sentences = sorted({s for s, _, _ in found})
-    removed = sorted({r for _, r, _ in found})
-    src_lines = proc(["-w"], files[0], sentences)
-    rem_lines = proc(["-w"], files[2], removed)
+    removed = sorted({w for _, r, c in found for w in (r, c)})  # both renderings: the MT may not be Apertium's
+    src_lines = proc(["-w"], files[0], [_escape(x) for x in sentences])
+    rem_lines = proc(["-w"], files[2], [_escape(x) for x in removed])
     if not src_lines or not rem_lines:
         return [""] * len(found)
     src_lus = [_lus(line) for line in src_lines]
@@ -137,18 +147,37 @@ def _dictionary_terms(found: list[tuple[str, str, str]], mode: str) -> list[str]
                 lemmas |= {_lemma(o) for o in outs}
             row.append((surface, lemmas))
         src_lemmas[sentence] = row
-    rem_lemmas = {r: [{_lemma(an) for an in ans} | {surface.lower()} for surface, ans in _lus(line)]
+    from .align import is_function
+
+    rem_lemmas = {r: [{_lemma(an) for an in ans} | {surface.lower()} for surface, ans in _lus(line)
+                      if not is_function(surface, target_lang)]
                   for r, line in zip(removed, rem_lines)}
     out = []
-    for sentence, rem, _ in found:
+    for sentence, rem, chosen in found:
         row = src_lemmas.get(sentence, [])
-        want = [w for w in rem_lemmas.get(rem, []) if w]
-        hits = [i for i, (_, lemmas) in enumerate(row) if any(lemmas & w for w in want)]
-        if hits and hits[-1] - hits[0] < _MAX and all(any(row[i][1] & w for i in hits) for w in want):
-            out.append(" ".join(row[i][0] for i in range(hits[0], hits[-1] + 1)))
-        else:
-            out.append("")
+        term = ""
+        for side in (rem, chosen):  # the words Apertium's dictionary gives for the removed rendering, else the chosen one
+            want = [w for w in rem_lemmas.get(side, []) if w]
+            hits = [i for i, (surface, lemmas) in enumerate(row)
+                    if any(lemmas & w for w in want) and not is_function(surface, source_lang)]
+            runs: list[list[int]] = []
+            for i in hits:  # contiguous runs of matching words; the first as long as the rendering wins
+                if runs and i == runs[-1][-1] + 1:
+                    runs[-1].append(i)
+                else:
+                    runs.append([i])
+            runs = [r for r in runs if len(r) <= _MAX]
+            if runs:
+                best = max(runs, key=lambda r: (min(len(r), len(want)), -r[0]))
+                term = " ".join(row[i][0] for i in best)
+                break
+        out.append(term)
     return out
+
+
+def _escape(text: str) -> str:
+    """Text for lt-proc: its stream-format characters ([ ] ^ $ / < > …) escaped."""
+    return re.sub(r"([\[\]^$/\\<>@{}*#+~])", r"\\\1", text)
 
 
 _LU = re.compile(r"\^((?:\\.|[^$\\])*)\$")
@@ -174,13 +203,15 @@ def _ngrams(sentence: str) -> list[str]:
 
 
 def _translate(run_apertium, mode: str, texts: list[str]) -> list[str]:
-    """One Apertium call for many short texts (one paragraph each)."""
+    """One Apertium call for many short texts (one HTML paragraph each)."""
+    import html
+
     if not texts:
         return []
-    out = run_apertium(mode, "\n\n".join(texts) + "\n", fmt="txt")
-    parts = [p.strip() for p in re.split(r"\n\s*\n", out.strip())]
-    if len(parts) != len(texts):  # should not happen; then one call each
-        parts = [run_apertium(mode, t + "\n", fmt="txt").strip() for t in texts]
+    out = run_apertium(mode, "".join(f"<p>{html.escape(t, quote=False)}</p>\n" for t in texts), fmt="html")
+    parts = [html.unescape(re.sub(r"<[^>]+>", "", p)).strip() for p in re.findall(r"<p>(.*?)</p>", out, re.S)]
+    if len(parts) != len(texts):  # should not happen; then no n-gram evidence
+        return [""] * len(texts)
     return [re.sub(r"[*#@]", "", p) for p in parts]
 
 
@@ -196,6 +227,12 @@ def _keys(text: str, lang: str) -> tuple[str, ...]:
     return tuple(t.key for t in content_tokens(text, lang))
 
 
+def _lemma_key(text: str, lang: str) -> str:
+    from .lemmas import lemmatizer
+
+    return " ".join(t.key for t in lemmatizer(lang).tokens(text)) or text.lower()
+
+
 def apply_suggestions(path: Path, found: list[Candidate], source_lang: str, target_lang: str) -> int:
     """Add (or update) an entry per suggestion with a source term: the
     chosen rendering as target, the removed one as forbidden."""
@@ -205,15 +242,18 @@ def apply_suggestions(path: Path, found: list[Candidate], source_lang: str, targ
 
     g = read_csv(path) if path.exists() else Glossary(source_lang, target_lang, (), (str(path),))
     n = 0
-    for c in found:
-        if not c.source:
+    done: set[str] = set()
+    for c in found:  # most frequent first: of conflicting corrections of one term, the commonest wins
+        key = _lemma_key(c.source, source_lang)
+        if not c.source or key in done:
             continue
+        done.add(key)
         existing = g.lookup(c.source)
         if existing is None:
             term = Term(c.source, c.target, "from editors' corrections", forbidden=(c.removed,))
         else:
-            forbidden = existing.forbidden + tuple(v for v in (c.removed,) if v not in existing.forbidden)
-            term = replace(existing, target=c.target, forbidden=forbidden, dnt=False)
+            forbidden = tuple(v for v in existing.forbidden + (c.removed,) if v.lower() != c.target.lower())
+            term = replace(existing, target=c.target, forbidden=tuple(dict.fromkeys(forbidden)), dnt=False)
         g = add_term(g, term, replace_existing=existing is not None)
         n += 1
     write_csv(g, path)
