@@ -120,7 +120,7 @@ def test_document_structure_fidelity_sees_a_lost_link(tmp_path):
 def test_document_term_success_with_glossary():
     from translator.glossary import load_glossary
 
-    g = load_glossary([ROOT / "glossaries" / "ai.en-es.csv"], "en", "es")
+    g = load_glossary([ROOT / "translator" / "glossaries" / "ai.en-es.csv"], "en", "es")
     result = evaluate.evaluate(FIX / "issue-07.es.html", FIX / "issue-07.es.html", FIX / "issue-07.en.html",
                                glossary=g)
     assert result.corpus.srcs[4].startswith("This week we look")

@@ -42,7 +42,7 @@ def damaged() -> str:
 
 @pytest.fixture(scope="module")
 def glossary():
-    return load_glossary([ROOT / "glossaries" / "ai.en-es.csv"], "en", "es")
+    return load_glossary([ROOT / "translator" / "glossaries" / "ai.en-es.csv"], "en", "es")
 
 
 @pytest.fixture()

@@ -27,7 +27,19 @@ class Assembled:
 
 
 def assemble(doc: Document, translations: Mapping[str, str]) -> Assembled:
+    if doc.format in ("srt", "vtt", "sbv"):  # sentences over cues go back onto the same cues
+        from .formats.subtitles import assemble as assemble_cues
+
+        done = assemble_cues(doc, translations, doc.source_lang)
+        return Assembled(done.text, done.kept_source)
     return _Renderer(doc, translations).run()
+
+
+def render_segments(doc: Document, translations: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Each segment rendered on its own (placeholders restored, escaped for
+    its block), and the ids whose translation was unusable (source kept)."""
+    r = _Renderer(doc, translations)
+    return {seg.id: r.segment(seg) for seg in doc.segments}, r.result.kept_source
 
 
 def placeholders_intact(source: str, translation: str) -> bool:

@@ -79,7 +79,7 @@ def translate(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Output folder (default: beside each input).")] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="Write STEM.LANG.report.json (and .html) here.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Concurrent LLM calls.")] = 4,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="Input format: html | md | text (default: from the extension).")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Input format: html | md | text | srt | vtt | sbv (default: from the extension).")] = None,
     output_format: Annotated[
         Optional[str], typer.Option("--output-format", help="html | md: write a Markdown issue or a transcript as HTML, a transcript as Markdown.")
     ] = None,

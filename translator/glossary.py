@@ -153,9 +153,12 @@ def languages_of(path: str | Path) -> tuple[str, str] | None:
 
 
 def default_glossary_dir() -> Path:
-    """`glossaries/` in the working directory if there is one, else the project's own."""
+    """`glossaries/` in the working directory if there is one, else the defaults
+    shipped in the package (package data)."""
+    from importlib.resources import files
+
     here = Path.cwd() / "glossaries"
-    return here if here.is_dir() else Path(__file__).resolve().parents[1] / "glossaries"
+    return here if here.is_dir() else Path(str(files(__package__) / "glossaries"))
 
 
 def resolve_paths(paths: Sequence[str | Path], source_lang: str, target_lang: str,

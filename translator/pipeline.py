@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import agents, edits, reader, writer
+from . import agents, edits, localise, reader, transcripts, writer
 from .assemble import assemble
+from .clean import clean as clean_transcript
 from .document import Document, Suggestion
 from .encoding import encode
 from .engines.base import Context, Engine
@@ -96,12 +97,19 @@ class Runner:
             raise TranslatorError(f"{path}: is already in {tgt} (use --from if the language was misdetected)")
         engine = self.engine_for(src, tgt)
         glossary = self.glossary_for(src, tgt)
+        doc, prepared = await asyncio.to_thread(transcripts.repair_terms, doc, glossary)
+        glossary = transcripts.protect_terms(doc, glossary, src, tgt)
+        result.doc = doc
         ctx = Context(src, tgt, glossary, summary=_summary(doc))
         drafts = None
         if path in job.drafts:
             from .draft import align_draft
 
             doc, drafts, notes = align_draft(doc, job.drafts[path], tgt)
+            result.doc = doc
+        else:
+            doc, cleaned, clean_usage = await clean_transcript(doc, engine, ctx, glossary)
+            prepared += cleaned
             result.doc = doc
         recovered = None
         if drafts is None and not job.overwrite:  # the editor's changes to the output, if any
@@ -119,13 +127,21 @@ class Runner:
         outcome = await agents.run(doc, engine, ctx, rounds=job.rounds, drafts=drafts, cached=cached_texts)
         if drafts is not None:
             outcome.suggestions[:0] = notes
-        result.edited = edits.mark(outcome, recovered)
+        outcome.suggestions[:0] = prepared
+        if drafts is None and clean_usage.calls:
+            outcome.usage["clean"] = clean_usage
+        localise.apply(outcome, doc, src, tgt)
+        result.edited = edits.mark(outcome, recovered)  # after every automatic step: the editor's text as written
         texts = {sid: t.text for sid, t in outcome.translations.items()}
         built = assemble(doc, texts)
         for sid in built.kept_source:
             outcome.suggestions.append(_kept_source(sid))
         fmt = job.output_format or doc.format
-        out_text = writer.convert(built.text, doc, fmt, tgt)
+        built, special, media_notes = transcripts.finish(doc, texts, built, tgt, fmt)
+        outcome.suggestions.extend(media_notes)
+        out_text = special if special is not None else writer.convert(built.text, doc, fmt, tgt)
+        if fmt == doc.format:
+            out_text = localise.set_language(out_text, doc.text, fmt, src, tgt)
         result.outcome = outcome
         result.output = writer.output_path(path, src, tgt, job.out_dir, fmt)
         if result.output.resolve() == path.resolve():

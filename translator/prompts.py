@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Literal, Mapping
 
@@ -32,13 +33,14 @@ _VAR = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
 def default_dir() -> Path:
+    """$TRANSLATOR_PROMPTS, else the prompts shipped in the package (package data)."""
     env = os.environ.get("TRANSLATOR_PROMPTS")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "prompts"
+    return Path(env) if env else Path(str(files(__package__) / "prompts"))
 
 
 class _Meta(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    step: Literal["translate", "critique", "revise"]
+    step: Literal["translate", "critique", "revise", "clean"]
     version: int | str
     variables: list[str]
     description: str = ""

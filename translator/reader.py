@@ -14,11 +14,12 @@ from .encoding import decode
 from .errors import InputError
 from .segment import segment_document
 
-Format = Literal["html", "markdown", "text"]
+Format = Literal["html", "markdown", "text", "srt", "vtt", "sbv"]
 EXTENSIONS: dict[str, Format] = {
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown", ".rmd": "markdown",
     ".txt": "text", ".text": "text", ".transcript": "text",
+    ".srt": "srt", ".vtt": "vtt", ".sbv": "sbv",
 }
 STRUCTURED = tuple(ext for ext, fmt in EXTENSIONS.items() if fmt != "text")  # HTML and Markdown
 _NOT_NEWSLETTERS = ("README", "LICENSE", "CHANGELOG", "CONTRIBUTING")
@@ -35,7 +36,8 @@ def newsletter_files(folder: Path) -> list[Path]:
     ]
 
 
-FORMAT_NAMES = {"html": "html", "md": "markdown", "markdown": "markdown", "text": "text", "txt": "text"}
+FORMAT_NAMES = {"html": "html", "md": "markdown", "markdown": "markdown", "text": "text", "txt": "text",
+                "srt": "srt", "vtt": "vtt", "sbv": "sbv"}
 
 
 def sniff(text: str, suffix: str = "") -> Format:
@@ -48,6 +50,8 @@ def sniff(text: str, suffix: str = "") -> Format:
         return by_ext
     if head.startswith(("<!doctype html", "<html")):
         return "html"
+    if head.startswith("webvtt"):
+        return "vtt"
     if re.match(r"(---|\+\+\+)[ \t]*\n", text):
         return "markdown"
     if by_ext == "text":
@@ -79,6 +83,10 @@ def parse(
     elif fmt == "markdown":
         parsed = parse_markdown(text, translate_lists=translate_lists)
         blocks, warnings = parsed.blocks, parsed.warnings
+    elif fmt in ("srt", "vtt", "sbv"):
+        from .formats.subtitles import parse_subtitles
+
+        blocks, _cues = parse_subtitles(text, fmt)
     else:
         blocks, transcript = parse_text(text)
     kwargs = {"encoding": encoding} if encoding is not None else {}

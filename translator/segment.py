@@ -233,6 +233,10 @@ def _transcript_units(chunk: list[_Atom], lang: str) -> list[list[_Atom]]:
     url_lines = {a for a, b in zip(bounds, bounds[1:]) if any(a <= u < b for u in urls)}
     forced = url_lines | {b for a, b in zip(bounds, bounds[1:]) if a in url_lines}
     starts = set(line_starts)
+    # a caption line much shorter than most ends where the speaker paused
+    lengths = sorted(len(plain[a:b].strip()) for a, b in zip(bounds, bounds[1:]))
+    typical = lengths[len(lengths) // 2] if lengths else 0
+    pauses = {b for a, b in zip(bounds, bounds[1:]) if b in starts and len(plain[a:b].strip()) < 0.5 * typical}
     strong, weak = (set(x.split()) for x in _CUES.get(lang, _CUES["en"]))
     unit_cuts: list[int] = []
     count, fallback = 0, None  # fallback: the latest caption break in this unit
@@ -240,6 +244,7 @@ def _transcript_units(chunk: list[_Atom], lang: str) -> list[list[_Atom]]:
         at, word = m.start(), m.group(0).lower()
         if count and (
             at in forced
+            or (count >= 5 and at in pauses)
             or (count >= _MIN_WORDS and word in strong)
             or (count >= _MIN_WORDS + 5 and at in starts and word in weak)
         ):

@@ -14,7 +14,7 @@ from .assemble import escape
 from .document import Document
 from .errors import TranslatorError
 
-OUTPUT_EXT = {"html": ".html", "markdown": ".md", "text": ".txt"}
+OUTPUT_EXT = {"html": ".html", "markdown": ".md", "text": ".txt", "srt": ".srt", "vtt": ".vtt", "sbv": ".sbv"}
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -76,6 +76,28 @@ def convert(text: str, doc: Document, to: str, target_lang: str) -> str:
         body = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
         return _page("", body, target_lang)
     raise TranslatorError(f"cannot write a {doc.format} document as {to}; use html or md for Markdown and text input")
+
+
+def paragraphs_page(title: str, paragraphs: list[tuple[str, str]], to: str, lang: str) -> str:
+    """A transcript as Markdown or HTML: a title, then paragraphs, each with
+    its timestamp (HH:MM:SS, subtitles only) as an anchor one can link to."""
+    def anchor(stamp: str) -> str:
+        return "t-" + stamp.replace(":", "-")
+
+    if to == "markdown":
+        out = [f"# {escape(title, 'markdown')}"] if title else []
+        for stamp, text in paragraphs:
+            mark = f'<a id="{anchor(stamp)}"></a>[{stamp}](#{anchor(stamp)}) ' if stamp else ""
+            out.append(mark + escape(text, "markdown"))
+        return "\n\n".join(out) + "\n"
+    body = [f"<h1>{html.escape(title, quote=False)}</h1>"] if title else []
+    for stamp, text in paragraphs:
+        if stamp:
+            body.append(f'<p id="{anchor(stamp)}"><a class="timestamp" href="#{anchor(stamp)}">{stamp}</a> '
+                        f"{html.escape(text, quote=False)}</p>")
+        else:
+            body.append(f"<p>{html.escape(text, quote=False)}</p>")
+    return _page(title, "\n".join(body), lang)
 
 
 def _markdown_to_html(text: str, lang: str) -> str:

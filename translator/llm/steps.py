@@ -53,7 +53,7 @@ Accept = Callable[[dict[str, Item], Any, "Outcome"], dict[str, str]]
 
 def failure(item_id: str, task: Task, error: str, attempts: int) -> Suggestion:
     kept = {"translate": "the source text was kept, untranslated", "revise": "the draft was kept",
-            "critique": "the segment was not reviewed"}[task]
+            "critique": "the segment was not reviewed"}.get(task, "the text was kept")
     return Suggestion(
         id=item_id,
         category="markup" if "placeholder" in error else "accuracy",
