@@ -93,6 +93,7 @@ def translate(
     xliff: Annotated[bool, typer.Option("--xliff", help="Also write STEM.LANG.xlf (XLIFF for CAT tools) beside each output.")] = False,
 ) -> None:
     """Translate newsletters: every input becomes STEM.LANG.EXT beside it (or in --out).
+
     What an editor changed in an output since it was written is kept (unless --overwrite)."""
     from . import engines, glossary as glossary_mod
     from .memory import Memory, default_path

@@ -35,9 +35,9 @@ def learn_command(
     to: Annotated[Optional[str], typer.Option("--to", "-t", help="Language of the translation; detected when omitted.")] = None,
     cache: CacheOpt = None,
 ) -> None:
-    """Learn a human translation of a newsletter: its segments, aligned to the
-    source through the document structure, become approved translations that
-    later runs use whatever the engine."""
+    """Learn a human translation of a newsletter (approved translations, used whatever the engine).
+
+    Its segments are aligned to the source through the document structure, as --draft does."""
     from . import edits, reader
     from .draft import align_draft
 
@@ -72,8 +72,9 @@ def xliff_import(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an output that was changed since it was written.")] = False,
     cache: CacheOpt = None,
 ) -> None:
-    """Write the translated document from the XLIFF's targets (markup restored,
-    structure checked) and learn what the editor changed or approved."""
+    """Write the document from an XLIFF's targets and learn what the editor changed or approved.
+
+    Markup is restored from the source and the structure checked as for any output."""
     from .xliff import import_xliff
 
     try:
@@ -93,9 +94,9 @@ def memory_import(
     tmx: Annotated[Path, typer.Argument(help="A TMX file (from a CAT tool, or `memory export`).")],
     cache: CacheOpt = None,
 ) -> None:
-    """Import a TMX file into the translation memory: units from CAT tools
-    become approved human translations; our own exported machine rows go
-    back as they were."""
+    """Import a TMX file into the translation memory (a CAT tool's units become approved translations).
+
+    Units exported by `memory export` go back as they were (machine or human)."""
     from .tmx_io import import_tmx
 
     try:
@@ -116,9 +117,10 @@ def suggest_command(
                         "(default: the only glossaries/NAME.SRC-TGT.csv of the pair).")] = None,
     cache: CacheOpt = None,
 ) -> None:
-    """Terms editors keep correcting: the source term, the machine rendering
-    they removed (→ forbidden) and the one they chose (→ target), from the
-    edits kept in the memory."""
+    """Terms editors keep correcting, from the edits kept in the memory.
+
+    Each: the source term, the machine rendering removed (→ forbidden), the one chosen (→ target),
+    how often, an example."""
     from .suggest import apply_suggestions, suggest
 
     try:
