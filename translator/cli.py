@@ -98,8 +98,12 @@ def translate(
                                           "batch); translate nothing.")] = False,
     prices: Annotated[Optional[Path], typer.Option("--prices", envvar="TRANSLATOR_PRICES",
                                                    help="JSON price table for --dry-run/--batch.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Discard what editors changed in existing outputs.")] = False,
+    xliff: Annotated[bool, typer.Option("--xliff", help="Also write STEM.LANG.xlf (XLIFF for CAT tools) beside each output.")] = False,
 ) -> None:
     """Translate newsletters: every input becomes STEM.LANG.EXT beside it (or in --out).
+
+    What an editor changed in an output since it was written is kept (unless --overwrite).
 
     Exit codes: 0 when every file was translated in full. 1 when a file failed (one `Error:` line each; the other files are still done) or segments were left untranslated (the file is written with the source text kept for them, flagged in its report; a file where nothing could be translated is not written), and for an unknown engine, language code or unwritable output, found before anything is sent. 2 when the command line itself is wrong (an unknown option, a missing --to).
     """
@@ -148,6 +152,7 @@ def translate(
         translate_lists=translate_tags, out_dir=out, report_dir=report,
         drafts={files[0]: draft} if draft is not None and files else {},
         subdirs=outputs.subfolders(paths, files),
+        overwrite=overwrite, xliff=xliff,
     )
     started = time.perf_counter()
     results = _run_with_progress(Runner(engine_for, glossaries, job, memory), files, quiet)
@@ -156,6 +161,9 @@ def translate(
     elapsed = time.perf_counter() - started
     if not quiet:
         _summary_table(results, engine.name, elapsed)
+    kept = sum(r.edited for r in results if not r.error)
+    if kept:
+        typer.echo(f"{kept} segment{'s' if kept != 1 else ''} kept from your edits (--overwrite discards them)", err=True)
     for r in results:
         if r.error:
             errors.append(r.error)
@@ -224,6 +232,7 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
             "segments": len(r.doc.segments),
             "cached": r.cached,
             "untranslated": len(r.untranslated.ids) if r.untranslated else 0,
+            "edited": r.edited,
             "issues": sum(1 for s in r.outcome.suggestions if s.status == "open"),
             "calls": sum(u.calls for u in usage.values()),
             "tokens in": sum(u.prompt_tokens for u in usage.values()),
@@ -231,6 +240,7 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
             "time": f"{r.seconds:.1f}s",
         })
     numeric = ("segments", "cached", "untranslated", "issues", "calls", "tokens in", "tokens out")
+    numeric = ("segments", "cached", "edited", "issues", "calls", "tokens in", "tokens out")
     totals = {k: sum(row.get(k, 0) for row in rows) for k in numeric}
     columns = ["output"] + [k for k in numeric if k in ("segments", "issues") or totals[k]] + ["time"]
     table = Table(title=f"engine {engine_name}{where}", title_justify="left")
@@ -309,12 +319,14 @@ def _register_commands() -> None:
     """Commands that live in their own modules (imported lazily inside them)."""
     from .cli_batch import app as batch_app
     from .cli_glossary import app as glossary_app
+    from .cli_editor import register as register_editor
     from .cli_review import evaluate_command, review_command
 
     app.add_typer(glossary_app, name="glossary")
     app.add_typer(batch_app, name="batch")
     app.command("review")(review_command)
     app.command("evaluate")(evaluate_command)
+    register_editor(app, memory_app, glossary_app)
 
 
 _register_commands()

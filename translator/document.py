@@ -179,7 +179,7 @@ class Suggestion:
         return replace(self, status=status)
 
 
-SegmentStatus = Literal["translated", "unchanged", "fallback", "draft"]
+SegmentStatus = Literal["translated", "unchanged", "fallback", "draft", "edited"]
 
 
 @dataclass(frozen=True)

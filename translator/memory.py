@@ -2,8 +2,9 @@
 
 A SQLite file maps (engine, language pair, settings fingerprint, source
 segment) → the final translation. Re-running a batch after an interruption
-or after editing one article only sends the segments that changed. Export
-to TMX 1.4 for CAT tools.
+or after editing one article only sends the segments that changed. Approved
+human translations (the editor's) are kept apart and found whatever the
+engine. Export to TMX 1.4 for CAT tools (tmx_io.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import sqlite3
 import time
 from pathlib import Path
 from typing import Iterable, Mapping
-from xml.sax.saxutils import escape, quoteattr
 
 _SCHEMA = """
 create table if not exists tm (
@@ -25,6 +25,19 @@ create table if not exists tm (
     source text not null,
     target text not null,
     created real not null
+)
+"""
+# Approved human translations (edits kept from outputs, `translator learn`,
+# XLIFF/TMX imports): found whatever the engine, before machine rows.
+_HUMAN = """
+create table if not exists human (
+    source_lang text not null,
+    target_lang text not null,
+    source text not null,
+    target text not null,
+    origin text not null,
+    created real not null,
+    primary key (source_lang, target_lang, source)
 )
 """
 
@@ -45,6 +58,7 @@ class Memory:
             self.db = sqlite3.connect(str(path), timeout=30)
             self.db.execute("pragma journal_mode=wal")
             self.db.execute(_SCHEMA)
+            self.db.execute(_HUMAN)
             self.db.commit()
 
     @staticmethod
@@ -75,26 +89,39 @@ class Memory:
         )
         self.db.commit()
 
-    def export_tmx(self, out: Path, pairs: Mapping[str, str] | None = None) -> int:
-        """Write the memory as TMX 1.4; returns the number of units."""
+    def get_human(self, source_lang: str, target_lang: str, sources: Iterable[str]) -> dict[str, str]:
+        """Approved human translations of these sources: source → target."""
+        if self.db is None:
+            return {}
+        sources = list(dict.fromkeys(sources))
+        found: dict[str, str] = {}
+        for i in range(0, len(sources), 500):
+            chunk = sources[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for source, target in self.db.execute(
+                f"select source, target from human where source_lang = ? and target_lang = ? and source in ({marks})",
+                [source_lang, target_lang, *chunk],
+            ):
+                found[source] = target
+        return found
+
+    def put_human(self, source_lang: str, target_lang: str, pairs: Iterable[tuple[str, str]], origin: str = "human") -> int:
+        """Remember approved translations (the newest wins); returns how many."""
         if self.db is None:
             return 0
-        rows = list(self.db.execute("select source_lang, target_lang, source, target from tm order by created"))
-        lines = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<tmx version="1.4"><header creationtool="newsletter-translator" creationtoolversion="1"'
-            ' datatype="plaintext" segtype="sentence" adminlang="en" srclang="*all*" o-tmf="sqlite"/><body>',
-        ]
-        for src_lang, tgt_lang, source, target in rows:
-            lines.append(
-                f"<tu><tuv xml:lang={quoteattr(src_lang)}><seg>{escape(source)}</seg></tuv>"
-                f"<tuv xml:lang={quoteattr(tgt_lang)}><seg>{escape(target)}</seg></tuv></tu>"
-            )
-        lines.append("</body></tmx>")
-        from .writer import write_text
-
-        write_text(out, "\n".join(lines) + "\n")
+        now = time.time()
+        rows = [(source_lang, target_lang, s, t, origin, now) for s, t in pairs if s.strip() and t.strip()]
+        self.db.executemany("insert or replace into human values (?, ?, ?, ?, ?, ?)", rows)
+        self.db.commit()
         return len(rows)
+
+    def export_tmx(self, out: Path, pairs: Mapping[str, str] | None = None) -> int:
+        """Write the memory as TMX 1.4 (placeholders as inline codes); returns the number of units."""
+        if self.db is None:
+            return 0
+        from .tmx_io import export_tmx
+
+        return export_tmx(self, out)
 
     def close(self) -> None:
         if self.db is not None:

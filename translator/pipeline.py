@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import agents, failures, localise, outputs, reader, transcripts, writer
+from . import agents, edits, failures, localise, outputs, reader, transcripts, writer
 from .assemble import assemble
 from .clean import clean as clean_transcript
 from .document import Document, Suggestion
@@ -38,6 +38,8 @@ class Job:
     report_dir: Path | None = None
     drafts: dict[str, Path] = field(default_factory=dict)  # input path → draft file
     subdirs: dict[Path, Path] = field(default_factory=dict)  # input → its folder under out_dir/report_dir (folder inputs)
+    overwrite: bool = False  # discard hand edits in existing outputs
+    xliff: bool = False  # also write STEM.LANG.xlf beside each output
 
 
 @dataclass
@@ -48,6 +50,8 @@ class FileResult:
     doc: Document | None = None
     outcome: agents.Outcome | None = None
     cached: int = 0
+    edited: int = 0  # segments kept from hand edits of the output
+    xliff: Path | None = None
     seconds: float = 0.0
     error: str | None = None
     untranslated: object | None = None  # failures.Untranslated: segments left in the source language
@@ -155,11 +159,18 @@ class Runner:
             doc, cleaned, clean_usage = await clean_transcript(doc, engine, ctx, glossary)
             prepared += cleaned
             result.doc = doc
+        recovered = None
+        if drafts is None and not job.overwrite:  # the editor's changes to the output, if any
+            doc, recovered = await edits.prepare(self.memory, doc, target.output, tgt)
+            result.doc = doc
         fingerprint = _fingerprint(engine, glossary, job)
         keys = {s.id: Memory.key(engine.name, src, tgt, fingerprint, s.source) for s in doc.segments}
         cached = {} if drafts is not None else self.memory.get_many(keys.values())
         cached_texts = {sid: cached[k] for sid, k in keys.items() if k in cached}
         result.cached = len(cached_texts)
+        if drafts is None and not job.overwrite:
+            cached_texts = edits.prefer(self.memory, doc, tgt, cached_texts, recovered)
+            result.cached = len(cached_texts) - (len(recovered.edits) if recovered else 0)
         outcome = await agents.run(doc, engine, ctx, rounds=job.rounds, drafts=drafts, cached=cached_texts)
         if drafts is not None:
             outcome.suggestions[:0] = notes
@@ -167,6 +178,7 @@ class Runner:
         if drafts is None and clean_usage.calls:
             outcome.usage["clean"] = clean_usage
         localise.apply(outcome, doc, src, tgt)
+        result.edited = edits.mark(outcome, recovered)  # after every automatic step: the editor's text as written
         result.untranslated = lost = failures.untranslated(doc, outcome)
         if lost.nothing_translated:  # a copy of the source under a translated name helps no one
             raise TranslatorError(f"{path}: {lost.message(written=False)}")
@@ -185,9 +197,15 @@ class Runner:
         if fmt == doc.format and doc.format in ("html", "markdown"):
             await asyncio.to_thread(_verify, doc, built.text)
         enc = doc.encoding if fmt == doc.format else replace(doc.encoding, name="utf-8", bom=False)
-        await asyncio.to_thread(writer.write_bytes, result.output, encode(out_text, enc))
+        data = encode(out_text, enc)
+        await asyncio.to_thread(writer.write_bytes, result.output, data)
         if drafts is None:
             self.memory.put_many(_memory_rows(doc, outcome, keys, engine.name, src, tgt, set(cached_texts)))
+            edits.after_write(self.memory, result.output, path, doc, texts, data, tgt, fmt, recovered)
+        if job.xliff:
+            from .xliff import write_xliff
+
+            result.xliff = await asyncio.to_thread(write_xliff, doc, outcome, result.output, tgt)
         if target.report_json is not None:
             result.report = await asyncio.to_thread(
                 _write_report, doc, outcome, engine.name, tgt, result.output, target

@@ -61,6 +61,7 @@ def build(doc: Document, outcome, *, target_lang: str, engine: str, output: str 
         "suggestions": [suggestion_dict(s) for s in outcome.suggestions],
         "usage": {step: asdict(u) for step, u in outcome.usage.items()},
         "terms": terms_dict(getattr(outcome, "terms", None)),
+        "edited": sum(1 for s in segments if s["status"] == "edited"),  # kept from the editor's changes
     }
     words = sum(count_words(s.source) for s in doc.segments)
     return _finish(data, outcome.suggestions, words)
@@ -362,6 +363,8 @@ def render_html(data: Mapping[str, Any]) -> str:
         meta.append(f"source: {_e(data['source'])}")
     if data.get("output"):
         meta.append(f"translation: {_e(data['output'])}")
+    if data.get("edited"):
+        meta.append(f"{_e(data['edited'])} segment{'s' if data['edited'] != 1 else ''} kept from your edits")
     w(" · ".join(meta) + "</p><div class=\"cards\" id=\"counts\" "
       + " ".join(f'data-{sev}="{c["open"].get(sev, 0)}"' for sev in SEVERITIES)
       + f' data-total="{c.get("total", 0)}">')
