@@ -110,8 +110,8 @@ class TermIndex:
         wanted = set(patterns) if patterns is not self.patterns else None
         hits = []
         for i, tok in enumerate(toks):
-            candidates = {id(p): p for k in tok.keys for p in self.by_first.get(k, ())}
-            for p in candidates.values():
+            candidates = {id(p): p for k in sorted(tok.keys) for p in self.by_first.get(k, ())}
+            for p in sorted(candidates.values(), key=self._rank):  # glossary order, not hash order
                 if wanted is not None and p not in wanted:
                     continue
                 n = len(p.keys)
@@ -121,7 +121,13 @@ class TermIndex:
                         continue
                     start, end = window[0].start, window[-1].end
                     hits.append(TermHit(p.term, start, end, text[start:end], p.text))
-        return hits
+        # equal spans: the pattern written as in the text wins, then glossary order (stable sorts)
+        return sorted(hits, key=lambda h: h.text.lower() != h.variant.lower())
+
+    def _rank(self, p: _Pattern) -> int:
+        if getattr(self, "_ranks", None) is None:
+            self._ranks = {id(q): i for i, q in enumerate(self.patterns)}
+        return self._ranks[id(p)]
 
 
 def _same_case(window: Sequence[Token], surfaces: Sequence[str]) -> bool:
