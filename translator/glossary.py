@@ -88,7 +88,14 @@ class Glossary:
         texts = list(texts)
         self.source_index.warm(texts)
         found = {hit.term for text in texts for hit in self.find(text)}
-        return [t for t in self.terms if t in found]
+        return sorted(found, key=self._order.__getitem__)  # glossary order, without a pass over all terms
+
+    @cached_property
+    def _order(self) -> dict[Term, int]:
+        order: dict[Term, int] = {}
+        for i, t in enumerate(self.terms):
+            order.setdefault(t, i)
+        return order
 
     # compiled matchers, built on first use (see terms.py)
     @cached_property

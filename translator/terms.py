@@ -110,8 +110,11 @@ class TermIndex:
         wanted = set(patterns) if patterns is not self.patterns else None
         hits = []
         for i, tok in enumerate(toks):
-            candidates = {id(p): p for k in sorted(tok.keys) for p in self.by_first.get(k, ())}
-            for p in sorted(candidates.values(), key=self._rank):  # glossary order, not hash order
+            keys = sorted(tok.keys) if len(tok.keys) > 1 else tok.keys
+            candidates = list({id(p): p for k in keys for p in self.by_first.get(k, ())}.values())
+            if len(candidates) > 1:
+                candidates.sort(key=self._rank)  # glossary order, not hash order
+            for p in candidates:
                 if wanted is not None and p not in wanted:
                     continue
                 n = len(p.keys)
@@ -122,7 +125,7 @@ class TermIndex:
                     start, end = window[0].start, window[-1].end
                     hits.append(TermHit(p.term, start, end, text[start:end], p.text))
         # equal spans: the pattern written as in the text wins, then glossary order (stable sorts)
-        return sorted(hits, key=lambda h: h.text.lower() != h.variant.lower())
+        return sorted(hits, key=lambda h: h.text.lower() != h.variant.lower()) if len(hits) > 1 else hits
 
     def _rank(self, p: _Pattern) -> int:
         if getattr(self, "_ranks", None) is None:
