@@ -59,6 +59,7 @@ def run(size_mb: float, work: Path, profile: bool = False) -> dict:
     def respond(req):
         if not first:
             first.append(time.perf_counter())
+            print(f"  first request after {first[0] - t0:.1f}s (peak RSS so far {_hwm(proc.pid):.0f}MB)", flush=True)
         return answer(req)
 
     fake.responder = respond
@@ -70,6 +71,7 @@ def run(size_mb: float, work: Path, profile: bool = False) -> dict:
         cli = [sys.executable, "-m", "cProfile", "-s", "cumulative", "-m", "translator.cli"]
     cmd = cli + ["translate", str(path), "--from", "en", "--to", "es", "--model", "openai:fake", "--out", str(out)]
     t0 = time.perf_counter()
+    proc = None
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     log: list[str] = []
     reader = threading.Thread(target=lambda: log.extend(proc.stdout), daemon=True)
@@ -94,6 +96,17 @@ def run(size_mb: float, work: Path, profile: bool = False) -> dict:
         "output_mb": outputs[0].stat().st_size / 1e6 if outputs else 0.0,
         "tail": "".join(log[-6:]),
     }
+
+
+def _hwm(pid: int) -> float:
+    """Peak resident memory of a running process so far, in MB (Linux)."""
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
 
 def main(argv: list[str]) -> None:

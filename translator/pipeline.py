@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import agents, reader, writer
+from . import agents, reader, unsafe, writer
 from .assemble import assemble
 from .document import Document, Suggestion
 from .encoding import encode
@@ -119,6 +119,7 @@ class Runner:
             raise TranslatorError(f"{path}: the output would overwrite the input; use --out DIR")
         if fmt == doc.format and doc.format in ("html", "markdown"):
             await asyncio.to_thread(_verify, doc, built.text)
+        unsafe.check_output(path, doc.text, out_text, fmt, doc.format)  # no script the source lacks
         enc = doc.encoding if fmt == doc.format else replace(doc.encoding, name="utf-8", bom=False)
         await asyncio.to_thread(writer.write_bytes, result.output, encode(out_text, enc))
         if drafts is None:
