@@ -26,6 +26,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Literal, Sequence
 
+from . import csvsafe
 from .errors import GlossaryError
 
 if TYPE_CHECKING:
@@ -218,9 +219,9 @@ def write_csv(glossary: Glossary | Iterable[Term], path: str | Path) -> None:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
     for t in terms:
-        writer.writerow([t.source, "" if t.dnt and t.target == t.source else t.target, t.note, t.pos,
+        writer.writerow(csvsafe.row([t.source, "" if t.dnt and t.target == t.source else t.target, t.note, t.pos,
                          "true" if t.case_sensitive else "", "true" if t.dnt else "",
-                         "|".join(t.forbidden)])
+                         "|".join(t.forbidden)]))  # no cell a spreadsheet would run as a formula
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -280,6 +281,7 @@ def parse_csv(data: bytes, where: str = "<glossary>") -> tuple[list[Term], list[
         line = reader.line_num
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
+        row = [csvsafe.restore(cell) for cell in row]  # '=x written by write_csv reads back as =x
         term, problem = _row_term(dict(zip(columns, row)), len(row), len(columns), f"{where}, line {line}")
         if problem:
             issues.append(LintIssue(where, line, problem))
