@@ -205,7 +205,9 @@ def read_csv(path: str | Path, source_lang: str = "", target_lang: str = "") -> 
     GlossaryError on the first malformed line."""
     path = Path(path)
     langs = languages_of(path) or ("", "")
-    terms, issues = parse_csv(_read_bytes(path), _display(path))
+    from .glossary_index import parse_csv_cached  # parsed once (a 100k-row glossary is seconds)
+
+    terms, issues = parse_csv_cached(_read_bytes(path), _display(path), source_lang or langs[0])
     errors = [i for i in issues if i.level == "error"]
     if errors:
         raise GlossaryError(str(errors[0]))

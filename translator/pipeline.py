@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import agents, reader, unsafe, writer
+from . import agents, glossary_index, reader, unsafe, writer
 from .assemble import assemble
 from .document import Document, Suggestion
 from .encoding import encode
@@ -92,7 +92,9 @@ class Runner:
             raise TranslatorError(f"{path}: is already in {tgt} (use --from if the language was misdetected)")
         engine = self.engine_for(src, tgt)
         glossary = self.glossary_for(src, tgt)
-        ctx = Context(src, tgt, glossary, summary=_summary(doc))
+        # only the entries this document can contain (a 100k-row glossary); the fingerprint keeps them all
+        ctx = Context(src, tgt, glossary_index.for_document(glossary, (s.source for s in doc.segments)),
+                      summary=_summary(doc))
         drafts = None
         if path in job.drafts:
             from .draft import align_draft

@@ -327,18 +327,25 @@ def prepare_enforcement(glossary: Glossary, pairs: Iterable[tuple[str, str]], *,
     pairs = list(pairs)
     glossary.source_index.warm(s for s, _ in pairs)
     glossary.target_index.warm(t for _, t in pairs)
-    drafts, words = [], []
+    drafts, words, present = [], [], {}
     for source, translation in pairs:
+        present.update(dict.fromkeys(h.term for h in glossary.find(source)))
         todo = [h for h in glossary.find(source) if not glossary.target_index.find_term(translation, h.term)]
         drafts += [(source, (h.start, h.end)) for h in todo]
         if todo:
             words += [t.text for t in content_tokens(translation, lang)]
-    for name, arg in (("prefetch_terms", glossary.terms), ("prefetch_drafts", drafts),
+    for name, arg in (("prefetch_terms", _to_prefetch(glossary, list(present))), ("prefetch_drafts", drafts),
                       ("back_translations", words)):
         fn = getattr(hints, name, None)
         if fn and arg:
             fn(arg)
     return hints
+
+
+def _to_prefetch(glossary: Glossary, found: list[Term]) -> Sequence[Term]:
+    """The whole glossary when it is small (one engine run serves every
+    document), else only the terms found (a 100k-row glossary is minutes)."""
+    return glossary.terms if len(glossary.terms) < 2000 else found
 
 
 def enforce(glossary: Glossary, source: str, translation: str, seg_id: str, *, target_lang: str = "",
@@ -360,7 +367,7 @@ def enforce(glossary: Glossary, source: str, translation: str, seg_id: str, *, t
     suggestions: list[Suggestion] = []
     prefetch = getattr(hints, "prefetch_terms", None)
     if prefetch:
-        prefetch(glossary.terms)  # one engine call for the whole glossary, cached
+        prefetch(_to_prefetch(glossary, found))  # one engine call, cached
     for term in found:
         term_hits = [h for h in hits if h.term == term]
         text, fixed, left = _enforce_term(glossary, term, term_hits, source, text, seg_id, lang, hints, done)
