@@ -141,3 +141,10 @@ def test_translate_refuses_to_publish_added_active_markup(tmp_path, monkeypatch)
     assert r.exit_code != 0
     assert "Error:" in r.output and "onerror" in r.output and "Traceback" not in r.output
     assert not (tmp_path / "out" / "news.es.html").exists()
+
+
+def test_translated_attributes_of_a_source_element_are_not_an_addition():
+    src = '<p>Watch: <iframe src="https://www.youtube.com/embed/x" title="A talk"></iframe></p>'
+    tr = '<p>Vea: <iframe src="https://www.youtube.com/embed/x" title="Una charla"></iframe></p>'
+    assert unsafe.added(src, tr, "html") == []
+    assert len(unsafe.added(src, tr.replace("embed/x", "embed/y"), "html")) == 1

@@ -33,6 +33,7 @@ ELEMENTS = frozenset("script iframe frame frameset object embed applet base".spl
 URL_ATTRS = frozenset("""href src action formaction data poster background cite longdesc dynsrc lowsrc
     xlink:href codebase classid archive manifest ping icon srcset""".split())
 _SCHEME = re.compile(r"^(?:javascript|vbscript|livescript):|^data:(?:text/html|application/(?:x-)?xhtml|image/svg)")
+_TEXT_ATTRS = frozenset("alt title placeholder aria-label lang".split())  # translated: not code
 _STRIP = re.compile(r"[\x00-\x20\x7f]+")  # browsers ignore these inside a scheme ("java\tscript:")
 _STYLE = re.compile(r"expression\s*\(|(?:javascript|vbscript):|behavior\s*:|-moz-binding", re.I)
 # a cheap first look: no hit, nothing to parse (the output of a 50 MB issue)
@@ -108,6 +109,11 @@ def _clip(s: str, n: int = 60) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+def _code_attrs(attrs) -> tuple:
+    """What an element runs or loads: its attributes, less the translated ones."""
+    return tuple(sorted((k, v or "") for k, v in attrs if k not in _TEXT_ATTRS))
+
+
 class _Scanner(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -133,11 +139,11 @@ class _Scanner(HTMLParser):
             body = "".join(parts).strip()
             src = dict(attrs).get("src") or dict(attrs).get("data") or ""
             self.found.append(Risk("element", f"<{name}>" + (f" {_clip(src or body)}" if src or body else ""),
-                                   ("element", name, tuple(sorted((k, v or "") for k, v in attrs)), body)))
+                                   ("element", name, _code_attrs(attrs), body)))
 
     def _tag(self, tag, attrs):
         if tag in ELEMENTS and tag not in ("script", "iframe", "object", "applet"):
-            self.found.append(Risk("element", f"<{tag}>", ("element", tag, tuple(sorted((k, v or "") for k, v in attrs)))))
+            self.found.append(Risk("element", f"<{tag}>", ("element", tag, _code_attrs(attrs))))
         for name, value in attrs:
             value = value or ""
             if name.startswith("on"):
