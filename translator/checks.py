@@ -541,14 +541,14 @@ def match_numbers(source: str, target: str) -> tuple[list[Number], list[Number]]
     src_words, tgt_words = Counter(number_words(source)), Counter(number_words(target))
     still_lost = []
     for n in lost:
-        hit = next((v for v in n.values if tgt_words[v] > 0), None)
+        hit = next((v for v in sorted(n.values, key=str) if tgt_words[v] > 0), None)
         if hit is None:
             still_lost.append(n)
         else:
             tgt_words[hit] -= 1
     added = []
     for n in tgt:
-        hit = next((v for v in n.values if src_words[v] > 0), None)
+        hit = next((v for v in sorted(n.values, key=str) if src_words[v] > 0), None)
         if hit is None:
             added.append(n)
         else:

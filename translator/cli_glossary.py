@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import csvsafe
 from .errors import TranslatorError
 from .langtags import option_callback
 
@@ -228,7 +229,7 @@ def extract(
         w = csv.writer(sys.stdout, lineterminator="\n")
         w.writerow(["text", "count", "kind", "example"])
         for c in cands:
-            w.writerow([c.text, c.count, c.kind, c.example])
+            w.writerow(csvsafe.row([c.text, c.count, c.kind, c.example]))
         return
     for c in cands:
         example = c.example if len(c.example) <= 120 else c.example[:117] + "…"

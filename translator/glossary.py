@@ -26,6 +26,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Literal, Sequence
 
+from . import csvsafe
 from .errors import GlossaryError
 
 if TYPE_CHECKING:
@@ -88,7 +89,14 @@ class Glossary:
         texts = list(texts)
         self.source_index.warm(texts)
         found = {hit.term for text in texts for hit in self.find(text)}
-        return [t for t in self.terms if t in found]
+        return sorted(found, key=self._order.__getitem__)  # glossary order, without a pass over all terms
+
+    @cached_property
+    def _order(self) -> dict[Term, int]:
+        order: dict[Term, int] = {}
+        for i, t in enumerate(self.terms):
+            order.setdefault(t, i)
+        return order
 
     # compiled matchers, built on first use (see terms.py)
     @cached_property
@@ -200,7 +208,9 @@ def read_csv(path: str | Path, source_lang: str = "", target_lang: str = "") -> 
     GlossaryError on the first malformed line."""
     path = Path(path)
     langs = languages_of(path) or ("", "")
-    terms, issues = parse_csv(_read_bytes(path), _display(path))
+    from .glossary_index import parse_csv_cached  # parsed once (a 100k-row glossary is seconds)
+
+    terms, issues = parse_csv_cached(_read_bytes(path), _display(path), source_lang or langs[0])
     errors = [i for i in issues if i.level == "error"]
     if errors:
         raise GlossaryError(str(errors[0]))
@@ -214,9 +224,9 @@ def write_csv(glossary: Glossary | Iterable[Term], path: str | Path) -> None:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
     for t in terms:
-        writer.writerow([t.source, "" if t.dnt and t.target == t.source else t.target, t.note, t.pos,
+        writer.writerow(csvsafe.row([t.source, "" if t.dnt and t.target == t.source else t.target, t.note, t.pos,
                          "true" if t.case_sensitive else "", "true" if t.dnt else "",
-                         "|".join(t.forbidden)])
+                         "|".join(t.forbidden)]))  # no cell a spreadsheet would run as a formula
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -276,6 +286,7 @@ def parse_csv(data: bytes, where: str = "<glossary>") -> tuple[list[Term], list[
         line = reader.line_num
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
+        row = [csvsafe.restore(cell) for cell in row]  # '=x written by write_csv reads back as =x
         term, problem = _row_term(dict(zip(columns, row)), len(row), len(columns), f"{where}, line {line}")
         if problem:
             issues.append(LintIssue(where, line, problem))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import agents, edits, failures, localise, outputs, reader, transcripts, writer
+from . import agents, edits, failures, glossary_index, localise, outputs, reader, transcripts, unsafe, writer
 from .assemble import assemble
 from .clean import clean as clean_transcript
 from .document import Document, Suggestion
@@ -148,7 +148,9 @@ class Runner:
         doc, prepared = await asyncio.to_thread(transcripts.repair_terms, doc, glossary)
         glossary = transcripts.protect_terms(doc, glossary, src, tgt)
         result.doc = doc
-        ctx = Context(src, tgt, glossary, summary=_summary(doc))
+        # only the entries this document can contain (a 100k-row glossary); the fingerprint keeps them all
+        ctx = Context(src, tgt, glossary_index.for_document(glossary, (s.source for s in doc.segments)),
+                      summary=_summary(doc))
         drafts = None
         if path in job.drafts:
             from .draft import align_draft
@@ -196,6 +198,7 @@ class Runner:
         result.output = target.output
         if fmt == doc.format and doc.format in ("html", "markdown"):
             await asyncio.to_thread(_verify, doc, built.text)
+        unsafe.check_output(path, doc.text, out_text, fmt, doc.format)  # no script the source lacks
         enc = doc.encoding if fmt == doc.format else replace(doc.encoding, name="utf-8", bom=False)
         data = encode(out_text, enc)
         await asyncio.to_thread(writer.write_bytes, result.output, data)

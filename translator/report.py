@@ -124,7 +124,9 @@ def terms_dict(stats) -> dict | None:
 def _jsonable(o):
     if dataclasses.is_dataclass(o):
         return asdict(o)
-    if isinstance(o, (set, frozenset, tuple)):
+    if isinstance(o, (set, frozenset)):
+        return sorted(o, key=str)  # not hash order: the same report every run
+    if isinstance(o, tuple):
         return list(o)
     return str(o)
 
@@ -479,7 +481,7 @@ def _glossary_html(terms: Any, w) -> None:
 
 def _cell(v: Any) -> str:
     if isinstance(v, (list, tuple, set, frozenset)):
-        return ", ".join(map(_cell, v))
+        return ", ".join(map(_cell, sorted(v, key=str) if isinstance(v, (set, frozenset)) else v))
     if isinstance(v, Mapping):
         return ", ".join(f"{k}: {_cell(x)}" for k, x in v.items())
     return str(v)

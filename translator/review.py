@@ -180,6 +180,9 @@ def review_documents(src: Document, tgt: Document, target_lang: str, glossary=No
     found.extend(_document_links(src, tgt, reported_lost, reported_added))
     if src.format == "markdown":
         found.extend(checks.frontmatter_keys(src.text, tgt.text))
+    from .unsafe import findings as unsafe_findings  # markup that can run code, not in the source
+
+    found.extend(unsafe_findings(src.text, tgt.text, src.format))
     return Review(tgt, src, sl, tl, units, _dedupe(found), alignment, stats)
 
 

@@ -55,8 +55,14 @@ def write_tbx(glossary: Glossary, path: str | Path) -> None:
 def read_tbx(path: str | Path, source_lang: str, target_lang: str) -> Glossary:
     """The entries of a TBX file that have a term in both languages."""
     path = Path(path)
-    try:
-        root = ET.parse(path).getroot()
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import parse as safe_parse
+
+    try:  # no entity expansion (billion laughs), no external entities or DTDs fetched
+        root = safe_parse(path, forbid_dtd=False, forbid_entities=True, forbid_external=True).getroot()
+    except DefusedXmlException as e:
+        raise GlossaryError(f"{path}: refused: the file declares XML entities or external references ({e}); "
+                            "a TBX glossary needs none") from e
     except ET.ParseError as e:
         line = e.position[0] if getattr(e, "position", None) else 0
         raise GlossaryError(f"{path}, line {line}: not valid TBX/XML ({e})") from e

@@ -110,8 +110,11 @@ class TermIndex:
         wanted = set(patterns) if patterns is not self.patterns else None
         hits = []
         for i, tok in enumerate(toks):
-            candidates = {id(p): p for k in tok.keys for p in self.by_first.get(k, ())}
-            for p in candidates.values():
+            keys = sorted(tok.keys) if len(tok.keys) > 1 else tok.keys
+            candidates = list({id(p): p for k in keys for p in self.by_first.get(k, ())}.values())
+            if len(candidates) > 1:
+                candidates.sort(key=self._rank)  # glossary order, not hash order
+            for p in candidates:
                 if wanted is not None and p not in wanted:
                     continue
                 n = len(p.keys)
@@ -121,7 +124,13 @@ class TermIndex:
                         continue
                     start, end = window[0].start, window[-1].end
                     hits.append(TermHit(p.term, start, end, text[start:end], p.text))
-        return hits
+        # equal spans: the pattern written as in the text wins, then glossary order (stable sorts)
+        return sorted(hits, key=lambda h: h.text.lower() != h.variant.lower()) if len(hits) > 1 else hits
+
+    def _rank(self, p: _Pattern) -> int:
+        if getattr(self, "_ranks", None) is None:
+            self._ranks = {id(q): i for i, q in enumerate(self.patterns)}
+        return self._ranks[id(p)]
 
 
 def _same_case(window: Sequence[Token], surfaces: Sequence[str]) -> bool:
@@ -318,18 +327,25 @@ def prepare_enforcement(glossary: Glossary, pairs: Iterable[tuple[str, str]], *,
     pairs = list(pairs)
     glossary.source_index.warm(s for s, _ in pairs)
     glossary.target_index.warm(t for _, t in pairs)
-    drafts, words = [], []
+    drafts, words, present = [], [], {}
     for source, translation in pairs:
+        present.update(dict.fromkeys(h.term for h in glossary.find(source)))
         todo = [h for h in glossary.find(source) if not glossary.target_index.find_term(translation, h.term)]
         drafts += [(source, (h.start, h.end)) for h in todo]
         if todo:
             words += [t.text for t in content_tokens(translation, lang)]
-    for name, arg in (("prefetch_terms", glossary.terms), ("prefetch_drafts", drafts),
+    for name, arg in (("prefetch_terms", _to_prefetch(glossary, list(present))), ("prefetch_drafts", drafts),
                       ("back_translations", words)):
         fn = getattr(hints, name, None)
         if fn and arg:
             fn(arg)
     return hints
+
+
+def _to_prefetch(glossary: Glossary, found: list[Term]) -> Sequence[Term]:
+    """The whole glossary when it is small (one engine run serves every
+    document), else only the terms found (a 100k-row glossary is minutes)."""
+    return glossary.terms if len(glossary.terms) < 2000 else found
 
 
 def enforce(glossary: Glossary, source: str, translation: str, seg_id: str, *, target_lang: str = "",
@@ -351,7 +367,7 @@ def enforce(glossary: Glossary, source: str, translation: str, seg_id: str, *, t
     suggestions: list[Suggestion] = []
     prefetch = getattr(hints, "prefetch_terms", None)
     if prefetch:
-        prefetch(glossary.terms)  # one engine call for the whole glossary, cached
+        prefetch(_to_prefetch(glossary, found))  # one engine call, cached
     for term in found:
         term_hits = [h for h in hits if h.term == term]
         text, fixed, left = _enforce_term(glossary, term, term_hits, source, text, seg_id, lang, hints, done)

@@ -40,21 +40,30 @@ def html_skeleton(text: str) -> Iterator[tuple]:
     yield from _html_nodes(BeautifulSoup(text, "lxml"))
 
 
-def _html_nodes(node) -> Iterator[tuple]:
-    """("block", name, attributes, inline multiset) for `node`, then its nested blocks."""
-    inline: Counter = Counter()
-    nested: list = []
-    _collect(node, inline, nested)
-    yield ("block", node.name, _signature(node)[2], inline)
-    for block in nested:
-        yield from _html_nodes(block)
+def _html_nodes(root) -> Iterator[tuple]:
+    """("block", name, attributes, inline multiset) for `root`, then its nested
+    blocks, depth first (an explicit stack: valid HTML nests deeper than
+    Python's recursion limit)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        inline: Counter = Counter()
+        nested: list = []
+        _collect(node, inline, nested)
+        yield ("block", node.name, _signature(node)[2], inline)
+        stack.extend(reversed(nested))
 
 
-def _collect(node, inline: Counter, nested: list) -> None:
+def _collect(root, inline: Counter, nested: list) -> None:
     from bs4 import Comment, NavigableString, Tag
 
-    for child in node.children:
-        if isinstance(child, Comment):
+    stack = [(root, iter(root.children))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+        elif isinstance(child, Comment):
             inline[("comment", str(child))] += 1
         elif isinstance(child, NavigableString):
             if node.name in _VERBATIM:
@@ -64,7 +73,7 @@ def _collect(node, inline: Counter, nested: list) -> None:
                 nested.append(child)
             else:
                 inline[_signature(child)] += 1
-                _collect(child, inline, nested)
+                stack.append((child, iter(child.children)))
 
 
 def _signature(tag) -> tuple:

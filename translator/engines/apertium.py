@@ -333,7 +333,7 @@ def decode(enc: Encoded, out_html: str, replace_term: Replacer | None = None) ->
         if i == len(atoms):
             break
         t, ids = atoms[i]
-        tid = next((x for x in ids if x in replaced), None)
+        tid = next((x for x in sorted(ids) if x in replaced), None)
         if tid is not None and not enc.protected[tid].stand_in:
             spans.append((length, length + len(t), *replaced.pop(tid)))
         pieces.append(t)

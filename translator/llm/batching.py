@@ -56,7 +56,7 @@ def plan_batches(items: Sequence[Item], budget: int, max_items: int) -> list[lis
 def neighbours(items: Sequence[Item], batch: Sequence[Item], before: int = 2, after: int = 1,
                max_chars: int = 300) -> tuple[list[str], list[str]]:
     """Source texts of the segments just before and after `batch` in `items`."""
-    index = {it.id: n for n, it in enumerate(items)}
+    index = _positions(items)
     first, last = index[batch[0].id], index[batch[-1].id]
 
     def clip(text: str) -> str:
@@ -65,3 +65,17 @@ def neighbours(items: Sequence[Item], batch: Sequence[Item], before: int = 2, af
     prev = [clip(it.source) for it in items[max(0, first - before) : first]]
     nxt = [clip(it.source) for it in items[last + 1 : last + 1 + after]]
     return prev, nxt
+
+
+_POSITIONS: dict[int, tuple[Sequence[Item], dict[str, int]]] = {}
+
+
+def _positions(items: Sequence[Item]) -> dict[str, int]:
+    """id → position in `items`, built once per items list (not once per batch:
+    that made planning a big document quadratic)."""
+    got = _POSITIONS.get(id(items))
+    if got is None or got[0] is not items or len(got[1]) != len(items):
+        if len(_POSITIONS) >= 8:
+            _POSITIONS.pop(next(iter(_POSITIONS)))
+        got = _POSITIONS[id(items)] = (items, {it.id: n for n, it in enumerate(items)})
+    return got[1]
