@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Protocol, Sequence
 
-from . import morph
+from . import morph, repair
 from .document import PLACEHOLDER_RE, Suggestion
 from .glossary import Glossary, Term
 from .align import align_span, content_tokens, is_function, residual_span
@@ -319,11 +319,16 @@ def prepare_enforcement(glossary: Glossary, pairs: Iterable[tuple[str, str]], *,
     glossary.source_index.warm(s for s, _ in pairs)
     glossary.target_index.warm(t for _, t in pairs)
     drafts, words = [], []
+    tag_src, tag_tgt = [], []
     for source, translation in pairs:
         todo = [h for h in glossary.find(source) if not glossary.target_index.find_term(translation, h.term)]
         drafts += [(source, (h.start, h.end)) for h in todo]
         if todo:
             words += [t.text for t in content_tokens(translation, lang)]
+            tag_src.append(source)
+            tag_tgt.append(translation)
+    repair.prefetch_tags(tag_src, glossary.source_lang)  # one tagger run per side
+    repair.prefetch_tags(tag_tgt, lang)
     for name, arg in (("prefetch_terms", glossary.terms), ("prefetch_drafts", drafts),
                       ("back_translations", words)):
         fn = getattr(hints, name, None)
@@ -364,40 +369,65 @@ def enforce(glossary: Glossary, source: str, translation: str, seg_id: str, *, t
 def _enforce_term(glossary: Glossary, term: Term, src_hits: list[TermHit], source: str, text: str,
                   seg_id: str, lang: str, hints: Hints, done: list[Term]):
     applied: list[Suggestion] = []
+    held: list[Suggestion] = []  # edits the no-harm gate refused: open, with the exact span
+    refused: list[tuple[int, int]] = []
     # 1. forbidden variants are always wrong
     for _ in range(8):
-        wrong = [f for f in _forbidden_hits(glossary, text, [term]) if not _touches_placeholder(text, f)]
+        wrong = [f for f in _forbidden_hits(glossary, text, [term]) if not _touches_placeholder(text, f)
+                 and (f.start, f.end, f.text) not in [(a, b, text[a:b]) for a, b in refused]]
         if not wrong:
             break
         text, s = _replace(term, text, wrong[0].start, wrong[0].end, seg_id, lang,
                            f'forbidden variant "{wrong[0].variant}"', src_hits[0], glossary.source_lang)
-        applied.append(s)
+        if s.status == "open":
+            refused.append((wrong[0].start, wrong[0].end))
+            held.append(s)
+        else:
+            applied.append(s)
     if not glossary.target_index.find_term(text, term):
         # 2. how the engine renders the term on its own; 3. alignment with the engine's draft
         for hit in src_hits:
+            sense = repair.source_sense(term, source, hit.start, hit.end, glossary.source_lang, lang)
+            if sense:
+                held.append(_held(term, seg_id, "", sense))
+                continue
             span = _rendering_span(glossary, term, text, lang, hints, done + [term]) or \
                 _aligned_span(glossary, term, hit, source, text, lang, hints, done + [term])
             if span is not None:
                 text, s = _replace(term, text, span[0], span[1], seg_id, lang, "", hit, glossary.source_lang)
-                applied.append(s)
-    left = [_forbidden_suggestion(glossary, f, seg_id) for f in _forbidden_hits(glossary, text, [term])]
-    if not glossary.target_index.find_term(text, term):
+                (held if s.status == "open" else applied).append(s)
+    left = [_forbidden_suggestion(glossary, f, seg_id) for f in _forbidden_hits(glossary, text, [term])
+            if not any(h.original == f.text for h in held)]
+    if not glossary.target_index.find_term(text, term) and not held:
         left.append(_missing_suggestion(term, seg_id, lang))
-    return text, applied, left
+    return text, applied, held + left
+
+
+def _held(term: Term, seg_id: str, old: str, why: str, new: str = "") -> Suggestion:
+    return Suggestion(seg_id, "terminology", "major", old, new or term.rendering,
+                      f'Glossary: "{term.source}" → "{term.rendering}"; not applied: {why}.',
+                      origin="glossary", status="open", check="glossary-repair")
 
 
 def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str, why: str,
              hit: TermHit, source_lang: str) -> tuple[str, Suggestion]:
+    """Replace text[start:end] by the term in the right form, when the no-harm
+    gate (repair.py) allows it; else an open suggestion and the text as it was."""
     old = text[start:end]
+    generated = False
     if term.dnt:  # kept as written in the source ("Transformers"), in the number of the span
         new = hit.text
         if morph.is_plural(old, lang) and not morph.is_plural(new, source_lang):
             new = morph.pluralize(new, source_lang)
     else:
-        new = inflect_like(term, old, lang)
+        form = repair.inflect(term, old, repair.reading_at(text, start, end, lang), lang)
+        new, generated = (form.text, form.generated) if form else (inflect_like(term, old, lang), False)
     before, after = text[:start], text[end:]
     if lang == "es" and not term.dnt:
         before, after = agree_gender(before, after, old, new)
+    verdict = repair.gate(term, text, start, end, new, before + new + after, lang, generated=generated)
+    if not verdict.ok:
+        return text, _held(term, seg_id, old, verdict.reason, new)
     explanation = f'Glossary: "{term.source}" → "{term.rendering}"' + (f" (replaced {why})" if why else "") + "."
     s = Suggestion(seg_id, "terminology", "critical" if why else "major", old, new, explanation,
                    origin="glossary", status="applied", check="glossary-term")

@@ -1,0 +1,415 @@
+"""A glossary repair that never makes a translation worse.
+
+`terms.enforce` finds where a term was rendered wrongly; this module decides
+what to put there and whether to put it at all:
+
+- `tag`: the words of a sentence with the reading Apertium's tagger chooses
+  in context (lemma + tags: "Muestra" → mostrar `vblex pri p3 sg` in
+  "Muestra el estado", a noun in "una muestra").
+- `inflect`: the glossary target in the form of the word it replaces, made
+  by the real generator (lexicon.py) with the same tags: "borrará" →
+  "eliminará", "Muestra" → "Visualiza", "predeterminado" → "predefinido"
+  (a lemma the generator lacks is generated from a known base verb and the
+  prefix put back: predefinir = pre + definir).
+- `gate`: the no-harm gate. An edit is applied only when the replaced span
+  has the term's part of speech (glossary `pos`, else the target's own
+  analysis), is whole words, is not a function word, and every word the
+  edit introduces is a word (analyser or spelling dictionary) or the
+  glossary target itself. Otherwise the caller leaves an open suggestion
+  with the exact span.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from . import lexicon, morph
+from .document import PLACEHOLDER_RE
+
+NOUN, VERB, ADJ, ADV, FUNC = "noun", "verb", "adj", "adv", "function"
+_CLASS = {"n": NOUN, "np": NOUN, "vblex": VERB, "vbser": VERB, "vbhaver": VERB, "vbmod": VERB, "vaux": VERB,
+          "adj": ADJ, "adv": ADV, "preadv": ADV, "det": FUNC, "predet": FUNC, "prn": FUNC, "pr": FUNC,
+          "cnjcoo": FUNC, "cnjsub": FUNC, "cnjadv": FUNC, "rel": FUNC, "ij": FUNC}
+_GLOSSARY_POS = {"noun": NOUN, "n": NOUN, "propn": NOUN, "proper noun": NOUN, "verb": VERB, "v": VERB,
+                 "adj": ADJ, "adjective": ADJ, "adv": ADV, "adverb": ADV}
+# prefixes tried when the generator lacks a lemma ("predefinir" = "pre" + "definir")
+_PREFIXES = sorted("""pre re des sub auto co inter sobre contra multi post pos anti semi super micro macro ante
+extra hiper infra intra meta mini mono poli pro pseudo retro trans ultra bi tri dis ex in""".split(), key=len,
+                   reverse=True)
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_FUNCTION_WORDS = {"es": morph.ES_FUNCTION}
+
+
+def pos_class(tags: Sequence[str]) -> str:
+    """The part of speech class of a reading's tags; a participle counts as an adjective."""
+    if not tags:
+        return ""
+    if tags[0] == "vblex" and "pp" in tags:
+        return ADJ
+    return _CLASS.get(tags[0], tags[0])
+
+
+def _classes(tags: Sequence[str]) -> set[str]:
+    c = pos_class(tags)
+    return {c, VERB} if c == ADJ and tags and tags[0] == "vblex" else {c}
+
+
+# --- the tagger ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """One word of a sentence with the reading the tagger chose."""
+
+    text: str
+    start: int
+    end: int
+    lemma: str
+    tags: tuple[str, ...]  # () when the analyser does not know the word
+
+    @property
+    def pos(self) -> str:
+        return pos_class(self.tags)
+
+
+_TAGGER = {"es": ("spa-eng.automorf.bin", "spa-eng.prob"), "en": ("eng-spa.automorf.bin", "eng-spa.prob")}
+_tag_cache: dict[tuple[str, str], tuple[Tagged, ...]] = {}
+_tag_lock = threading.Lock()
+
+
+def _tagger_files(lang: str):
+    names = _TAGGER.get(lang)
+    if not names or not shutil.which("lt-proc") or not shutil.which("apertium-tagger"):
+        return None
+    for root in morph.APERTIUM_DATA:
+        a, p = root / "apertium-eng-spa" / names[0], root / "apertium-eng-spa" / names[1]
+        if a.is_file() and p.is_file():
+            return a, p
+    return None
+
+
+def prefetch_tags(texts: Iterable[str], lang: str) -> None:
+    """Tag many texts in one tagger run (results cached)."""
+    files = _tagger_files(lang)
+    todo = [t for t in dict.fromkeys(texts) if (lang, t) not in _tag_cache and t.strip()]
+    if not todo:
+        return
+    if files is None:
+        with _tag_lock:
+            for t in todo:
+                _tag_cache[(lang, t)] = ()
+        return
+    masked = [PLACEHOLDER_RE.sub(lambda m: " " * len(m.group(0)), t).replace("\0", " ") for t in todo]
+    outs = _run_tagger(files, masked)
+    if len(outs) < len(masked):  # a chunk went astray: tag one by one rather than misalign
+        outs = [(_run_tagger(files, [m]) or [""])[0] for m in masked]
+    with _tag_lock:
+        for i, (t, m) in enumerate(zip(todo, masked)):
+            _tag_cache[(lang, t)] = _parse_tagged(outs[i] if i < len(outs) else "", m)
+
+
+def _run_tagger(files, texts: list[str]) -> list[str]:
+    escaped = [re.sub(r"([\\\[\]^$@<>{}/*#+~])", r"\\\1", t) for t in texts]
+    data = "".join(e + "\0" for e in escaped).encode("utf-8")
+    try:
+        ana = subprocess.run(["lt-proc", "-z", str(files[0])], input=data, capture_output=True, timeout=300)
+        tag = subprocess.run(["apertium-tagger", "-z", "-g", "-p", str(files[1])], input=ana.stdout,
+                             capture_output=True, timeout=300)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    outs = tag.stdout.decode("utf-8", "replace").split("\0")
+    return outs[:len(texts)] if len(outs) >= len(texts) else []
+
+
+def _parse_tagged(out: str, text: str) -> tuple[Tagged, ...]:
+    words: list[Tagged] = []
+    pos = 0
+    for m in re.finditer(r"\^((?:[^$\\/]|\\.)*)/((?:[^$\\]|\\.)*)\$", out):
+        surface, reading = m.group(1).replace("\\", ""), m.group(2)
+        at = text.find(surface, pos)
+        if at < 0:
+            continue
+        pos = at + len(surface)
+        if "+" in reading or reading.startswith("*"):  # contraction (del = de+el) or unknown
+            tags: tuple[str, ...] = ("cnt",) if "+" in reading else ()
+            words.append(Tagged(surface, at, pos, surface.lower() if not tags else reading.split("<", 1)[0], tags))
+            continue
+        lemma = reading.split("<", 1)[0]
+        words.append(Tagged(surface, at, pos, lemma, tuple(re.findall(r"<([^>]+)>", reading.split("#")[0]))))
+    return tuple(words)
+
+
+def tag(text: str, lang: str) -> tuple[Tagged, ...]:
+    """The tagged words of `text` (empty when the language has no tagger)."""
+    if (lang, text) not in _tag_cache:
+        prefetch_tags([text], lang)
+    return _tag_cache.get((lang, text), ())
+
+
+def reading_at(text: str, start: int, end: int, lang: str) -> list[Tagged]:
+    """The tagged words inside text[start:end]."""
+    return [w for w in tag(text, lang) if w.start < end and start < w.end]
+
+
+# --- the term's part of speech ------------------------------------------------------------------
+
+
+def term_pos(term, lang: str) -> str:
+    """The part of speech of a glossary entry: its `pos` column, else the
+    analysis of the target's head word in its citation form (an infinitive
+    is a verb; "cambio", a noun and a form of "cambiar", is a noun)."""
+    if term.pos:
+        return _GLOSSARY_POS.get(term.pos.strip().lower(), term.pos.strip().lower())
+    head = head_word(term.rendering, lang)
+    if not head:
+        return ""
+    readings = lexicon.analyses(head, lang) or lexicon.analyses(head.lower(), lang)
+    low = head.lower()
+    citation = [pos_class(t) for lem, t in readings if lem.lower() == low or (t and t[0] == "vblex" and "inf" in t)]
+    for c in (VERB, NOUN, ADJ, ADV):
+        if c in citation:
+            return c
+    found = [pos_class(t) for _, t in readings]
+    for c in (ADJ, NOUN, VERB, ADV):
+        if c in found:
+            return c
+    if lang == "es" and morph.is_es_infinitive(head):
+        return VERB
+    return ""
+
+
+def head_word(phrase: str, lang: str) -> str:
+    """The head of a target phrase: in Spanish the first content word ("partida
+    de compensación" → "partida"), in English the last before a preposition."""
+    words = _WORD.findall(phrase)
+    content = [w for w in words if not _is_function_word(w, lang)]
+    if not content:
+        return words[0] if words else ""
+    if lang == "en":
+        low = [w.lower() for w in words]
+        for i, w in enumerate(low):
+            if w in ("of", "for", "in", "on", "as") and i > 0:
+                return words[i - 1]
+        return content[-1] if term_is_verbish(words[0], lang) is False else content[0]
+    return content[0]
+
+
+def term_is_verbish(word: str, lang: str) -> bool | None:
+    readings = lexicon.analyses(word.lower(), lang)
+    if not readings:
+        return None
+    return all(pos_class(t) == VERB for _, t in readings)
+
+
+def _is_function_word(word: str, lang: str) -> bool:
+    low = word.lower()
+    if low in _FUNCTION_WORDS.get(lang, ()):
+        return True
+    if lang == "en":
+        from .align import EN_FUNCTION
+
+        if low in EN_FUNCTION:
+            return True
+    readings = lexicon.analyses(low, lang)
+    return bool(readings) and all(pos_class(t) == FUNC for _, t in readings)
+
+
+def is_function_word(word: str, lang: str) -> bool:
+    """A determiner, pronoun, preposition or conjunction (every reading of it)."""
+    return _is_function_word(word, lang)
+
+
+# --- inflection by the generator -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inflected:
+    text: str
+    generated: bool  # made by the generator (or from a generated base + prefix), not by a rule
+
+
+def generate(lemma: str, tags: Sequence[str], lang: str) -> str | None:
+    """lexicon.generate, with a fallback for lemmas the generator lacks:
+    a known base and the prefix put back ("predefinir" → "pre" + "definido")."""
+    out = lexicon.generate(lemma, tags, lang)
+    if out or not lemma:
+        return out
+    low = lemma.lower()
+    for p in _PREFIXES:
+        rest = low[len(p):]
+        if low.startswith(p) and len(rest) >= 4:
+            base = lexicon.generate(rest, tags, lang)
+            if base:
+                return lemma[:len(p)] + base
+    return None
+
+
+def _target_lemma(word: str, want: str, lang: str) -> tuple[str, tuple[str, ...]] | None:
+    """The lemma and tags of the target's head word in class `want`."""
+    low = word.lower()
+    readings = lexicon.analyses(low, lang)
+    for lem, t in readings:
+        if want in _classes(t):
+            return lem, t
+    if want == VERB and (lang != "es" or morph.is_es_infinitive(low)):
+        return low, ("vblex", "inf")
+    if want == NOUN and not readings:
+        return low, ("n",)
+    return None
+
+
+def inflect_word(target: str, old: Tagged, lang: str) -> Inflected | None:
+    """One target word (a citation form) in the form of the tagged word it replaces."""
+    want = old.pos
+    if not old.tags or want in ("", FUNC, "cnt"):
+        return None
+    got = _target_lemma(target, want, lang)
+    if got is None:
+        return None
+    lemma, own = got
+    tags = old.tags
+    out: str | None = None
+    if want == VERB and old.tags[0].startswith("vb"):
+        vtags = tuple(t for t in tags[1:] if t != "pron")
+        out = generate(lemma, (own[0] if own[0].startswith("vb") else "vblex",) + vtags, lang)
+    elif want == NOUN:
+        number = "pl" if "pl" in tags else "sg"
+        gender = next((g for g in own[1:] if g in ("m", "f", "mf")), None)
+        if gender:
+            out = generate(lemma, ("n", gender, number), lang)
+        if out is None:
+            out = generate(lemma, ("n", number), lang)
+        if out is None and number == "sg" and target.lower() == lemma:
+            out = target
+    elif want == ADJ:
+        gender = next((g for g in tags if g in ("m", "f", "mf")), "mf")
+        number = next((n for n in tags if n in ("sg", "pl", "sp")), "sg")
+        if own and own[0] == "vblex":
+            out = generate(lemma, ("vblex", "pp", gender, number), lang)
+        else:
+            for g in (gender, "mf"):
+                out = generate(lemma, ("adj", g, number), lang) or generate(lemma, ("adj", number), lang)
+                if out:
+                    break
+    elif want == ADV:
+        out = target
+    if not out:
+        return None
+    return Inflected(morph.match_case(out, old.text) if not old.text.isupper() else out, True)
+
+
+def inflect(term, old_text: str, old_words: Sequence[Tagged], lang: str) -> Inflected | None:
+    """The term's rendering in the form of the span it replaces: its head
+    word generated with the tags of the span's head; the rest as written."""
+    new = term.rendering
+    if term.dnt or not old_words:
+        return None
+    content = [w for w in old_words if w.tags and pos_class(w.tags) != FUNC and w.tags[0] != "cnt"]
+    if not content:
+        return None
+    head_old = content[0] if lang != "en" else content[-1]
+    head = head_word(new, lang)
+    if not head:
+        return None
+    form = inflect_word(head, head_old, lang)
+    if form is None:
+        return None
+    i = new.lower().find(head.lower())
+    word = form.text.lower() if not head[:1].isupper() else morph.match_case(form.text.lower(), head)
+    if head.isupper():
+        word = form.text.upper()
+    text = new[:i] + word + new[i + len(head):]
+    if not term.case_sensitive:
+        text = morph.match_case(text, old_text)
+    return Inflected(text, form.generated)
+
+
+# --- the no-harm gate -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    reason: str = ""
+
+
+def span_pos(text: str, start: int, end: int, lang: str, want: str) -> str:
+    """The part of speech of a span's head, as tagged in context ("" unknown)."""
+    words = [w for w in reading_at(text, start, end, lang) if w.tags and w.tags[0] != "cnt"]
+    content = [w for w in words if w.pos != FUNC]
+    if not content:
+        return FUNC if words else ""
+    head = content[0] if lang != "en" or want != NOUN else content[-1]
+    return head.pos
+
+
+def compatible(want: str, got: str) -> bool:
+    if not want or not got:
+        return True  # nothing known contradicts the edit
+    return want == got
+
+
+def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: str, *,
+         generated: bool = False, want: str | None = None) -> Verdict:
+    """May `new` replace text[start:end] (giving `new_text`, agreement included)?"""
+    old = text[start:end]
+    if not old.strip() or not new.strip():
+        return Verdict(False, "empty span")
+    if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+        return Verdict(False, "the span is part of a word")
+    if (start > 0 and new[:1].isalnum() and text[start - 1].isalnum()) or \
+            (end < len(text) and new[-1:].isalnum() and text[end:end + 1].isalnum()):
+        return Verdict(False, "the edit would glue words together")
+    old_words = _WORD.findall(old)
+    if old_words and all(_is_function_word(w, lang) for w in old_words):
+        return Verdict(False, f'"{old}" is a function word')
+    if old_words and (_is_function_word(old_words[0], lang) or _is_function_word(old_words[-1], lang)) \
+            and not any(_is_function_word(w, lang) for w in _WORD.findall(new)[:1] + _WORD.findall(new)[-1:]):
+        return Verdict(False, f'the span "{old}" begins or ends with a function word')
+    new_low = {w.lower() for w in _WORD.findall(new)}
+    stray = [w for w in old_words if _is_function_word(w, lang) and w.lower() not in new_low]
+    if stray:
+        return Verdict(False, f'the span "{old}" takes in "{stray[0]}", which the term does not replace')
+    want = term_pos(term, lang) if want is None else want
+    got = span_pos(text, start, end, lang, want)
+    if got == FUNC:
+        return Verdict(False, f'"{old}" is a function word')
+    if not compatible(want, got):
+        return Verdict(False, f'"{old}" is a {got} here and the term is a {want}')
+    allowed = {w.lower() for w in _WORD.findall(term.rendering) + _WORD.findall(term.source)}
+    if generated:
+        allowed |= {w.lower() for w in _WORD.findall(new)}
+    before = {w.lower() for w in _WORD.findall(text)}
+    for w in _WORD.findall(new_text):
+        lw = w.lower()
+        if lw in before or lw in allowed:
+            continue
+        if not lexicon.is_word(w, lang):
+            return Verdict(False, f'"{w}" is not a word')
+    if len(_WORD.findall(new_text)) < len(_WORD.findall(text)) - len(old_words) + len(_WORD.findall(new)):
+        return Verdict(False, "the edit would glue words together")
+    return Verdict(True)
+
+
+def source_sense(term, source: str, start: int, end: int, source_lang: str, target_lang: str) -> str:
+    """Why this occurrence of the term in the source is not the glossary's
+    sense ("" when nothing says so): the tagger reads it as another part of
+    speech ("a compatible set group": "set" is a noun, the term "set" →
+    "definir" a verb)."""
+    want = term_pos(term, target_lang)
+    if not want or source_lang not in _TAGGER:
+        return ""
+    words = [w for w in reading_at(source, start, end, source_lang) if w.tags and w.tags[0] != "cnt"]
+    content = [w for w in words if w.pos != FUNC]
+    if not content:
+        return ""
+    head = content[-1] if want == NOUN and source_lang == "en" else content[0]
+    got = head.pos
+    if got in (NOUN, VERB, ADJ) and got != want and not (want == ADJ and got == VERB):
+        return f'"{source[start:end]}" is a {got} in the source and the term is a {want}'
+    return ""
