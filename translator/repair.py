@@ -168,16 +168,14 @@ def term_pos(term, lang: str) -> str:
     head = head_word(term.rendering, lang)
     if not head:
         return ""
-    readings = lexicon.analyses(head, lang) or lexicon.analyses(head.lower(), lang)
+    readings = lexicon.analyses(head.lower(), lang) or lexicon.analyses(head, lang)
     low = head.lower()
     citation = [pos_class(t) for lem, t in readings if lem.lower() == low or (t and t[0] == "vblex" and "inf" in t)]
     for c in (VERB, NOUN, ADJ, ADV):
         if c in citation:
             return c
-    found = [pos_class(t) for _, t in readings]
-    for c in (ADJ, NOUN, VERB, ADV):
-        if c in found:
-            return c
+    if any(t and t[0] == "vblex" and "pp" in t for _, t in readings):
+        return ADJ  # a participle: "concluido"
     if lang == "es" and morph.is_es_infinitive(head):
         return VERB
     return ""
@@ -360,7 +358,8 @@ def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: s
     old = text[start:end]
     if not old.strip() or not new.strip():
         return Verdict(False, "empty span")
-    if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+    if (start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-‐_")) or \
+            (end < len(text) and (text[end].isalnum() or text[end] in "-‐_")):
         return Verdict(False, "the span is part of a word")
     if (start > 0 and new[:1].isalnum() and text[start - 1].isalnum()) or \
             (end < len(text) and new[-1:].isalnum() and text[end:end + 1].isalnum()):
@@ -372,7 +371,8 @@ def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: s
             and not any(_is_function_word(w, lang) for w in _WORD.findall(new)[:1] + _WORD.findall(new)[-1:]):
         return Verdict(False, f'the span "{old}" begins or ends with a function word')
     new_low = {w.lower() for w in _WORD.findall(new)}
-    stray = [w for w in old_words if _is_function_word(w, lang) and w.lower() not in new_low]
+    stray = [w for w in old_words if _is_function_word(w, lang) and w.lower() not in new_low
+             and not _is_preposition(w, lang)]
     if stray:
         return Verdict(False, f'the span "{old}" takes in "{stray[0]}", which the term does not replace')
     want = term_pos(term, lang) if want is None else want
@@ -391,25 +391,80 @@ def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: s
             continue
         if not lexicon.is_word(w, lang):
             return Verdict(False, f'"{w}" is not a word')
-    if len(_WORD.findall(new_text)) < len(_WORD.findall(text)) - len(old_words) + len(_WORD.findall(new)):
-        return Verdict(False, "the edit would glue words together")
     return Verdict(True)
+
+
+def _is_preposition(word: str, lang: str) -> bool:
+    """A preposition or a preposition+article contraction ("de", "del"): the
+    link inside a multiword rendering ("unidad de negocio")."""
+    low = word.lower()
+    if lang == "es" and low in ("de", "del", "a", "al", "en", "por", "para", "con", "sin", "sobre"):
+        return True
+    readings = lexicon.analyses(low, lang)
+    return bool(readings) and all(t and t[0] == "pr" for _, t in readings)
 
 
 def source_sense(term, source: str, start: int, end: int, source_lang: str, target_lang: str) -> str:
     """Why this occurrence of the term in the source is not the glossary's
-    sense ("" when nothing says so): the tagger reads it as another part of
-    speech ("a compatible set group": "set" is a noun, the term "set" →
-    "definir" a verb)."""
+    sense ("" when nothing says so): the word is a form of another lemma
+    ("settings" is "setting", not the term "set"), or it cannot be the
+    term's part of speech (no reading of it is)."""
     want = term_pos(term, target_lang)
-    if not want or source_lang not in _TAGGER:
+    if source_lang not in _TAGGER:
         return ""
     words = [w for w in reading_at(source, start, end, source_lang) if w.tags and w.tags[0] != "cnt"]
     content = [w for w in words if w.pos != FUNC]
     if not content:
         return ""
+    term_words = _WORD.findall(term.source)
+    if len(term_words) == 1 and len(content) == 1:
+        lemmas = {term.source.lower()} | {lem.lower() for lem, _ in lexicon.analyses(term.source.lower(), source_lang)}
+        if content[0].lemma.lower() not in lemmas:
+            return f'"{content[0].text}" is a form of "{content[0].lemma.lower()}", not of "{term.source}"'
+    if not want:
+        return ""
     head = content[-1] if want == NOUN and source_lang == "en" else content[0]
-    got = head.pos
-    if got in (NOUN, VERB, ADJ) and got != want and not (want == ADJ and got == VERB):
-        return f'"{source[start:end]}" is a {got} in the source and the term is a {want}'
+    readings = lexicon.analyses(head.text, source_lang) or lexicon.analyses(head.text.lower(), source_lang)
+    classes = {c for _, t in readings for c in _classes(t)}
+    if readings and want not in classes and not (want == ADJ and VERB in classes):
+        return f'"{head.text}" cannot be a {want} in the source and the term is a {want}'.replace(
+            f"cannot be a {want} in the source and the term is a {want}", f"is not a {want} in the source")
     return ""
+
+
+# --- never splice into the wrong language ------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?;:…。！？]\s+|\n|<[^>]*>|[\"“”«»()\[\]|]")
+
+
+def sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the sentence (or title, attribute, bracketed part) around a span."""
+    a = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() <= start:
+            a = m.end()
+        elif m.start() >= end:
+            return a, m.start()
+    return a, len(text)
+
+
+def in_source_language(text: str, start: int, end: int, source_lang: str, target_lang: str) -> bool:
+    """Whether the sentence around text[start:end] was left in the source
+    language (words only the source language knows outnumber words only the
+    target language knows): a term spliced there would mix languages
+    ("Policy Updates for use of IA generativa Tools")."""
+    if source_lang == target_lang or not (lexicon.lexicon(source_lang).available
+                                          and lexicon.lexicon(target_lang).available):
+        return False
+    a, b = sentence_at(text, start, end)
+    words = [w for w in _WORD.findall(text[a:start] + " " + text[end:b]) if not w.isupper() and len(w) > 1]
+    if not words:
+        words = [w for w in _WORD.findall(text[start:end]) if not w.isupper() and len(w) > 1]
+    src = tgt = 0
+    for w in words:
+        s_ok, t_ok = lexicon.is_word(w, source_lang), lexicon.is_word(w, target_lang)
+        if s_ok and not t_ok:
+            src += 1
+        elif t_ok and not s_ok:
+            tgt += 1
+    return src > tgt

@@ -414,6 +414,8 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
     """Replace text[start:end] by the term in the right form, when the no-harm
     gate (repair.py) allows it; else an open suggestion and the text as it was."""
     old = text[start:end]
+    if repair.in_source_language(text, start, end, source_lang, lang):
+        return text, _held(term, seg_id, old, "this sentence is still in the source language (flagged untranslated)")
     generated = False
     if term.dnt:  # kept as written in the source ("Transformers"), in the number of the span
         new = hit.text
