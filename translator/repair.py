@@ -135,12 +135,14 @@ def _parse_tagged(out: str, text: str) -> tuple[Tagged, ...]:
         if at < 0:
             continue
         pos = at + len(surface)
-        if "+" in reading or reading.startswith("*"):  # contraction (del = de+el) or unknown
-            tags: tuple[str, ...] = ("cnt",) if "+" in reading else ()
-            words.append(Tagged(surface, at, pos, surface.lower() if not tags else reading.split("<", 1)[0], tags))
+        if reading.startswith("*"):  # unknown to the analyser
+            words.append(Tagged(surface, at, pos, surface.lower(), ()))
             continue
-        lemma = reading.split("<", 1)[0]
-        words.append(Tagged(surface, at, pos, lemma, tuple(re.findall(r"<([^>]+)>", reading.split("#")[0]))))
+        first = reading.split("+", 1)[0]  # "visualizar<vblex><inf>+lo<prn>…", "de<pr>+el<det>…"
+        tags = tuple(re.findall(r"<([^>]+)>", first.split("#")[0]))
+        if "+" in reading:
+            tags += ("+",)  # a clitic or a contraction: classed by its first part, never re-inflected
+        words.append(Tagged(surface, at, pos, first.split("<", 1)[0], tags))
     return tuple(words)
 
 
@@ -264,7 +266,14 @@ def _target_lemma(word: str, want: str, lang: str) -> tuple[str, tuple[str, ...]
 def inflect_word(target: str, old: Tagged, lang: str) -> Inflected | None:
     """One target word (a citation form) in the form of the tagged word it replaces."""
     want = old.pos
-    if not old.tags or want in ("", FUNC, "cnt"):
+    if "+" in old.tags and old.tags[:2] == ("vblex", "inf") and old.text.lower().startswith(old.lemma.lower()):
+        got = _target_lemma(target, VERB, lang)  # "grabarlas" → "guardarlas": the clitics stay
+        base = generate(got[0], ("vblex", "inf"), lang) if got else None
+        if not base:
+            return None
+        out = base + old.text[len(old.lemma):]
+        return Inflected(morph.match_case(out, old.text), True)
+    if not old.tags or want in ("", FUNC) or "+" in old.tags:
         return None
     got = _target_lemma(target, want, lang)
     if got is None:
@@ -307,7 +316,7 @@ def inflect(term, old_text: str, old_words: Sequence[Tagged], lang: str) -> Infl
     new = term.rendering
     if term.dnt or not old_words:
         return None
-    content = [w for w in old_words if w.tags and pos_class(w.tags) != FUNC and w.tags[0] != "cnt"]
+    content = [w for w in old_words if w.tags and pos_class(w.tags) != FUNC]
     if not content:
         return None
     head_old = content[0] if lang != "en" else content[-1]
@@ -338,7 +347,7 @@ class Verdict:
 
 def span_pos(text: str, start: int, end: int, lang: str, want: str) -> str:
     """The part of speech of a span's head, as tagged in context ("" unknown)."""
-    words = [w for w in reading_at(text, start, end, lang) if w.tags and w.tags[0] != "cnt"]
+    words = [w for w in reading_at(text, start, end, lang) if w.tags]
     content = [w for w in words if w.pos != FUNC]
     if not content:
         return FUNC if words else ""
@@ -412,7 +421,7 @@ def source_sense(term, source: str, start: int, end: int, source_lang: str, targ
     want = term_pos(term, target_lang)
     if source_lang not in _TAGGER:
         return ""
-    words = [w for w in reading_at(source, start, end, source_lang) if w.tags and w.tags[0] != "cnt"]
+    words = [w for w in reading_at(source, start, end, source_lang) if w.tags]
     content = [w for w in words if w.pos != FUNC]
     if not content:
         return ""

@@ -522,7 +522,8 @@ def _aligned_span(glossary: Glossary, term: Term, hit: TermHit, source: str, tex
             return False
         s, e = span
         return not (PLACEHOLDER_RE.search(text, s, e) or _inside_done(glossary, text, s, e, done)
-                    or len(text[s:e].split()) > n_target + 2)
+                    or len(text[s:e].split()) > n_target + 2
+                    or _explained_elsewhere(hints, source, hit, glossary.source_lang, text[s:e], lang))
 
     got = hints.draft(source, (hit.start, hit.end))
     region = None
@@ -533,6 +534,30 @@ def _aligned_span(glossary: Glossary, term: Term, hit: TermHit, source: str, tex
     span = residual_span(source, (hit.start, hit.end), glossary.source_lang, text, lang,
                          getattr(hints, "back_translations", None), got, n_target, region)
     return span if usable(span) else None
+
+
+def _explained_elsewhere(hints: Hints, source: str, hit: TermHit, source_lang: str, span_text: str,
+                         lang: str) -> bool:
+    """The span translates another word of the source, not the term: its
+    words translated back ("Aparece" → "appear") are another source word
+    ("The Save filter dialog appears") and none of the term's."""
+    back_fn = getattr(hints, "back_translations", None)
+    if back_fn is None:
+        return False
+    words = [t.text for t in content_tokens(span_text, lang)]
+    if not words:
+        return False
+    back = back_fn(words)
+    src = content_tokens(source, source_lang)
+    inside = [t for t in src if t.start >= hit.start and t.end <= hit.end]
+    outside = [t for t in src if t.end <= hit.start or t.start >= hit.end]
+    term_keys = set().union(*(t.keys for t in inside)) if inside else set()
+    for w in words:
+        keys = set(back.get(w, ()))
+        if keys & term_keys:
+            return False
+    keys = set().union(*(set(back.get(w, ())) for w in words))
+    return any(keys & t.keys for t in outside)
 
 
 # --- term success ---------------------------------------------------------------------
