@@ -167,6 +167,8 @@ def term_pos(term, lang: str) -> str:
     is a verb; "cambio", a noun and a form of "cambiar", is a noun)."""
     if term.pos:
         return _GLOSSARY_POS.get(term.pos.strip().lower(), term.pos.strip().lower())
+    if term.dnt:
+        return ""  # a name or a loanword kept as in the source: the target's analyser cannot tell
     head = head_word(term.rendering, lang)
     if not head:
         return ""
@@ -178,7 +180,7 @@ def term_pos(term, lang: str) -> str:
             return c
     if any(t and t[0] == "vblex" and "pp" in t for _, t in readings):
         return ADJ  # a participle: "concluido"
-    if lang == "es" and morph.is_es_infinitive(head):
+    if lang == "es" and head.islower() and morph.is_es_infinitive(head):
         return VERB
     return ""
 
@@ -330,10 +332,41 @@ def inflect(term, old_text: str, old_words: Sequence[Tagged], lang: str) -> Infl
     word = form.text.lower() if not head[:1].isupper() else morph.match_case(form.text.lower(), head)
     if head.isupper():
         word = form.text.upper()
-    text = new[:i] + word + new[i + len(head):]
+    rest = new[i + len(head):]
+    if lang == "es" and head_old.pos == NOUN:
+        rest = _agree_modifiers(rest, "pl" if "pl" in head_old.tags else "sg", lang)
+    text = new[:i] + word + rest
     if not term.case_sensitive:
         text = morph.match_case(text, old_text)
     return Inflected(text, form.generated)
+
+
+def _agree_modifiers(rest: str, number: str, lang: str) -> str:
+    """The adjectives right after a noun head ("modelo| fundacional") in its number."""
+    out = rest
+    for m in list(_WORD.finditer(rest)):
+        w = m.group(0)
+        if _is_function_word(w, lang):
+            break  # "centro| de trabajo": what follows a preposition keeps its form
+        readings = [t for _, t in lexicon.analyses(w.lower(), lang) if t and t[0] == "adj"]
+        lemma = next((lem for lem, t in lexicon.analyses(w.lower(), lang) if t and t[0] == "adj"), None)
+        if not readings or lemma is None:
+            break
+        tags = readings[0]
+        if number in tags:
+            continue
+        gender = next((g for g in tags if g in ("m", "f", "mf")), "mf")
+        form = generate(lemma, ("adj", gender, number), lang)
+        if not form:
+            break
+        out = out[:m.start()] + morph.match_case(form, w) + out[m.end():]
+        # offsets after this word shift; the next match is recomputed on `out`
+        return _agree_modifiers_tail(out, m.start() + len(form), number, lang)
+    return out
+
+
+def _agree_modifiers_tail(text: str, at: int, number: str, lang: str) -> str:
+    return text[:at] + _agree_modifiers(text[at:], number, lang)
 
 
 # --- the no-harm gate -----------------------------------------------------------------------------

@@ -196,11 +196,19 @@ def verify_target_only(glossary: Glossary, translation: str, seg_id: str) -> lis
     minor "check this"; phrases, names and non-words keep their severity."""
     out = []
     for hit in _forbidden_hits(glossary, translation, None):
+        if hit.term.context and not _near_context(hit, translation, glossary.target_lang):
+            continue  # an entry for one domain ("Mamba" the model): the snake is not an error
         s = _forbidden_suggestion(glossary, hit, seg_id)
         if _ordinary_word(hit.text, glossary.target_lang):
             s = replace(s, severity="minor", explanation=s.explanation + " (No source to compare: check the meaning.)")
         out.append(s)
     return out
+
+
+def _near_context(hit: TermHit, text: str, lang: str) -> bool:
+    from .context import in_context
+
+    return in_context(hit.term, text, hit.start, hit.end, lang, window=None)  # no source: the whole segment
 
 
 def _ordinary_word(text: str, lang: str) -> bool:
@@ -416,7 +424,7 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
     old = text[start:end]
     if repair.in_source_language(text, start, end, source_lang, lang):
         return text, _held(term, seg_id, old, "this sentence is still in the source language (flagged untranslated)")
-    generated = False
+    generated = term.dnt  # a kept term as written in the source is the glossary target itself
     if term.dnt:  # kept as written in the source ("Transformers"), in the number of the span
         new = hit.text
         if morph.is_plural(old, lang) and not morph.is_plural(new, source_lang):
