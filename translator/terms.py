@@ -250,7 +250,21 @@ def _missing_suggestion(term: Term, seg_id: str, target_lang: str) -> Suggestion
 
 def inflect_like(term: Term, old: str, target_lang: str, *, plural: bool | None = None) -> str:
     """The term's rendering shaped like `old`, the span it replaces: same
-    number (or `plural` when given), same verb form, same capitalisation."""
+    number (or `plural` when given), same verb form, same capitalisation.
+    A form the rules make that is not a word ("definires") is not used: the
+    rendering is then kept as the glossary gives it."""
+    new = _inflect_like(term, old, target_lang, plural=plural)
+    if new != term.rendering and target_lang in ("es", "en"):
+        from . import lexicon
+
+        given = {w.lower() for w in re.findall(r"[^\W\d_]+", term.rendering)}
+        if any(w.lower() not in given and not lexicon.is_word(w, target_lang)
+               for w in re.findall(r"[^\W\d_]+", new)):
+            return term.rendering if term.case_sensitive else morph.match_case(term.rendering, old)
+    return new
+
+
+def _inflect_like(term: Term, old: str, target_lang: str, *, plural: bool | None = None) -> str:
     new = term.rendering
     if term.dnt:
         return new
@@ -259,6 +273,8 @@ def inflect_like(term: Term, old: str, target_lang: str, *, plural: bool | None 
         conj = _verb_form(new, words[0])
         if conj:
             return morph.match_case(conj, old)
+    if target_lang == "es" and " " not in new and morph.is_es_infinitive(new):
+        return new if term.case_sensitive else morph.match_case(new, old)  # a verb has no plural
     if plural is None:
         plural = morph.is_plural(old, target_lang)
     if plural and not morph.is_plural(new, target_lang):
