@@ -260,6 +260,8 @@ def _target_lemma(word: str, want: str, lang: str) -> tuple[str, tuple[str, ...]
             return lem, t
     if want == VERB and (lang != "es" or morph.is_es_infinitive(low)):
         return low, ("vblex", "inf")
+    if want == ADJ and lang == "es" and morph.is_es_infinitive(low):
+        return low, ("vblex", "pp")  # "predeterminado" → the participle of "predefinir"
     if want == NOUN and not readings:
         return low, ("n",)
     return None
@@ -385,12 +387,16 @@ def span_pos(text: str, start: int, end: int, lang: str, want: str) -> str:
     if not content:
         return FUNC if words else ""
     head = content[0] if lang != "en" or want != NOUN else content[-1]
+    if head.tags[0] == "vblex" and "pp" in head.tags:
+        return "pp"  # a participle: an adjective, and a form of a verb
     return head.pos
 
 
 def compatible(want: str, got: str) -> bool:
     if not want or not got:
         return True  # nothing known contradicts the edit
+    if got == "pp":
+        return want in (VERB, ADJ)
     return want == got
 
 

@@ -1,0 +1,110 @@
+"""Glossary repairs through the real analyser, generator and tagger
+(Apertium's lttoolbox data), and the no-harm gate: known answers."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from translator import repair
+from translator.glossary import Glossary, Term
+from translator.terms import NoHints, enforce
+
+pytestmark = pytest.mark.skipif(
+    not shutil.which("lt-proc") or not shutil.which("apertium-tagger")
+    or not Path("/usr/share/apertium/apertium-eng-spa/spa-eng.automorf.bin").exists(),
+    reason="Apertium's eng-spa data is not installed")
+
+
+def word(text: str, w: str) -> repair.Tagged:
+    return next(t for t in repair.tag(text, "es") if t.text == w)
+
+
+@pytest.mark.parametrize("sentence, draft_word, target, expected", [
+    ("Se borrará el archivo.", "borrará", "eliminar", "eliminará"),
+    ("Muestra el estado del pedido.", "Muestra", "visualizar", "Visualiza"),
+    ("Grabe los datos.", "Grabe", "guardar", "Guarde"),
+    ("Este campo está predeterminado.", "predeterminado", "predefinir", "predefinido"),  # pre + definido
+    ("Seleccione las plantillas.", "plantillas", "modelo", "modelos"),
+    ("Abra la pestaña.", "pestaña", "ficha", "ficha"),
+    ("Las opciones guardadas.", "guardadas", "concluido", "concluidas"),
+    ("Puede grabarlas aquí.", "grabarlas", "guardar", "guardarlas"),  # the clitic stays
+])
+def test_generator_gives_the_target_the_form_of_the_draft_word(sentence, draft_word, target, expected):
+    got = repair.inflect_word(target, word(sentence, draft_word), "es")
+    assert got is not None and got.text == expected
+
+
+@pytest.mark.parametrize("target, pos", [
+    ("guardar", "verb"), ("cambio", "noun"), ("visualización", "noun"), ("concluido", "adj"),
+    ("partida de compensación", "noun"), ("guardar como", "verb"),
+])
+def test_part_of_speech_of_a_target_from_its_analysis(target, pos):
+    assert repair.term_pos(Term("x", target), "es") == pos
+
+
+def test_glossary_pos_column_wins():
+    assert repair.term_pos(Term("share", "compartir", pos="noun"), "es") == "noun"
+
+
+def test_noun_term_never_replaces_a_verb():
+    text = "Puede compartir el archivo."
+    s = text.index("compartir")
+    v = repair.gate(Term("share", "acción", pos="noun"), text, s, s + 9, "acción",
+                    text.replace("compartir", "acción"), "es")
+    assert not v.ok and "verb" in v.reason
+
+
+def test_non_word_is_refused():
+    text = "Guarde todas las parametrizaciones."
+    s = text.index("parametrizaciones")
+    new_text = text.replace("parametrizaciones", "definires")
+    v = repair.gate(Term("set", "definir", pos="noun"), text, s, s + 17, "definires", new_text, "es")
+    assert not v.ok and "not a word" in v.reason
+
+
+def test_function_word_is_never_replaced():
+    text = "Modifique las variables para toda la ficha."
+    s = text.index("toda")
+    v = repair.gate(Term("tab", "pestaña"), text, s, s + 4, "pestaña", text.replace("toda", "pestaña"), "es")
+    assert not v.ok and "function word" in v.reason
+
+
+def test_part_of_a_word_is_never_replaced():
+    text = "Consulte la ayuda delbotón."
+    s = text.index("botón")
+    v = repair.gate(Term("button", "pulsador"), text, s, s + 5, "pulsador", text.replace("botón", "pulsador"), "es")
+    assert not v.ok
+
+
+def test_a_sentence_left_in_english_gets_no_spanish_term():
+    assert repair.in_source_language("Policy Updates for use of generative AI Tools", 22, 25, "en", "es")
+    assert not repair.in_source_language("Seleccione un job de la lista de trabajos.", 14, 17, "en", "es")
+
+
+def test_verb_stays_and_the_finding_is_open():
+    g = Glossary("en", "es", (Term("share", "cuota", pos="noun", forbidden=("compartir",)),))
+    text, notes = enforce(g, "You can share the file.", "Puede compartir el archivo.", "s1", hints=NoHints())
+    assert text == "Puede compartir el archivo."
+    held = [n for n in notes if n.check == "glossary-repair"]
+    assert held and held[0].status == "open" and held[0].original == "compartir"
+
+
+def test_repair_changes_only_the_violation_span():
+    g = Glossary("en", "es", (Term("delete", "eliminar", forbidden=("borrar",)),))
+    draft = "El sistema borrará  el archivo (si existe)."
+    text, notes = enforce(g, "The system will delete the file (if it exists).", draft, "s1", hints=NoHints())
+    assert text == "El sistema eliminará  el archivo (si existe)."
+    assert [n.status for n in notes] == ["applied"]
+
+
+def test_noun_term_brings_its_determiners_and_adjectives_along():
+    g = Glossary("en", "es", (Term("template", "modelo", forbidden=("plantilla",)),))
+    text, _ = enforce(g, "Select the new templates.", "Seleccione las plantillas nuevas.", "s1", hints=NoHints())
+    assert text == "Seleccione los modelos nuevos."
+
+
+def test_participle_takes_the_participle_of_a_verb_term():
+    g = Glossary("en", "es", (Term("default", "predefinir", forbidden=("predeterminar",)),))
+    text, notes = enforce(g, "This field is defaulted.", "Este campo está predeterminado.", "s1", hints=NoHints())
+    assert text == "Este campo está predefinido."
