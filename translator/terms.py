@@ -523,6 +523,14 @@ def _rendering_span(glossary: Glossary, term: Term, text: str, lang: str, hints:
     for h in index.find(text):
         if not _touches_placeholder(text, h) and not _inside_done(glossary, text, h.start, h.end, done):
             return h.start, h.end
+    # a one-word rendering written with clitics or an irregular form ("usar" in "usarla"):
+    # the tagger's lemma of the word in context
+    lemmas = {r.strip().lower() for r in renderings if " " not in r.strip()}
+    lemmas |= {lem.lower() for r in list(lemmas) for lem, _ in repair.lexicon.analyses(r, lang)}
+    for w in repair.tag(text, lang):
+        if w.tags and w.lemma.lower() in lemmas and not PLACEHOLDER_RE.search(text, w.start, w.end) \
+                and not _inside_done(glossary, text, w.start, w.end, done):
+            return w.start, w.end
     return None
 
 
