@@ -415,11 +415,19 @@ def _enforce_term(glossary: Glossary, term: Term, src_hits: list[TermHit], sourc
             if sense:
                 held.append(_held(term, seg_id, "", sense))
                 continue
-            span = _rendering_span(glossary, term, text, lang, hints, done + [term]) or \
-                _aligned_span(glossary, term, hit, source, text, lang, hints, done + [term])
-            if span is not None:
+            # one candidate only: a second guess after a refused one is mostly a wrong place
+            spans = [_rendering_span(glossary, term, text, lang, hints, done + [term])
+                     or _aligned_span(glossary, term, hit, source, text, lang, hints, done + [term])]
+            refusal = None
+            for span in dict.fromkeys(sp for sp in spans if sp is not None):
                 text, s = _replace(term, text, span[0], span[1], seg_id, lang, "", hit, glossary.source_lang)
-                (held if s.status == "open" else applied).append(s)
+                if s.status != "open":
+                    applied.append(s)
+                    refusal = None
+                    break
+                refusal = refusal or s  # the first candidate's refusal is the one reported
+            if refusal is not None:
+                held.append(refusal)
     left = [_forbidden_suggestion(glossary, f, seg_id) for f in _forbidden_hits(glossary, text, [term])
             if not any(h.original == f.text for h in held)]
     if not glossary.target_index.find_term(text, term) and not held:
@@ -544,9 +552,16 @@ def _inside_done(glossary: Glossary, text: str, start: int, end: int, done: list
 
 def _aligned_span(glossary: Glossary, term: Term, hit: TermHit, source: str, text: str, lang: str,
                   hints: Hints, done: list[Term]) -> tuple[int, int] | None:
-    """The span of `text` that translates the term: aligned with the term's
-    rendering in the engine's draft of the source, or else the stretch of
-    words that nothing else in the source accounts for."""
+    """The span of `text` that translates the term (the first of `_aligned_spans`)."""
+    spans = _aligned_spans(glossary, term, hit, source, text, lang, hints, done)
+    return spans[0] if spans else None
+
+
+def _aligned_spans(glossary: Glossary, term: Term, hit: TermHit, source: str, text: str, lang: str,
+                   hints: Hints, done: list[Term]) -> list[tuple[int, int]]:
+    """Candidate spans of `text` that translate the term, best first: aligned
+    with the term's rendering in the engine's draft of the source, then the
+    stretch of words that nothing else in the source accounts for."""
     n_target = max(1, len([w for w in term.rendering.split() if not is_function(w, lang)]))
 
     def usable(span: tuple[int, int] | None) -> bool:
@@ -555,17 +570,33 @@ def _aligned_span(glossary: Glossary, term: Term, hit: TermHit, source: str, tex
         s, e = span
         return not (PLACEHOLDER_RE.search(text, s, e) or _inside_done(glossary, text, s, e, done)
                     or len(text[s:e].split()) > n_target + 2
-                    or _explained_elsewhere(hints, source, hit, glossary.source_lang, text[s:e], lang))
+                    or _explained_elsewhere(hints, source, hit, glossary.source_lang, text[s:e], lang)
+                    or _bracketed(text, s) != _bracketed(source, hit.start))
 
+    out = []
     got = hints.draft(source, (hit.start, hit.end))
     region = None
     if got:
         span, region = align_span(got[0], got[1], text, lang)
         if usable(span):
-            return span
+            out.append(span)
     span = residual_span(source, (hit.start, hit.end), glossary.source_lang, text, lang,
                          getattr(hints, "back_translations", None), got, n_target, region)
-    return span if usable(span) else None
+    if usable(span) and span not in out:
+        out.append(span)
+    return out
+
+
+def _bracketed(text: str, at: int) -> bool:
+    """Whether position `at` is inside parentheses or brackets: a term outside
+    them is not rendered by a word inside them ("the (Settings) button")."""
+    depth = 0
+    for ch in text[:at]:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+    return depth > 0
 
 
 def _explained_elsewhere(hints: Hints, source: str, hit: TermHit, source_lang: str, span_text: str,
