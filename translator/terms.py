@@ -141,7 +141,8 @@ def _substring_hits(text: str, patterns: Sequence[_Pattern]) -> list[TermHit]:
 
 def _longest(hits: list[TermHit]) -> list[TermHit]:
     chosen: list[TermHit] = []
-    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+    # equal spans: the pattern written as in the text wins ("Processing" is "processing", not "process")
+    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.text.lower() != h.variant.lower())):
         if all(h.end <= c.start or h.start >= c.end for c in chosen):
             chosen.append(h)
     return sorted(chosen, key=lambda h: h.start)
