@@ -192,12 +192,13 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
             "segments": len(r.doc.segments),
             "cached": r.cached,
             "issues": sum(1 for s in r.outcome.suggestions if s.status == "open"),
+            "applied": sum(1 for s in r.outcome.suggestions if s.status == "applied"),  # edits in the output
             "calls": sum(u.calls for u in usage.values()),
             "tokens in": sum(u.prompt_tokens for u in usage.values()),
             "tokens out": sum(u.completion_tokens for u in usage.values()),
             "time": f"{r.seconds:.1f}s",
         })
-    numeric = ("segments", "cached", "issues", "calls", "tokens in", "tokens out")
+    numeric = ("segments", "cached", "applied", "issues", "calls", "tokens in", "tokens out")
     totals = {k: sum(row.get(k, 0) for row in rows) for k in numeric}
     columns = ["output"] + [k for k in numeric if k in ("segments", "issues") or totals[k]] + ["time"]
     table = Table(title=f"engine {engine_name}{where}", title_justify="left")

@@ -146,11 +146,62 @@ def _parse_tagged(out: str, text: str) -> tuple[Tagged, ...]:
     return tuple(words)
 
 
+class _LiveTagger:
+    """`lt-proc -z | apertium-tagger -z` kept running: one sentence per request
+    (a text changed by a repair is tagged again in a millisecond or two)."""
+
+    def __init__(self, files):
+        self.cmd = f"lt-proc -z '{files[0]}' | apertium-tagger -z -g -p '{files[1]}'"
+        self.proc: subprocess.Popen | None = None
+        self.lock = threading.Lock()
+        self.broken = False
+
+    def ask(self, text: str) -> str | None:
+        import os
+
+        with self.lock:
+            if self.broken:
+                return None
+            try:
+                if self.proc is None:
+                    self.proc = subprocess.Popen(["sh", "-c", self.cmd], stdin=subprocess.PIPE,
+                                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                esc = re.sub(r"([\\\[\]^$@<>{}/*#+~])", r"\\\1", text.replace("\0", " "))
+                self.proc.stdin.write(esc.encode("utf-8") + b"\0")
+                self.proc.stdin.flush()
+                out = b""
+                while not out.endswith(b"\0"):
+                    chunk = os.read(self.proc.stdout.fileno(), 65536)
+                    if not chunk:
+                        raise OSError("tagger stopped")
+                    out += chunk
+                return out[:-1].decode("utf-8", "replace")
+            except OSError:
+                self.broken = True
+                if self.proc is not None:
+                    self.proc.kill()
+                return None
+
+
+_live: dict[str, _LiveTagger | None] = {}
+
+
 def tag(text: str, lang: str) -> tuple[Tagged, ...]:
     """The tagged words of `text` (empty when the language has no tagger)."""
-    if (lang, text) not in _tag_cache:
-        prefetch_tags([text], lang)
-    return _tag_cache.get((lang, text), ())
+    key = (lang, text)
+    if key not in _tag_cache:
+        if lang not in _live:
+            files = _tagger_files(lang)
+            _live[lang] = _LiveTagger(files) if files else None
+        live = _live[lang]
+        masked = PLACEHOLDER_RE.sub(lambda m: " " * len(m.group(0)), text)
+        out = live.ask(masked) if live is not None and text.strip() else None
+        if out is None:
+            prefetch_tags([text], lang)
+        else:
+            with _tag_lock:
+                _tag_cache[key] = _parse_tagged(out, masked)
+    return _tag_cache.get(key, ())
 
 
 def reading_at(text: str, start: int, end: int, lang: str) -> list[Tagged]:
@@ -428,7 +479,9 @@ def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: s
     if got == FUNC:
         return Verdict(False, f'"{old}" is a function word')
     if not compatible(want, got):
-        return Verdict(False, f'"{old}" is a {got} here and the term is a {want}')
+        what = got if got in (NOUN, VERB, ADJ, ADV) else ("a participle" if got == "pp" else "another part of speech")
+        what = what if what.startswith(("a ", "another")) else ("an " if what[0] in "aeiou" else "a ") + what
+        return Verdict(False, f'"{old}" is {what} here and the term is {("an " if want[:1] in "aeiou" else "a ") + want}')
     allowed = {w.lower() for w in _WORD.findall(term.rendering) + _WORD.findall(term.source)}
     if generated:
         allowed |= {w.lower() for w in _WORD.findall(new)}

@@ -354,6 +354,9 @@ def prepare_enforcement(glossary: Glossary, pairs: Iterable[tuple[str, str]], *,
             tag_tgt.append(translation)
     repair.prefetch_tags(tag_src, glossary.source_lang)  # one tagger run per side
     repair.prefetch_tags(tag_tgt, lang)
+    words = sorted({w for t in tag_tgt for w in re.findall(r"[^\W\d_]+", t)})  # the language checks' words
+    for code in dict.fromkeys((lang, glossary.source_lang)):
+        repair.lexicon.prefetch(words, code)
     for name, arg in (("prefetch_terms", glossary.terms), ("prefetch_drafts", drafts),
                       ("back_translations", words)):
         fn = getattr(hints, name, None)
@@ -434,6 +437,16 @@ def _enforce_term(glossary: Glossary, term: Term, src_hits: list[TermHit], sourc
     if not glossary.target_index.find_term(text, term) and not held:
         left.append(_missing_suggestion(term, seg_id, lang))
     return text, applied, held + left
+
+
+def drop_restated(items: list[Suggestion]) -> list[Suggestion]:
+    """Without the generic "the glossary requires …" finding of a term whose
+    refused repair is already open with its exact span (one issue, counted once)."""
+    held = {(s.id, s.explanation.split('"')[1]) for s in items if s.check == "glossary-repair" and '"' in s.explanation}
+    if not held:
+        return items
+    return [s for s in items if not (s.check == "glossary-term" and s.status == "open" and not s.original
+                                     and '"' in s.explanation and (s.id, s.explanation.split('"')[1]) in held)]
 
 
 def _held(term: Term, seg_id: str, old: str, why: str, new: str = "") -> Suggestion:
