@@ -313,8 +313,8 @@ def _target_lemma(word: str, want: str, lang: str) -> tuple[str, tuple[str, ...]
         return low, ("vblex", "inf")
     if want == ADJ and lang == "es" and morph.is_es_infinitive(low):
         return low, ("vblex", "pp")  # "predeterminado" → the participle of "predefinir"
-    if want == NOUN and not readings:
-        return low, ("n",)
+    if want == NOUN and not any(t and t[0] == "n" for _, t in readings):
+        return low, ("n",)  # a noun the analyser lacks ("pulsador") or knows only as a verb form ("ajuste")
     return None
 
 
@@ -346,8 +346,12 @@ def inflect_word(target: str, old: Tagged, lang: str) -> Inflected | None:
             out = generate(lemma, ("n", gender, number), lang)
         if out is None:
             out = generate(lemma, ("n", number), lang)
-        if out is None and number == "sg" and target.lower() == lemma:
-            out = target
+        if out is None and target.lower() == lemma:
+            out = target if number == "sg" else morph.es_pluralize_word(target) if lang == "es" else \
+                morph.en_pluralize_word(target)
+            if number == "pl" and not lexicon.is_word(out, lang):
+                return None
+            return Inflected(morph.match_case(out, old.text) if not old.text.isupper() else out, False)
     elif want == ADJ:
         gender = next((g for g in tags if g in ("m", "f", "mf")), "mf")
         number = next((n for n in tags if n in ("sg", "pl", "sp")), "sg")
@@ -420,6 +424,22 @@ def _agree_modifiers(rest: str, number: str, lang: str) -> str:
 
 def _agree_modifiers_tail(text: str, at: int, number: str, lang: str) -> str:
     return text[:at] + _agree_modifiers(text[at:], number, lang)
+
+
+def no_form(term, old_words: Sequence[Tagged], lang: str) -> str:
+    """Why a rule-made form must not be used ("" when it may): the generator
+    knows the target but has no form for the tags of the word it replaces
+    ("varios" has no singular to replace "múltiple")."""
+    content = [w for w in old_words if w.tags and pos_class(w.tags) != FUNC and "+" not in w.tags]
+    head = head_word(term.rendering, lang)
+    if not content or not head or term.dnt or len(_WORD.findall(term.rendering)) > 1:
+        return ""  # a multiword target keeps its own words; only a one-word target must be generated
+    h = content[0] if lang != "en" else content[-1]
+    if h.text.lower() == head.lower():
+        return ""
+    if lexicon.analyses(head.lower(), lang):
+        return f'the generator has no form of "{head}" like "{h.text}" ({" ".join(h.tags)})'
+    return ""
 
 
 # --- the no-harm gate -----------------------------------------------------------------------------

@@ -463,12 +463,14 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
     if repair.in_source_language(text, start, end, source_lang, lang):
         return text, _held(term, seg_id, old, "this sentence is still in the source language (flagged untranslated)")
     generated = term.dnt  # a kept term as written in the source is the glossary target itself
+    form, words = None, ()
     if term.dnt:  # kept as written in the source ("Transformers"), in the number of the span
         new = hit.text
         if morph.is_plural(old, lang) and not morph.is_plural(new, source_lang):
             new = morph.pluralize(new, source_lang)
     else:
-        form = repair.inflect(term, old, repair.reading_at(text, start, end, lang), lang)
+        words = repair.reading_at(text, start, end, lang)
+        form = repair.inflect(term, old, words, lang)
         new, generated = (form.text, form.generated) if form else (inflect_like(term, old, lang), False)
     before, after = text[:start], text[end:]
     if lang == "es" and not term.dnt:
@@ -476,6 +478,9 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
     verdict = repair.gate(term, text, start, end, new, before + new + after, lang, generated=generated)
     if not verdict.ok:
         return text, _held(term, seg_id, old, verdict.reason, new)
+    why_not = repair.no_form(term, words, lang) if not term.dnt and form is None else ""
+    if why_not and new != old:
+        return text, _held(term, seg_id, old, why_not, new)
     explanation = f'Glossary: "{term.source}" → "{term.rendering}"' + (f" (replaced {why})" if why else "") + "."
     s = Suggestion(seg_id, "terminology", "critical" if why else "major", old, new, explanation,
                    origin="glossary", status="applied", check="glossary-term")
