@@ -108,3 +108,16 @@ def test_participle_takes_the_participle_of_a_verb_term():
     g = Glossary("en", "es", (Term("default", "predefinir", forbidden=("predeterminar",)),))
     text, notes = enforce(g, "This field is defaulted.", "Este campo está predeterminado.", "s1", hints=NoHints())
     assert text == "Este campo está predefinido."
+
+
+def test_a_span_holding_another_terms_target_is_not_taken():
+    """"Change Type" → "clase de modificación": "clase" is the target of "type"; "change" may not take it."""
+    g = Glossary("en", "es", (Term("change", "cambio"), Term("type", "clase")))
+
+    class Draft(NoHints):
+        def draft(self, source, span):  # an engine that put "change" where the draft has "clase"
+            return ("Descripción de Cambio Tipo", (15, 21)) if source[span[0]:span[1]] == "Change" else None
+
+    text, _ = enforce(g, "Description of Change Type", "Descripción de la clase de modificación", "s1",
+                      hints=Draft())
+    assert "clase" in text and "cambio de clase" not in text

@@ -471,8 +471,19 @@ def compatible(want: str, got: str) -> bool:
     return want == got
 
 
+def source_pos(term, source: str, start: int, end: int, source_lang: str, target_lang: str) -> str:
+    """The part of speech of the term's occurrence in its source sentence, as tagged ("" unknown)."""
+    if not source or source_lang not in _TAGGER:
+        return ""
+    a, b = sentence_at(source, start, end)
+    words = _WORD.findall(source[a:b])
+    if len(words) > 1 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words):
+        return ""  # a title in title case: the tagger reads its verbs as nouns
+    return span_pos(source, start, end, source_lang, term_pos(term, target_lang))
+
+
 def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: str, *,
-         generated: bool = False, want: str | None = None) -> Verdict:
+         generated: bool = False, want: str | None = None, source_pos: str = "") -> Verdict:
     """May `new` replace text[start:end] (giving `new_text`, agreement included)?"""
     old = text[start:end]
     if not old.strip() or not new.strip():
@@ -498,6 +509,9 @@ def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: s
     got = span_pos(text, start, end, lang, want)
     if got == FUNC:
         return Verdict(False, f'"{old}" is a function word')
+    if not got and source_pos in (NOUN, VERB) and want in (NOUN, VERB) and source_pos != want:
+        # the analyser does not know the draft's word ("sets"): the source says what it is
+        return Verdict(False, f'"{old}" translates a {source_pos} and the term is a {want}')
     if not compatible(want, got):
         what = got if got in (NOUN, VERB, ADJ, ADV) else ("a participle" if got == "pp" else "another part of speech")
         what = what if what.startswith(("a ", "another")) else ("an " if what[0] in "aeiou" else "a ") + what

@@ -387,7 +387,9 @@ def enforce(glossary: Glossary, source: str, translation: str, seg_id: str, *, t
         prefetch(glossary.terms)  # one engine call for the whole glossary, cached
     for term in found:
         term_hits = [h for h in hits if h.term == term]
-        text, fixed, left = _enforce_term(glossary, term, term_hits, source, text, seg_id, lang, hints, done)
+        others = [t for t in found if t is not term and t not in done]  # their targets are theirs, too
+        text, fixed, left = _enforce_term(glossary, term, term_hits, source, text, seg_id, lang, hints,
+                                          done + others)
         suggestions += fixed
         suggestions += left
         done.append(term)
@@ -406,7 +408,7 @@ def _enforce_term(glossary: Glossary, term: Term, src_hits: list[TermHit], sourc
         if not wrong:
             break
         text, s = _replace(term, text, wrong[0].start, wrong[0].end, seg_id, lang,
-                           f'forbidden variant "{wrong[0].variant}"', src_hits[0], glossary.source_lang)
+                           f'forbidden variant "{wrong[0].variant}"', src_hits[0], glossary.source_lang, source)
         if s.status == "open":
             refused.append((wrong[0].start, wrong[0].end))
             held.append(s)
@@ -424,7 +426,7 @@ def _enforce_term(glossary: Glossary, term: Term, src_hits: list[TermHit], sourc
                      or _aligned_span(glossary, term, hit, source, text, lang, hints, done + [term])]
             refusal = None
             for span in dict.fromkeys(sp for sp in spans if sp is not None):
-                text, s = _replace(term, text, span[0], span[1], seg_id, lang, "", hit, glossary.source_lang)
+                text, s = _replace(term, text, span[0], span[1], seg_id, lang, "", hit, glossary.source_lang, source)
                 if s.status != "open":
                     applied.append(s)
                     refusal = None
@@ -456,7 +458,7 @@ def _held(term: Term, seg_id: str, old: str, why: str, new: str = "") -> Suggest
 
 
 def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str, why: str,
-             hit: TermHit, source_lang: str) -> tuple[str, Suggestion]:
+             hit: TermHit, source_lang: str, source: str = "") -> tuple[str, Suggestion]:
     """Replace text[start:end] by the term in the right form, when the no-harm
     gate (repair.py) allows it; else an open suggestion and the text as it was."""
     old = text[start:end]
@@ -475,7 +477,8 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
     before, after = text[:start], text[end:]
     if lang == "es" and not term.dnt:
         before, after = agree_gender(before, after, old, new)
-    verdict = repair.gate(term, text, start, end, new, before + new + after, lang, generated=generated)
+    verdict = repair.gate(term, text, start, end, new, before + new + after, lang, generated=generated,
+                          source_pos=repair.source_pos(term, source, hit.start, hit.end, source_lang, lang))
     if not verdict.ok:
         return text, _held(term, seg_id, old, verdict.reason, new)
     why_not = repair.no_form(term, words, lang) if not term.dnt and form is None else ""
