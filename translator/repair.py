@@ -471,6 +471,29 @@ def compatible(want: str, got: str) -> bool:
     return want == got
 
 
+def number_mismatch(source: str, s_start: int, s_end: int, text: str, start: int, end: int,
+                    source_lang: str, lang: str) -> str:
+    """Why a noun span does not look like the translation of the source noun
+    ("" when it may): one is plural and the other singular ("prorated charges"
+    against "período")."""
+    def head_number(t: str, a: int, b: int, code: str) -> str:
+        nouns = [w for w in reading_at(t, a, b, code) if w.tags and w.tags[0] == "n"]
+        if not nouns:
+            return ""
+        w = nouns[-1] if code == "en" else nouns[0]
+        return "pl" if "pl" in w.tags else "sg" if "sg" in w.tags else ""
+
+    if source_lang == "en":
+        after = [w for w in tag(source, source_lang) if w.start >= s_end][:1]
+        if after and after[0].tags and after[0].tags[0] == "n":
+            return ""  # "partner grouping": a noun modifier is singular in English whatever it means
+    src, tgt = head_number(source, s_start, s_end, source_lang), head_number(text, start, end, lang)
+    if src and tgt and src != tgt:
+        names = {"sg": "singular", "pl": "plural"}
+        return f'"{text[start:end]}" is {names[tgt]} and the source term is {names[src]}'
+    return ""
+
+
 def source_pos(term, source: str, start: int, end: int, source_lang: str, target_lang: str) -> str:
     """The part of speech of the term's occurrence in its source sentence, as tagged ("" unknown)."""
     if not source or source_lang not in _TAGGER:
