@@ -121,3 +121,34 @@ def test_a_span_holding_another_terms_target_is_not_taken():
     text, _ = enforce(g, "Description of Change Type", "Descripción de la clase de modificación", "s1",
                       hints=Draft())
     assert "clase" in text and "cambio de clase" not in text
+
+
+def test_draft_is_faithful_through_the_cli(tmp_path):
+    """--draft: a line without a violation comes back byte for byte (odd spacing
+    and all); a line with one changes only in its span; the summary's
+    "applied" counts only what is in the output."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from translator.cli import app
+
+    (tmp_path / "src.txt").write_text("Delete the file.\nThe weather is nice  today.\nOpen the tab.\n",
+                                      encoding="utf-8")
+    (tmp_path / "mt.txt").write_text("Borre el archivo.\nEl tiempo es  bueno hoy .\nAbra la ficha.\n",
+                                     encoding="utf-8")
+    (tmp_path / "g.en-es.csv").write_text("source,target,forbidden\ndelete,eliminar,borrar\ntab,pestaña,\n",
+                                          encoding="utf-8")
+    r = CliRunner().invoke(app, ["translate", str(tmp_path / "src.txt"), "--from", "en", "--to", "es", "--draft",
+                                 str(tmp_path / "mt.txt"), "--glossary", str(tmp_path / "g.en-es.csv"), "--out",
+                                 str(tmp_path / "out"), "--report", str(tmp_path / "out")],
+                           env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": "", "XDG_CACHE_HOME": str(tmp_path / "c")})
+    assert r.exit_code in (0, 1), r.output
+    lines = (tmp_path / "out" / "src.es.txt").read_text(encoding="utf-8").split("\n")
+    assert lines[0] == "Elimine el archivo."
+    assert lines[1] == "El tiempo es  bueno hoy ."
+    report = json.loads((tmp_path / "out" / "src.es.report.json").read_text(encoding="utf-8"))
+    out = {s["id"]: s["translation"] for s in report["segments"]}
+    for s in report["suggestions"]:
+        if s["status"] == "applied":
+            assert s["suggestion"] in out[s["id"]]
