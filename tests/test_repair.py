@@ -152,3 +152,9 @@ def test_draft_is_faithful_through_the_cli(tmp_path):
     for s in report["suggestions"]:
         if s["status"] == "applied":
             assert s["suggestion"] in out[s["id"]]
+
+
+def test_multiword_target_fills_the_slot_of_its_head():
+    g = Glossary("en", "es", (Term("save as", "guardar como"),))
+    text, _ = enforce(g, "Choose Save As.", "Seleccione Grabar como.", "s1", hints=NoHints())
+    assert text == "Seleccione Guardar como."

@@ -423,6 +423,7 @@ def _enforce_term(glossary: Glossary, term: Term, src_hits: list[TermHit], sourc
                 continue
             # one candidate only: a second guess after a refused one is mostly a wrong place
             spans = [_rendering_span(glossary, term, text, lang, hints, done + [term])
+                     or _slot_span(glossary, term, text, lang, done + [term])
                      or _aligned_span(glossary, term, hit, source, text, lang, hints, done + [term])]
             refusal = None
             for span in dict.fromkeys(sp for sp in spans if sp is not None):
@@ -564,6 +565,21 @@ def _rendering_span(glossary: Glossary, term: Term, text: str, lang: str, hints:
                 and not _inside_done(glossary, text, w.start, w.end, done):
             return w.start, w.end
     return None
+
+
+def _slot_span(glossary: Glossary, term: Term, text: str, lang: str, done: list[Term]) -> tuple[int, int] | None:
+    """A multiword target whose other words are already in the text around one
+    word in the head's place ("Grabar como" for "guardar como", "Posición de
+    compensación" for "partida de compensación"): that stretch is the span."""
+    words = re.findall(r"[^\W\d_]+", term.rendering)
+    head = repair.head_word(term.rendering, lang)
+    if len(words) < 2 or not head or term.dnt:
+        return None
+    parts = [r"([^\W\d_]+)" if w == head else re.escape(w) for w in words]
+    found = [m for m in re.finditer(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", text, re.IGNORECASE)
+             if m.group(1).lower() != head.lower() and not PLACEHOLDER_RE.search(text, m.start(), m.end())
+             and not _inside_done(glossary, text, m.start(), m.end(), done)]
+    return (found[0].start(), found[0].end()) if len(found) == 1 else None
 
 
 def _inside_done(glossary: Glossary, text: str, start: int, end: int, done: list[Term]) -> bool:
