@@ -158,3 +158,12 @@ def test_multiword_target_fills_the_slot_of_its_head():
     g = Glossary("en", "es", (Term("save as", "guardar como"),))
     text, _ = enforce(g, "Choose Save As.", "Seleccione Grabar como.", "s1", hints=NoHints())
     assert text == "Seleccione Guardar como."
+
+
+def test_unknown_verb_form_takes_the_form_the_source_shows_or_stays():
+    g = Glossary("en", "es", (Term("pause", "interrumpir", forbidden=("pausado",)),))
+    text, _ = enforce(g, "The status is Paused.", "El estado es Pausado.", "s1", hints=NoHints())
+    assert text == "El estado es Interrumpido."  # "Paused" is a participle: so is the repair
+    text, notes = enforce(g, "Pause status.", "Estado pausado.", "s1", hints=NoHints())
+    assert text == "Estado pausado."
+    assert any(n.status == "open" and n.original == "pausado" for n in notes)

@@ -426,13 +426,39 @@ def _agree_modifiers_tail(text: str, at: int, number: str, lang: str) -> str:
     return text[:at] + _agree_modifiers(text[at:], number, lang)
 
 
+def form_from_source(term, old_text: str, source: str, s_start: int, s_end: int, source_lang: str,
+                     lang: str) -> Inflected | None:
+    """A verb term's form when the draft's word is unknown to the analyser
+    ("Pausado"): a participle in the source ("Paused") gives the participle
+    ("Interrumpido", masculine singular: the form a participle takes alone)."""
+    if lang != "es" or term.dnt or term_pos(term, lang) != VERB or len(_WORD.findall(term.rendering)) > 1:
+        return None
+    words = [w for w in reading_at(source, s_start, s_end, source_lang) if w.tags]
+    if not words or words[0].tags[0] != "vblex" or "pp" not in words[0].tags:
+        return None
+    if not re.search(r"[aei]d[oa]s?$", old_text.lower()):
+        return None  # the draft's word does not look like a participle either
+    low = old_text.lower()
+    gender = "f" if re.search(r"[aei]das?$", low) else "m"
+    number = "pl" if low.endswith("s") else "sg"
+    out = generate(term.rendering.lower(), ("vblex", "pp", gender, number), lang)
+    return Inflected(morph.match_case(out, old_text), True) if out else None
+
+
 def no_form(term, old_words: Sequence[Tagged], lang: str) -> str:
     """Why a rule-made form must not be used ("" when it may): the generator
     knows the target but has no form for the tags of the word it replaces
     ("varios" has no singular to replace "múltiple")."""
     content = [w for w in old_words if w.tags and pos_class(w.tags) != FUNC and "+" not in w.tags]
     head = head_word(term.rendering, lang)
-    if not content or not head or term.dnt or len(_WORD.findall(term.rendering)) > 1:
+    if term.dnt:
+        return ""
+    unknown = [w for w in old_words if not w.tags]
+    if not content and unknown and term_pos(term, lang) == VERB and not (
+            lang == "es" and morph.is_es_infinitive(unknown[0].text) and morph.is_es_infinitive(head)):
+        # "Pausado" → "Interrumpir": which form of the verb it is, nothing can tell
+        return f'the analyser does not know "{unknown[0].text}", so its verb form cannot be matched'
+    if not content or not head or len(_WORD.findall(term.rendering)) > 1:
         return ""  # a multiword target keeps its own words; only a one-word target must be generated
     h = content[0] if lang != "en" else content[-1]
     if h.text.lower() == head.lower():

@@ -474,6 +474,8 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
     else:
         words = repair.reading_at(text, start, end, lang)
         form = repair.inflect(term, old, words, lang)
+        if form is None and source and not any(w.tags for w in words):
+            form = repair.form_from_source(term, old, source, hit.start, hit.end, source_lang, lang)
         new, generated = (form.text, form.generated) if form else (inflect_like(term, old, lang), False)
     before, after = text[:start], text[end:]
     if lang == "es" and not term.dnt:
