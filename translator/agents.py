@@ -71,10 +71,11 @@ async def run(
         fixed, notes = await asyncio.to_thread(_enforce_all, ctx, pairs)
         texts.update(fixed)
         out.suggestions.extend(notes)
-    out.suggestions = [s for s in out.suggestions if s.status != "open" or s.origin != "glossary"]
+    out.suggestions = [s for s in out.suggestions if s.status != "open" or s.origin != "glossary"
+                       or s.check == "glossary-repair"]  # held repairs keep their exact span
     # the last word: checks on everything that will be published, cached segments included
     out.suggestions.extend(_deterministic(doc, texts, ctx, {s.id for s in doc.segments}))
-    out.suggestions = _dedupe(out.suggestions)
+    out.suggestions = _dedupe(terms.drop_restated(out.suggestions))
     if ctx.glossary is not None and ctx.glossary.terms:
         out.terms = term_stats(ctx.glossary, [(s.id, s.source, texts[s.id]) for s in doc.segments])
     for seg in doc.segments:

@@ -234,12 +234,13 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
             "untranslated": len(r.untranslated.ids) if r.untranslated else 0,
             "edited": r.edited,
             "issues": sum(1 for s in r.outcome.suggestions if s.status == "open"),
+            "applied": sum(1 for s in r.outcome.suggestions if s.status == "applied"),  # edits in the output
             "calls": sum(u.calls for u in usage.values()),
             "tokens in": sum(u.prompt_tokens for u in usage.values()),
             "tokens out": sum(u.completion_tokens for u in usage.values()),
             "time": f"{r.seconds:.1f}s",
         })
-    numeric = ("segments", "cached", "edited", "untranslated", "issues", "calls", "tokens in", "tokens out")
+    numeric = ("segments", "cached", "edited", "applied", "untranslated", "issues", "calls", "tokens in", "tokens out")
     totals = {k: sum(row.get(k, 0) for row in rows) for k in numeric}
     columns = ["output"] + [k for k in numeric if k in ("segments", "issues") or totals[k]] + ["time"]
     table = Table(title=f"engine {engine_name}{where}", title_justify="left")

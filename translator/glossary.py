@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .terms import TermHit, TermIndex
 
 COLUMNS = ("source", "target", "note", "pos", "case_sensitive", "dnt", "forbidden")
+EXTRA_COLUMNS = ("context",)  # optional, written only when used (see Term.context)
 REQUIRED = ("source", "target")
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n", ""}
@@ -49,6 +50,9 @@ class Term:
     dnt: bool = False
     forbidden: tuple[str, ...] = ()
     where: str = field(default="", compare=False)  # "glossaries/ai.en-es.csv, line 12"
+    # `|`-separated words, one of which must be near an occurrence for the entry to apply
+    # ("training" is "entrenamiento" near "model|data|GPU", not in "train drivers")
+    context: tuple[str, ...] = ()
 
     @property
     def rendering(self) -> str:
@@ -81,8 +85,15 @@ class Glossary:
         return None
 
     def find(self, text: str) -> list[TermHit]:
-        """Term occurrences in a source text (lemma-aware, longest match wins)."""
-        return self.source_index.find(text)
+        """Term occurrences in a source text (lemma-aware, longest match wins).
+        An entry with a `context` counts only where one of its context words is near."""
+        hits = self.source_index.find(text)
+        if any(h.term.context for h in hits):
+            from .context import in_context
+
+            hits = [h for h in hits if not h.term.context or in_context(h.term, text, h.start, h.end,
+                                                                        self.source_lang)]
+        return hits
 
     def entries_for(self, texts: Iterable[str]) -> list[Term]:
         """The terms occurring (lemma-aware) in any of these source texts, in glossary order."""
@@ -222,11 +233,12 @@ def write_csv(glossary: Glossary | Iterable[Term], path: str | Path) -> None:
     terms = glossary.terms if isinstance(glossary, Glossary) else tuple(glossary)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    with_context = any(t.context for t in terms)
+    writer.writerow(COLUMNS + (EXTRA_COLUMNS if with_context else ()))
     for t in terms:
         writer.writerow(csvsafe.row([t.source, "" if t.dnt and t.target == t.source else t.target, t.note, t.pos,
                          "true" if t.case_sensitive else "", "true" if t.dnt else "",
-                         "|".join(t.forbidden)]))  # no cell a spreadsheet would run as a formula
+                         "|".join(t.forbidden)] + (["|".join(t.context)] if with_context else [])))  # no cell a spreadsheet would run as a formula
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -348,7 +360,7 @@ def lint_terms(terms: Sequence[Term], where: str = "<glossary>",
 
 
 def _header_problem(columns: list[str]) -> str:
-    unknown = [c for c in columns if c not in COLUMNS]
+    unknown = [c for c in columns if c not in COLUMNS + EXTRA_COLUMNS]
     if unknown:
         return f"bad header: unknown column {unknown[0]!r}; expected columns: {','.join(COLUMNS)}"
     missing = [c for c in REQUIRED if c not in columns]
@@ -378,8 +390,9 @@ def _row_term(row: dict[str, str], n_cells: int, n_columns: int, where: str) -> 
             return None, f'empty target for "{source}"'
         target = source
     forbidden = tuple(v.strip() for v in row.get("forbidden", "").split("|") if v.strip())
+    context = tuple(v.strip() for v in row.get("context", "").split("|") if v.strip())
     return Term(source, target, row.get("note", "").strip(), row.get("pos", "").strip(),
-                flags["case_sensitive"], flags["dnt"], forbidden, where), ""
+                flags["case_sensitive"], flags["dnt"], forbidden, where, context), ""
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -134,6 +134,27 @@ class Lexicon:
             return spelled
         return self.analyser is None or self.analyser.broken
 
+    def prefetch(self, words: Iterable[str]) -> None:
+        """Spell many words in one Hunspell run (`hunspell -l`, no suggestions
+        computed), so that `is_word` on them costs nothing later."""
+        if self.spelling is None or self.spelling.broken:
+            return
+        todo = [w for w in dict.fromkeys(words) if w not in self._spelled and _WORD.fullmatch(w)
+                and not (self.analyser is not None and self.known_to_analyser(w))]
+        if not todo:
+            return
+        try:
+            done = subprocess.run(["hunspell", "-l", "-i", "utf-8", "-d", self.spelling.cmd[-1]],
+                                  input="\n".join(todo), capture_output=True, text=True, encoding="utf-8",
+                                  timeout=120)
+        except (OSError, subprocess.SubprocessError):
+            return
+        if done.returncode != 0:
+            return
+        wrong = set(done.stdout.split())
+        for w in todo:
+            self._spelled[w] = w not in wrong
+
     def generate(self, lemma: str, tags: Iterable[str]) -> str | None:
         """The form of `lemma` for `tags`, or None when the generator has none."""
         if self.generator is None:
@@ -159,6 +180,11 @@ def non_words(words: Iterable[str], lang: str) -> list[str]:
     """The words (in order, once each) that neither the analyser nor the spelling dictionary knows."""
     lex = lexicon(lang)
     return [w for w in dict.fromkeys(words) if not lex.is_word(w)]
+
+
+def prefetch(words: Iterable[str], lang: str) -> None:
+    """Look many words up at once (see Lexicon.prefetch); `is_word` answers from the cache."""
+    lexicon(lang).prefetch(words)
 
 
 def analyses(word: str, lang: str) -> list[Analysis]:

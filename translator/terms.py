@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Protocol, Sequence
 
-from . import morph
+from . import morph, repair
 from .document import PLACEHOLDER_RE, Suggestion
 from .glossary import Glossary, Term
 from .align import align_span, content_tokens, is_function, residual_span
@@ -150,7 +150,8 @@ def _substring_hits(text: str, patterns: Sequence[_Pattern]) -> list[TermHit]:
 
 def _longest(hits: list[TermHit]) -> list[TermHit]:
     chosen: list[TermHit] = []
-    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+    # equal spans: the pattern written as in the text wins ("Processing" is "processing", not "process")
+    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.text.lower() != h.variant.lower())):
         if all(h.end <= c.start or h.start >= c.end for c in chosen):
             chosen.append(h)
     return sorted(chosen, key=lambda h: h.start)
@@ -205,11 +206,19 @@ def verify_target_only(glossary: Glossary, translation: str, seg_id: str) -> lis
     minor "check this"; phrases, names and non-words keep their severity."""
     out = []
     for hit in _forbidden_hits(glossary, translation, None):
+        if hit.term.context and not _near_context(hit, translation, glossary.target_lang):
+            continue  # an entry for one domain ("Mamba" the model): the snake is not an error
         s = _forbidden_suggestion(glossary, hit, seg_id)
         if _ordinary_word(hit.text, glossary.target_lang):
             s = replace(s, severity="minor", explanation=s.explanation + " (No source to compare: check the meaning.)")
         out.append(s)
     return out
+
+
+def _near_context(hit: TermHit, text: str, lang: str) -> bool:
+    from .context import in_context
+
+    return in_context(hit.term, text, hit.start, hit.end, lang, window=None)  # no source: the whole segment
 
 
 def _ordinary_word(text: str, lang: str) -> bool:
@@ -251,7 +260,21 @@ def _missing_suggestion(term: Term, seg_id: str, target_lang: str) -> Suggestion
 
 def inflect_like(term: Term, old: str, target_lang: str, *, plural: bool | None = None) -> str:
     """The term's rendering shaped like `old`, the span it replaces: same
-    number (or `plural` when given), same verb form, same capitalisation."""
+    number (or `plural` when given), same verb form, same capitalisation.
+    A form the rules make that is not a word ("definires") is not used: the
+    rendering is then kept as the glossary gives it."""
+    new = _inflect_like(term, old, target_lang, plural=plural)
+    if new != term.rendering and target_lang in ("es", "en"):
+        from . import lexicon
+
+        given = {w.lower() for w in re.findall(r"[^\W\d_]+", term.rendering)}
+        if any(w.lower() not in given and not lexicon.is_word(w, target_lang)
+               for w in re.findall(r"[^\W\d_]+", new)):
+            return term.rendering if term.case_sensitive else morph.match_case(term.rendering, old)
+    return new
+
+
+def _inflect_like(term: Term, old: str, target_lang: str, *, plural: bool | None = None) -> str:
     new = term.rendering
     if term.dnt:
         return new
@@ -260,6 +283,8 @@ def inflect_like(term: Term, old: str, target_lang: str, *, plural: bool | None 
         conj = _verb_form(new, words[0])
         if conj:
             return morph.match_case(conj, old)
+    if target_lang == "es" and " " not in new and morph.is_es_infinitive(new):
+        return new if term.case_sensitive else morph.match_case(new, old)  # a verb has no plural
     if plural is None:
         plural = morph.is_plural(old, target_lang)
     if plural and not morph.is_plural(new, target_lang):
@@ -328,12 +353,20 @@ def prepare_enforcement(glossary: Glossary, pairs: Iterable[tuple[str, str]], *,
     glossary.source_index.warm(s for s, _ in pairs)
     glossary.target_index.warm(t for _, t in pairs)
     drafts, words, present = [], [], {}
+    tag_src, tag_tgt = [], []
     for source, translation in pairs:
         present.update(dict.fromkeys(h.term for h in glossary.find(source)))
         todo = [h for h in glossary.find(source) if not glossary.target_index.find_term(translation, h.term)]
         drafts += [(source, (h.start, h.end)) for h in todo]
         if todo:
             words += [t.text for t in content_tokens(translation, lang)]
+            tag_src.append(source)
+            tag_tgt.append(translation)
+    repair.prefetch_tags(tag_src, glossary.source_lang)  # one tagger run per side
+    repair.prefetch_tags(tag_tgt, lang)
+    words = sorted({w for t in tag_tgt for w in re.findall(r"[^\W\d_]+", t)})  # the language checks' words
+    for code in dict.fromkeys((lang, glossary.source_lang)):
+        repair.lexicon.prefetch(words, code)
     for name, arg in (("prefetch_terms", _to_prefetch(glossary, list(present))), ("prefetch_drafts", drafts),
                       ("back_translations", words)):
         fn = getattr(hints, name, None)
@@ -370,7 +403,9 @@ def enforce(glossary: Glossary, source: str, translation: str, seg_id: str, *, t
         prefetch(_to_prefetch(glossary, found))  # one engine call, cached
     for term in found:
         term_hits = [h for h in hits if h.term == term]
-        text, fixed, left = _enforce_term(glossary, term, term_hits, source, text, seg_id, lang, hints, done)
+        others = [t for t in found if t is not term and t not in done]  # their targets are theirs, too
+        text, fixed, left = _enforce_term(glossary, term, term_hits, source, text, seg_id, lang, hints,
+                                          done + others)
         suggestions += fixed
         suggestions += left
         done.append(term)
@@ -380,40 +415,96 @@ def enforce(glossary: Glossary, source: str, translation: str, seg_id: str, *, t
 def _enforce_term(glossary: Glossary, term: Term, src_hits: list[TermHit], source: str, text: str,
                   seg_id: str, lang: str, hints: Hints, done: list[Term]):
     applied: list[Suggestion] = []
+    held: list[Suggestion] = []  # edits the no-harm gate refused: open, with the exact span
+    refused: list[tuple[int, int]] = []
     # 1. forbidden variants are always wrong
     for _ in range(8):
-        wrong = [f for f in _forbidden_hits(glossary, text, [term]) if not _touches_placeholder(text, f)]
+        wrong = [f for f in _forbidden_hits(glossary, text, [term]) if not _touches_placeholder(text, f)
+                 and (f.start, f.end, f.text) not in [(a, b, text[a:b]) for a, b in refused]]
         if not wrong:
             break
         text, s = _replace(term, text, wrong[0].start, wrong[0].end, seg_id, lang,
-                           f'forbidden variant "{wrong[0].variant}"', src_hits[0], glossary.source_lang)
-        applied.append(s)
+                           f'forbidden variant "{wrong[0].variant}"', src_hits[0], glossary.source_lang, source)
+        if s.status == "open":
+            refused.append((wrong[0].start, wrong[0].end))
+            held.append(s)
+        else:
+            applied.append(s)
     if not glossary.target_index.find_term(text, term):
         # 2. how the engine renders the term on its own; 3. alignment with the engine's draft
         for hit in src_hits:
-            span = _rendering_span(glossary, term, text, lang, hints, done + [term]) or \
-                _aligned_span(glossary, term, hit, source, text, lang, hints, done + [term])
-            if span is not None:
-                text, s = _replace(term, text, span[0], span[1], seg_id, lang, "", hit, glossary.source_lang)
-                applied.append(s)
-    left = [_forbidden_suggestion(glossary, f, seg_id) for f in _forbidden_hits(glossary, text, [term])]
-    if not glossary.target_index.find_term(text, term):
+            sense = repair.source_sense(term, source, hit.start, hit.end, glossary.source_lang, lang)
+            if sense:
+                held.append(_held(term, seg_id, "", sense))
+                continue
+            # one candidate only: a second guess after a refused one is mostly a wrong place
+            spans = [_rendering_span(glossary, term, text, lang, hints, done + [term])
+                     or _slot_span(glossary, term, text, lang, done + [term])
+                     or _aligned_span(glossary, term, hit, source, text, lang, hints, done + [term])]
+            refusal = None
+            for span in dict.fromkeys(sp for sp in spans if sp is not None):
+                text, s = _replace(term, text, span[0], span[1], seg_id, lang, "", hit, glossary.source_lang, source)
+                if s.status != "open":
+                    applied.append(s)
+                    refusal = None
+                    break
+                refusal = refusal or s  # the first candidate's refusal is the one reported
+            if refusal is not None:
+                held.append(refusal)
+    left = [_forbidden_suggestion(glossary, f, seg_id) for f in _forbidden_hits(glossary, text, [term])
+            if not any(h.original == f.text for h in held)]
+    if not glossary.target_index.find_term(text, term) and not held:
         left.append(_missing_suggestion(term, seg_id, lang))
-    return text, applied, left
+    return text, applied, held + left
+
+
+def drop_restated(items: list[Suggestion]) -> list[Suggestion]:
+    """Without the generic "the glossary requires …" finding of a term whose
+    refused repair is already open with its exact span (one issue, counted once)."""
+    held = {(s.id, s.explanation.split('"')[1]) for s in items if s.check == "glossary-repair" and '"' in s.explanation}
+    if not held:
+        return items
+    return [s for s in items if not (s.check == "glossary-term" and s.status == "open" and not s.original
+                                     and '"' in s.explanation and (s.id, s.explanation.split('"')[1]) in held)]
+
+
+def _held(term: Term, seg_id: str, old: str, why: str, new: str = "") -> Suggestion:
+    return Suggestion(seg_id, "terminology", "major", old, new or term.rendering,
+                      f'Glossary: "{term.source}" → "{term.rendering}"; not applied: {why}.',
+                      origin="glossary", status="open", check="glossary-repair")
 
 
 def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str, why: str,
-             hit: TermHit, source_lang: str) -> tuple[str, Suggestion]:
+             hit: TermHit, source_lang: str, source: str = "") -> tuple[str, Suggestion]:
+    """Replace text[start:end] by the term in the right form, when the no-harm
+    gate (repair.py) allows it; else an open suggestion and the text as it was."""
     old = text[start:end]
+    if repair.in_source_language(text, start, end, source_lang, lang):
+        return text, _held(term, seg_id, old, "this sentence is still in the source language (flagged untranslated)")
+    generated = term.dnt  # a kept term as written in the source is the glossary target itself
+    form, words = None, ()
     if term.dnt:  # kept as written in the source ("Transformers"), in the number of the span
         new = hit.text
         if morph.is_plural(old, lang) and not morph.is_plural(new, source_lang):
             new = morph.pluralize(new, source_lang)
     else:
-        new = inflect_like(term, old, lang)
+        words = repair.reading_at(text, start, end, lang)
+        form = repair.inflect(term, old, words, lang)
+        if form is None and source and not any(w.tags for w in words):
+            form = repair.form_from_source(term, old, source, hit.start, hit.end, source_lang, lang)
+        new, generated = (form.text, form.generated) if form else (inflect_like(term, old, lang), False)
     before, after = text[:start], text[end:]
     if lang == "es" and not term.dnt:
         before, after = agree_gender(before, after, old, new)
+    verdict = repair.gate(term, text, start, end, new, before + new + after, lang, generated=generated,
+                          source_pos=repair.source_pos(term, source, hit.start, hit.end, source_lang, lang))
+    if not verdict.ok:
+        return text, _held(term, seg_id, old, verdict.reason, new)
+    why_not = repair.no_form(term, words, lang) if not term.dnt and form is None else ""
+    if not why and source and not why_not:  # a span found by alignment, not a forbidden variant
+        why_not = repair.number_mismatch(source, hit.start, hit.end, text, start, end, source_lang, lang)
+    if why_not and new != old:
+        return text, _held(term, seg_id, old, why_not, new)
     explanation = f'Glossary: "{term.source}" → "{term.rendering}"' + (f" (replaced {why})" if why else "") + "."
     s = Suggestion(seg_id, "terminology", "critical" if why else "major", old, new, explanation,
                    origin="glossary", status="applied", check="glossary-term")
@@ -483,7 +574,30 @@ def _rendering_span(glossary: Glossary, term: Term, text: str, lang: str, hints:
     for h in index.find(text):
         if not _touches_placeholder(text, h) and not _inside_done(glossary, text, h.start, h.end, done):
             return h.start, h.end
+    # a one-word rendering written with clitics or an irregular form ("usar" in "usarla"):
+    # the tagger's lemma of the word in context
+    lemmas = {r.strip().lower() for r in renderings if " " not in r.strip()}
+    lemmas |= {lem.lower() for r in list(lemmas) for lem, _ in repair.lexicon.analyses(r, lang)}
+    for w in repair.tag(text, lang):
+        if w.tags and w.lemma.lower() in lemmas and not PLACEHOLDER_RE.search(text, w.start, w.end) \
+                and not _inside_done(glossary, text, w.start, w.end, done):
+            return w.start, w.end
     return None
+
+
+def _slot_span(glossary: Glossary, term: Term, text: str, lang: str, done: list[Term]) -> tuple[int, int] | None:
+    """A multiword target whose other words are already in the text around one
+    word in the head's place ("Grabar como" for "guardar como", "Posición de
+    compensación" for "partida de compensación"): that stretch is the span."""
+    words = re.findall(r"[^\W\d_]+", term.rendering)
+    head = repair.head_word(term.rendering, lang)
+    if len(words) < 2 or not head or term.dnt:
+        return None
+    parts = [r"([^\W\d_]+)" if w == head else re.escape(w) for w in words]
+    found = [m for m in re.finditer(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", text, re.IGNORECASE)
+             if m.group(1).lower() != head.lower() and not PLACEHOLDER_RE.search(text, m.start(), m.end())
+             and not _inside_done(glossary, text, m.start(), m.end(), done)]
+    return (found[0].start(), found[0].end()) if len(found) == 1 else None
 
 
 def _inside_done(glossary: Glossary, text: str, start: int, end: int, done: list[Term]) -> bool:
@@ -496,9 +610,16 @@ def _inside_done(glossary: Glossary, text: str, start: int, end: int, done: list
 
 def _aligned_span(glossary: Glossary, term: Term, hit: TermHit, source: str, text: str, lang: str,
                   hints: Hints, done: list[Term]) -> tuple[int, int] | None:
-    """The span of `text` that translates the term: aligned with the term's
-    rendering in the engine's draft of the source, or else the stretch of
-    words that nothing else in the source accounts for."""
+    """The span of `text` that translates the term (the first of `_aligned_spans`)."""
+    spans = _aligned_spans(glossary, term, hit, source, text, lang, hints, done)
+    return spans[0] if spans else None
+
+
+def _aligned_spans(glossary: Glossary, term: Term, hit: TermHit, source: str, text: str, lang: str,
+                   hints: Hints, done: list[Term]) -> list[tuple[int, int]]:
+    """Candidate spans of `text` that translate the term, best first: aligned
+    with the term's rendering in the engine's draft of the source, then the
+    stretch of words that nothing else in the source accounts for."""
     n_target = max(1, len([w for w in term.rendering.split() if not is_function(w, lang)]))
 
     def usable(span: tuple[int, int] | None) -> bool:
@@ -506,17 +627,58 @@ def _aligned_span(glossary: Glossary, term: Term, hit: TermHit, source: str, tex
             return False
         s, e = span
         return not (PLACEHOLDER_RE.search(text, s, e) or _inside_done(glossary, text, s, e, done)
-                    or len(text[s:e].split()) > n_target + 2)
+                    or len(text[s:e].split()) > n_target + 2
+                    or _explained_elsewhere(hints, source, hit, glossary.source_lang, text[s:e], lang)
+                    or _bracketed(text, s) != _bracketed(source, hit.start))
 
+    out = []
     got = hints.draft(source, (hit.start, hit.end))
     region = None
     if got:
         span, region = align_span(got[0], got[1], text, lang)
         if usable(span):
-            return span
+            out.append(span)
     span = residual_span(source, (hit.start, hit.end), glossary.source_lang, text, lang,
                          getattr(hints, "back_translations", None), got, n_target, region)
-    return span if usable(span) else None
+    if usable(span) and span not in out:
+        out.append(span)
+    return out
+
+
+def _bracketed(text: str, at: int) -> bool:
+    """Whether position `at` is inside parentheses or brackets: a term outside
+    them is not rendered by a word inside them ("the (Settings) button")."""
+    depth = 0
+    for ch in text[:at]:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+    return depth > 0
+
+
+def _explained_elsewhere(hints: Hints, source: str, hit: TermHit, source_lang: str, span_text: str,
+                         lang: str) -> bool:
+    """The span translates another word of the source, not the term: its
+    words translated back ("Aparece" → "appear") are another source word
+    ("The Save filter dialog appears") and none of the term's."""
+    back_fn = getattr(hints, "back_translations", None)
+    if back_fn is None:
+        return False
+    words = [t.text for t in content_tokens(span_text, lang)]
+    if not words:
+        return False
+    back = back_fn(words)
+    src = content_tokens(source, source_lang)
+    inside = [t for t in src if t.start >= hit.start and t.end <= hit.end]
+    outside = [t for t in src if t.end <= hit.start or t.start >= hit.end]
+    term_keys = set().union(*(t.keys for t in inside)) if inside else set()
+    for w in words:
+        keys = set(back.get(w, ()))
+        if keys & term_keys:
+            return False
+    keys = set().union(*(set(back.get(w, ())) for w in words))
+    return any(keys & t.keys for t in outside)
 
 
 # --- term success ---------------------------------------------------------------------

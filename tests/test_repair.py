@@ -1,0 +1,169 @@
+"""Glossary repairs through the real analyser, generator and tagger
+(Apertium's lttoolbox data), and the no-harm gate: known answers."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from translator import repair
+from translator.glossary import Glossary, Term
+from translator.terms import NoHints, enforce
+
+pytestmark = pytest.mark.skipif(
+    not shutil.which("lt-proc") or not shutil.which("apertium-tagger")
+    or not Path("/usr/share/apertium/apertium-eng-spa/spa-eng.automorf.bin").exists(),
+    reason="Apertium's eng-spa data is not installed")
+
+
+def word(text: str, w: str) -> repair.Tagged:
+    return next(t for t in repair.tag(text, "es") if t.text == w)
+
+
+@pytest.mark.parametrize("sentence, draft_word, target, expected", [
+    ("Se borrará el archivo.", "borrará", "eliminar", "eliminará"),
+    ("Muestra el estado del pedido.", "Muestra", "visualizar", "Visualiza"),
+    ("Grabe los datos.", "Grabe", "guardar", "Guarde"),
+    ("Este campo está predeterminado.", "predeterminado", "predefinir", "predefinido"),  # pre + definido
+    ("Seleccione las plantillas.", "plantillas", "modelo", "modelos"),
+    ("Abra la pestaña.", "pestaña", "ficha", "ficha"),
+    ("Las opciones guardadas.", "guardadas", "concluido", "concluidas"),
+    ("Puede grabarlas aquí.", "grabarlas", "guardar", "guardarlas"),  # the clitic stays
+])
+def test_generator_gives_the_target_the_form_of_the_draft_word(sentence, draft_word, target, expected):
+    got = repair.inflect_word(target, word(sentence, draft_word), "es")
+    assert got is not None and got.text == expected
+
+
+@pytest.mark.parametrize("target, pos", [
+    ("guardar", "verb"), ("cambio", "noun"), ("visualización", "noun"), ("concluido", "adj"),
+    ("partida de compensación", "noun"), ("guardar como", "verb"),
+])
+def test_part_of_speech_of_a_target_from_its_analysis(target, pos):
+    assert repair.term_pos(Term("x", target), "es") == pos
+
+
+def test_glossary_pos_column_wins():
+    assert repair.term_pos(Term("share", "compartir", pos="noun"), "es") == "noun"
+
+
+def test_noun_term_never_replaces_a_verb():
+    text = "Puede compartir el archivo."
+    s = text.index("compartir")
+    v = repair.gate(Term("share", "acción", pos="noun"), text, s, s + 9, "acción",
+                    text.replace("compartir", "acción"), "es")
+    assert not v.ok and "verb" in v.reason
+
+
+def test_non_word_is_refused():
+    text = "Guarde todas las parametrizaciones."
+    s = text.index("parametrizaciones")
+    new_text = text.replace("parametrizaciones", "definires")
+    v = repair.gate(Term("set", "definir", pos="noun"), text, s, s + 17, "definires", new_text, "es")
+    assert not v.ok and "not a word" in v.reason
+
+
+def test_function_word_is_never_replaced():
+    text = "Modifique las variables para toda la ficha."
+    s = text.index("toda")
+    v = repair.gate(Term("tab", "pestaña"), text, s, s + 4, "pestaña", text.replace("toda", "pestaña"), "es")
+    assert not v.ok and "function word" in v.reason
+
+
+def test_part_of_a_word_is_never_replaced():
+    text = "Consulte la ayuda delbotón."
+    s = text.index("botón")
+    v = repair.gate(Term("button", "pulsador"), text, s, s + 5, "pulsador", text.replace("botón", "pulsador"), "es")
+    assert not v.ok
+
+
+def test_a_sentence_left_in_english_gets_no_spanish_term():
+    assert repair.in_source_language("Policy Updates for use of generative AI Tools", 22, 25, "en", "es")
+    assert not repair.in_source_language("Seleccione un job de la lista de trabajos.", 14, 17, "en", "es")
+
+
+def test_verb_stays_and_the_finding_is_open():
+    g = Glossary("en", "es", (Term("share", "cuota", pos="noun", forbidden=("compartir",)),))
+    text, notes = enforce(g, "You can share the file.", "Puede compartir el archivo.", "s1", hints=NoHints())
+    assert text == "Puede compartir el archivo."
+    held = [n for n in notes if n.check == "glossary-repair"]
+    assert held and held[0].status == "open" and held[0].original == "compartir"
+
+
+def test_repair_changes_only_the_violation_span():
+    g = Glossary("en", "es", (Term("delete", "eliminar", forbidden=("borrar",)),))
+    draft = "El sistema borrará  el archivo (si existe)."
+    text, notes = enforce(g, "The system will delete the file (if it exists).", draft, "s1", hints=NoHints())
+    assert text == "El sistema eliminará  el archivo (si existe)."
+    assert [n.status for n in notes] == ["applied"]
+
+
+def test_noun_term_brings_its_determiners_and_adjectives_along():
+    g = Glossary("en", "es", (Term("template", "modelo", forbidden=("plantilla",)),))
+    text, _ = enforce(g, "Select the new templates.", "Seleccione las plantillas nuevas.", "s1", hints=NoHints())
+    assert text == "Seleccione los modelos nuevos."
+
+
+def test_participle_takes_the_participle_of_a_verb_term():
+    g = Glossary("en", "es", (Term("default", "predefinir", forbidden=("predeterminar",)),))
+    text, notes = enforce(g, "This field is defaulted.", "Este campo está predeterminado.", "s1", hints=NoHints())
+    assert text == "Este campo está predefinido."
+
+
+def test_a_span_holding_another_terms_target_is_not_taken():
+    """"Change Type" → "clase de modificación": "clase" is the target of "type"; "change" may not take it."""
+    g = Glossary("en", "es", (Term("change", "cambio"), Term("type", "clase")))
+
+    class Draft(NoHints):
+        def draft(self, source, span):  # an engine that put "change" where the draft has "clase"
+            return ("Descripción de Cambio Tipo", (15, 21)) if source[span[0]:span[1]] == "Change" else None
+
+    text, _ = enforce(g, "Description of Change Type", "Descripción de la clase de modificación", "s1",
+                      hints=Draft())
+    assert "clase" in text and "cambio de clase" not in text
+
+
+def test_draft_is_faithful_through_the_cli(tmp_path):
+    """--draft: a line without a violation comes back byte for byte (odd spacing
+    and all); a line with one changes only in its span; the summary's
+    "applied" counts only what is in the output."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from translator.cli import app
+
+    (tmp_path / "src.txt").write_text("Delete the file.\nThe weather is nice  today.\nOpen the tab.\n",
+                                      encoding="utf-8")
+    (tmp_path / "mt.txt").write_text("Borre el archivo.\nEl tiempo es  bueno hoy .\nAbra la ficha.\n",
+                                     encoding="utf-8")
+    (tmp_path / "g.en-es.csv").write_text("source,target,forbidden\ndelete,eliminar,borrar\ntab,pestaña,\n",
+                                          encoding="utf-8")
+    r = CliRunner().invoke(app, ["translate", str(tmp_path / "src.txt"), "--from", "en", "--to", "es", "--draft",
+                                 str(tmp_path / "mt.txt"), "--glossary", str(tmp_path / "g.en-es.csv"), "--out",
+                                 str(tmp_path / "out"), "--report", str(tmp_path / "out")],
+                           env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": "", "XDG_CACHE_HOME": str(tmp_path / "c")})
+    assert r.exit_code in (0, 1), r.output
+    lines = (tmp_path / "out" / "src.es.txt").read_text(encoding="utf-8").split("\n")
+    assert lines[0] == "Elimine el archivo."
+    assert lines[1] == "El tiempo es  bueno hoy ."
+    report = json.loads((tmp_path / "out" / "src.es.report.json").read_text(encoding="utf-8"))
+    out = {s["id"]: s["translation"] for s in report["segments"]}
+    for s in report["suggestions"]:
+        if s["status"] == "applied":
+            assert s["suggestion"] in out[s["id"]]
+
+
+def test_multiword_target_fills_the_slot_of_its_head():
+    g = Glossary("en", "es", (Term("save as", "guardar como"),))
+    text, _ = enforce(g, "Choose Save As.", "Seleccione Grabar como.", "s1", hints=NoHints())
+    assert text == "Seleccione Guardar como."
+
+
+def test_unknown_verb_form_takes_the_form_the_source_shows_or_stays():
+    g = Glossary("en", "es", (Term("pause", "interrumpir", forbidden=("pausado",)),))
+    text, _ = enforce(g, "The status is Paused.", "El estado es Pausado.", "s1", hints=NoHints())
+    assert text == "El estado es Interrumpido."  # "Paused" is a participle: so is the repair
+    text, notes = enforce(g, "Pause status.", "Estado pausado.", "s1", hints=NoHints())
+    assert text == "Estado pausado."
+    assert any(n.status == "open" and n.original == "pausado" for n in notes)
