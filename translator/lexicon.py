@@ -37,6 +37,7 @@ _APERTIUM = {"es": ("spa-eng.automorf.bin", "eng-spa.autogen.bin"),
              "en": ("eng-spa.automorf.bin", "spa-eng.autogen.bin")}
 _HUNSPELL = {"es": ("es_ES", "es_MX", "es_US"), "en": ("en_US", "en_GB")}
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 class Hunspell:
@@ -122,6 +123,29 @@ class Lexicon:
             self._spelled[word] = self.spelling.knows(word)
         return self._spelled[word]
 
+    def prefetch(self, words: Iterable[str]) -> None:
+        """Spell many words in one `hunspell -l` run, which computes no
+        suggestions (the pipe mode does, ~0.1 s per unknown word): a whole
+        document's vocabulary then costs one process. Words of letters only."""
+        if self.spelling is None or self.spelling.broken:
+            return
+        todo = [w for w in dict.fromkeys(words)
+                if w not in self._spelled and _LETTERS.fullmatch(w) and not (
+                    self.analyser is not None and self.known_to_analyser(w))]
+        if not todo:
+            return
+        cmd = [c for c in self.spelling.cmd if c != "-a"] + ["-l"]
+        try:
+            proc = subprocess.run(cmd, input="\n".join(todo) + "\n", capture_output=True, text=True,
+                                  encoding="utf-8", timeout=120, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return
+        if proc.returncode != 0:
+            return
+        wrong = set(proc.stdout.split())
+        for w in todo:
+            self._spelled[w] = w not in wrong
+
     def is_word(self, word: str) -> bool:
         """Known to the analyser or to the spelling dictionary. With neither
         available, True: only a word we are sure of is called a non-word."""
@@ -159,6 +183,11 @@ def non_words(words: Iterable[str], lang: str) -> list[str]:
     """The words (in order, once each) that neither the analyser nor the spelling dictionary knows."""
     lex = lexicon(lang)
     return [w for w in dict.fromkeys(words) if not lex.is_word(w)]
+
+
+def prefetch(words: Iterable[str], lang: str) -> None:
+    """Look many words up at once (see Lexicon.prefetch); later is_word calls are cached."""
+    lexicon(lang).prefetch(words)
 
 
 def analyses(word: str, lang: str) -> list[Analysis]:
