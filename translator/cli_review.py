@@ -78,7 +78,8 @@ def review_command(
     ] = FailOn.critical,
     max_penalty: Annotated[
         float, typer.Option("--max-penalty", min=0,
-                            help="Exit 1 when the MQM penalty per 1000 words is above this.")
+                            help="Exit 1 when the MQM penalty per 1000 words is above this "
+                                 "(a text under 500 words counts as 500).")
     ] = DEFAULT_MAX_PENALTY,
     model: Annotated[
         Optional[str], typer.Option("--model", "-m", help="openai:MODEL: an LLM critic reviews every segment too.")

@@ -190,6 +190,20 @@ def prefetch(words: Iterable[str], lang: str) -> None:
     lexicon(lang).prefetch(words)
 
 
+@lru_cache(maxsize=65536)
+def analysable(word: str, lang: str) -> bool:
+    """The analyser has some reading of `word`, compounds included (a verb
+    with enclitic pronouns, "configurarlo" = configurar+lo, which
+    `analyses` leaves out as not one word)."""
+    lex = lexicon(lang)
+    if lex.analyser is None or not word.strip():
+        return False
+    if lex.analyses(word):
+        return True
+    out = lex.analyser.ask(word)
+    return bool(out) and "/" in out and not out.split("/", 1)[1].startswith("*")
+
+
 def analyses(word: str, lang: str) -> list[Analysis]:
     return lexicon(lang).analyses(word)
 

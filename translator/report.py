@@ -34,6 +34,7 @@ from typing import Any, Iterable, Mapping
 from .document import CATEGORIES, SEVERITIES, SEVERITY_WEIGHT, Document, Suggestion, strip_placeholders
 
 STATUSES = ("open", "applied", "rejected")
+GATE_MIN_WORDS = 500  # the --max-penalty gate counts a shorter text as this many words
 
 
 # --- JSON --------------------------------------------------------------------
@@ -94,7 +95,8 @@ def build_review(review, *, fail_on: str | None = None, max_penalty: float | Non
     if fail_on is not None:
         blocking = [s for s in review.suggestions if s.status == "open"
                     and SEVERITIES.index(s.severity) >= SEVERITIES.index(fail_on)]
-        rate = data["score"]["mqm_per_1000_words"]
+        # a short text counts as GATE_MIN_WORDS words: one slip in a 200-word note is not 25 per 1000
+        rate = data["score"]["penalty"] * 1000 / max(data["score"]["words"], GATE_MIN_WORDS)
         over = max_penalty is not None and rate > max_penalty
         data["gate"] = {"fail_on": fail_on, "passed": not blocking and not over, "blocking": len(blocking),
                         "max_penalty": max_penalty, "over_max_penalty": over}

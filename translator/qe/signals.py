@@ -41,8 +41,13 @@ def _s(id_: str, category: str, severity: str, original: str, suggestion: str, e
     return Suggestion(id_, category, severity, original, suggestion, explanation, ORIGIN, "open", check)
 
 
+_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
+
+
 def tokens(text: str) -> list[tuple[int, int, str]]:
-    """Word tokens of a text (placeholders removed) with their offsets."""
+    """Word tokens of a text (placeholders removed) with their offsets;
+    character references (&quot; &amp; as HTML keeps them) are markup, not words."""
+    text = _ENTITY.sub(lambda m: " " * len(m.group(0)), text)
     return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
 
 
@@ -78,12 +83,38 @@ def _sentence_starts(text: str) -> set[int]:
     return starts
 
 
+_PREFIXES = ("anti", "auto", "bi", "co", "contra", "des", "ex", "hiper", "inter", "micro", "mini", "multi",
+             "neo", "post", "pre", "pro", "re", "semi", "sobre", "sub", "super", "tele", "ultra")
+
+
 def _is_word(word: str, lang: str) -> bool:
+    """A word of `lang`: known to the lexicon (either case), to the analyser
+    as a compound (verb + enclitics), or regularly derived from a known
+    word (Spanish -mente adverbs, common prefixes: "exesposa")."""
     from .. import lexicon
 
-    if lexicon.is_word(word, lang):
+    if lexicon.is_word(word, lang) or (word[:1].isupper() and lexicon.is_word(word.lower(), lang)):
         return True
-    return word[:1].isupper() and lexicon.is_word(word.lower(), lang)
+    w = word.lower()
+    if lexicon.analysable(w, lang):
+        return True
+    if lang != "es":
+        return False
+    # derived forms: the stem must be known to the analyser (fast, no spelling round trip)
+    if w.endswith("mente") and len(w) > 9 and lexicon.analysable(w[:-5], lang):
+        return True
+    return any(w.startswith(p) and len(w) - len(p) >= 4 and lexicon.analysable(w[len(p):], lang) for p in _PREFIXES)
+
+
+def _left_in_source_language(tok: str, sl: str, tl: str) -> bool:
+    """A lower-case word of the source, known to the source language's
+    analyser and to neither the target's analyser nor its spelling
+    dictionary: a common word left untranslated ("roofing"), not a name."""
+    if not sl or sl == tl or not tok.islower() or len(tok) < 3 or not _lexicon_ready(sl):
+        return False
+    from .. import lexicon
+
+    return lexicon.is_word(tok, sl) and not _is_word(tok, tl)
 
 
 def _analysed(word: str, lang: str) -> bool:
@@ -105,8 +136,9 @@ def _glued(word: str, lang: str) -> tuple[str, str] | None:
 
 
 def non_words(id_: str, source: str | None, target: str, target_lang: str,
-              allowed: Iterable[str] = ()) -> list[Suggestion]:
+              allowed: Iterable[str] = (), source_lang: str = "") -> list[Suggestion]:
     lang = target_lang.split("-")[0]
+    sl = (source_lang or "").split("-")[0]
     if not _lexicon_ready(lang):
         return []
     text = strip_placeholders(target)
@@ -121,8 +153,14 @@ def non_words(id_: str, source: str | None, target: str, target_lang: str,
             continue
         seen.add(tok)
         folded = tok.casefold()
-        if folded in src_words or folded in allowed_words:
-            continue  # a name, a code, a term of the source or the glossary
+        if folded in allowed_words:
+            continue  # a glossary term
+        if folded in src_words:
+            if _left_in_source_language(tok, sl, lang):
+                out.append(_s(id_, "accuracy", "major", tok, "",
+                              f"“{tok}” is a {_lang(sl)} word of the source left untranslated "
+                              f"(it is not {_lang(lang)}).", "untranslated-word"))
+            continue  # otherwise a name, a code, a term the source has too
         if any(c.isupper() for c in tok[1:]):
             continue  # an acronym or a brand: GPT, rOpenSci, McDonald
         if tok[0].isupper() and a not in starts:
@@ -353,11 +391,22 @@ def prefetch(pairs: Sequence, source_lang: str, target_lang: str) -> None:
 def signals(id_: str, source: str | None, target: str, source_lang: str, target_lang: str,
             allowed: Iterable[str] = ()) -> list[Suggestion]:
     """Every signal of this module for one segment."""
+    from .. import checks
+
     if not strip_placeholders(target).strip():
         return []
-    out = non_words(id_, source, target, target_lang, allowed)
-    out.extend(foreign_sentences(id_, source, target, source_lang, target_lang))
-    if not any(s.check == "foreign-sentence" for s in out):
+    pair = checks.Pair(id_, source, target)
+    if checks.wrong_language(pair, target_lang) or (source is not None and checks.untranslated(pair, source_lang)):
+        return repetition(id_, source, target)  # the whole unit is reported already: no word-by-word detail
+    foreign = foreign_sentences(id_, source, target, source_lang, target_lang)
+    out = list(foreign)
+    text = strip_placeholders(target)
+    inside = [(text.find(f.original), text.find(f.original) + len(f.original)) for f in foreign]
+    for nw in non_words(id_, source, target, target_lang, allowed, source_lang):
+        at = text.find(nw.original)
+        if not any(a <= at < b for a, b in inside):
+            out.append(nw)  # a word inside a sentence reported as foreign is said already
+    if not foreign:
         out.extend(copied(id_, source, target))
     out.extend(repetition(id_, source, target))
     out.extend(agreement(id_, target, target_lang))
