@@ -169,7 +169,7 @@ def _print_review(data: dict, html: Path | None) -> None:
         why.append(f"{gate['blocking']} blocking issue(s)")
     if gate.get("over_max_penalty"):
         why.append(f"penalty {sc['mqm_per_1000_words']} per 1000 words is above --max-penalty {gate['max_penalty']:g}")
-    console.print(f"Gate (--fail-on {gate['fail_on']}, --max-penalty {gate.get('max_penalty', '–')}): {verdict}"
+    console.print(f"Gate (--fail-on {gate['fail_on']}): {verdict}"
                   + ("" if gate["passed"] else " — " + "; ".join(why)))
     if html:
         console.print(f"Report: {html}", markup=False)

@@ -62,6 +62,7 @@ def signals_for_pairs(pairs: Sequence, source_lang: str, target_lang: str, *, gl
     out: list[Suggestion] = []
     for p in pairs:
         out.extend(signals.signals(p.id, p.source, p.target, source_lang, target_lang, allowed))
+    out = signals.consistent_loanwords(out)
     sims: dict[str, float] = {}
     if adequacy and any(p.source is not None for p in pairs):
         found, sims = adq.findings([p.id for p in pairs], [p.source for p in pairs], [p.target for p in pairs],

@@ -373,6 +373,17 @@ def agreement(id_: str, target: str, target_lang: str) -> list[Suggestion]:
     return out
 
 
+LOANWORD_SEGMENTS = 3  # a source word kept in this many segments is a choice, not an oversight
+
+
+def consistent_loanwords(found: list[Suggestion]) -> list[Suggestion]:
+    """A source word left untranslated in many segments of a document
+    ("tokens", "banjo") is a loanword kept on purpose, as a translator keeps
+    a term: not an issue. A one-off is an oversight and stays a finding."""
+    uses: Counter = Counter(s.original.casefold() for s in found if s.check == "untranslated-word")
+    return [s for s in found if not (s.check == "untranslated-word" and uses[s.original.casefold()] >= LOANWORD_SEGMENTS)]
+
+
 def prefetch(pairs: Sequence, source_lang: str, target_lang: str) -> None:
     """One dictionary run for every word of the translations (in the target
     language, and lower-case ones in the source language for the
