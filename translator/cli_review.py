@@ -145,6 +145,18 @@ def _print_review(data: dict, html: Path | None) -> None:
     issues = [s for s in data["suggestions"] if s["status"] == "open"]
     order = {"critical": 0, "major": 1, "minor": 2}
     issues.sort(key=lambda s: order[s["severity"]])
+    groups = data.get("groups") or []
+    if len(issues) > 10 and len(groups) < len(issues):
+        table = Table(show_lines=False, header_style="bold", title="Findings by kind")
+        for col in ("check", "severity", "count", "examples"):
+            table.add_column(col, overflow="fold")
+        for g in groups:
+            table.add_row(g["check"], g["severity"], str(g["count"]), _short(", ".join(g["spans"][:4]), 60))
+        console.print(table)
+        worst = {r["id"] for r in (data.get("segment_scores") or [])[:10] if r["penalty"]}
+        issues = [s for s in issues if s["id"] in worst]
+        if issues:
+            console.print("Worst segments:", markup=False)
     if issues:
         table = Table(show_lines=False, header_style="bold")
         for col in ("id", "severity", "category", "check", "span", "explanation"):

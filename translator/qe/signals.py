@@ -158,8 +158,8 @@ def non_words(id_: str, source: str | None, target: str, target_lang: str,
         if folded in src_words:
             if _left_in_source_language(tok, sl, lang):
                 out.append(_s(id_, "accuracy", "major", tok, "",
-                              f"“{tok}” is a {_lang(sl)} word of the source left untranslated "
-                              f"(it is not {_lang(lang)}).", "untranslated-word"))
+                              f"“{tok}” is left untranslated: a word of the source in {_lang(sl)}, "
+                              f"not {_lang(lang)}.", "untranslated-word"))
             continue  # otherwise a name, a code, a term the source has too
         if any(c.isupper() for c in tok[1:]):
             continue  # an acronym or a brand: GPT, rOpenSci, McDonald
@@ -225,9 +225,12 @@ def _foreign(word: str, sl: str, tl: str) -> bool:
     return lexicon.is_word(word, sl) and not lexicon.is_word(word, tl)
 
 
-def copied(id_: str, source: str | None, target: str, min_words: int = 6) -> list[Suggestion]:
+def copied(id_: str, source: str | None, target: str, min_words: int = 6, source_lang: str = "",
+           target_lang: str = "") -> list[Suggestion]:
     """The longest run of at least `min_words` source words found verbatim in
-    the translation (names and numbers do not count towards the length)."""
+    the translation (names and numbers do not count towards the length).
+    With the languages given, the run must be mostly source-language words:
+    a source that quotes a title in the target language may be copied."""
     if not source:
         return []
     s = [w.casefold() for _, _, w in tokens(strip_placeholders(source))]
@@ -254,6 +257,10 @@ def copied(id_: str, source: str | None, target: str, min_words: int = 6) -> lis
     plain = [w for _, _, w in run if w[:1].islower()]
     if len(plain) < min_words - 1 or best >= 0.9 * len(s):
         return []  # a run of names, or the whole segment (the untranslated check says that)
+    sl, tl = source_lang.split("-")[0], target_lang.split("-")[0]
+    if sl and tl and sl != tl and _lexicon_ready(sl) and _lexicon_ready(tl):
+        if sum(_foreign(w.lower(), sl, tl) for w in plain) < len(plain) / 2:
+            return []  # text of the target language the source already had
     span = t_text[run[0][0]:run[-1][1]]
     return [_s(id_, "accuracy", "major", span, "",
                f"{best} words copied from the source without translation: “{_clip(span)}”.", "copied-source")]
@@ -418,7 +425,7 @@ def signals(id_: str, source: str | None, target: str, source_lang: str, target_
         if not any(a <= at < b for a, b in inside):
             out.append(nw)  # a word inside a sentence reported as foreign is said already
     if not foreign:
-        out.extend(copied(id_, source, target))
+        out.extend(copied(id_, source, target, source_lang=source_lang, target_lang=target_lang))
     out.extend(repetition(id_, source, target))
     out.extend(agreement(id_, target, target_lang))
     return out
