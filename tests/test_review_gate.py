@@ -103,3 +103,26 @@ def test_report_lists_worst_segments_and_plots_scores(tmp_path):
     scores = data["segment_scores"]
     assert scores[0]["penalty"] > 0 and scores == sorted(scores, key=lambda x: (x["score"], -x["penalty"]))
     assert any(g["check"] == "numbers" and g["count"] >= 1 for g in data["groups"])
+
+
+def test_translate_report_carries_the_same_estimate(tmp_path, fake_openai):
+    def gibberish(req):
+        if req.task == "translate":
+            return {"segments": [{"id": s["id"], "text": "Losa pember tranquilazo grabaraye el sofá."}
+                                 for s in req.segments]}
+        return {"suggestions": []} if req.task == "critique" else {
+            "segments": [{"id": s["id"], "text": s["draft"]} for s in req.segments]}
+
+    fake_openai.responder = gibberish
+    src = tmp_path / "note.en.txt"
+    src.write_text("The cat sleeps on the red sofa every afternoon.\n", encoding="utf-8")
+    env = {"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "", "XDG_CACHE_HOME": str(tmp_path / "c")}
+    r = runner.invoke(app, ["translate", str(src), "--from", "en", "--to", "es", "--model", "openai:fake",
+                            "--out", str(tmp_path / "out"), "--report", str(tmp_path / "rep"), "--quiet"], env=env)
+    assert r.exit_code in (0, 1), r.output
+    reports = list((tmp_path / "rep").glob("*.json"))
+    assert reports, r.output
+    data = json.loads(reports[0].read_text(encoding="utf-8"))
+    found = {s["original"] for s in data["suggestions"] if s["origin"] == "estimate"}
+    assert {"pember", "tranquilazo"} <= found
+    assert data["segment_scores"][0]["score"] < 100
