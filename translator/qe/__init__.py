@@ -63,6 +63,8 @@ def signals_for_pairs(pairs: Sequence, source_lang: str, target_lang: str, *, gl
     for p in pairs:
         out.extend(signals.signals(p.id, p.source, p.target, source_lang, target_lang, allowed))
     out = signals.consistent_loanwords(out)
+    if pairs and all(p.source is None for p in pairs):
+        out = signals.consistent_loanwords(out, check="non-word")  # no source: a recurring unknown word is a name
     sims: dict[str, float] = {}
     if adequacy and any(p.source is not None for p in pairs):
         found, sims = adq.findings([p.id for p in pairs], [p.source for p in pairs], [p.target for p in pairs],

@@ -383,12 +383,14 @@ def agreement(id_: str, target: str, target_lang: str) -> list[Suggestion]:
 LOANWORD_SEGMENTS = 3  # a source word kept in this many segments is a choice, not an oversight
 
 
-def consistent_loanwords(found: list[Suggestion]) -> list[Suggestion]:
+def consistent_loanwords(found: list[Suggestion], check: str = "untranslated-word") -> list[Suggestion]:
     """A source word left untranslated in many segments of a document
     ("tokens", "banjo") is a loanword kept on purpose, as a translator keeps
-    a term: not an issue. A one-off is an oversight and stays a finding."""
-    uses: Counter = Counter(s.original.casefold() for s in found if s.check == "untranslated-word")
-    return [s for s in found if not (s.check == "untranslated-word" and uses[s.original.casefold()] >= LOANWORD_SEGMENTS)]
+    a term: not an issue. A one-off is an oversight and stays a finding.
+    (With check="non-word", for target-only review: without a source, an
+    unknown word used throughout, like a package name, is taken as a name.)"""
+    uses: Counter = Counter(s.original.casefold() for s in found if s.check == check)
+    return [s for s in found if not (s.check == check and uses[s.original.casefold()] >= LOANWORD_SEGMENTS)]
 
 
 def prefetch(pairs: Sequence, source_lang: str, target_lang: str) -> None:
