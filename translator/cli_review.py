@@ -31,9 +31,9 @@ DEFAULT_MAX_PENALTY = 50.0
 EXIT_PASSED, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = EXIT_ERROR) -> None:
     typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(code)
 
 
 def _writable(path: Path | None, option: str) -> None:
@@ -220,7 +220,7 @@ def evaluate_command(
         result = evaluate(hyp, ref, src, glossary=g, hyp_field=hyp_field, ref_field=ref_field, src_field=src_field,
                           source_lang=from_, target_lang=to)
     except TranslatorError as e:
-        _fail(str(e))
+        _fail(str(e), 1)
     data = result.to_dict()
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
