@@ -69,7 +69,8 @@ def test_build_review_gate_and_summary():
     r = review.review_files(FIX / "issue-07.es.html", source=FIX / "issue-07.en.html", target_lang="es")
     data = report.build_review(r, fail_on="minor")
     assert data["mode"] == "review" and data["engine"] == "review"
-    assert data["gate"] == {"fail_on": "minor", "passed": True, "blocking": 0}
+    assert data["gate"] == {"fail_on": "minor", "passed": True, "blocking": 0, "max_penalty": None,
+                            "over_max_penalty": False}
     assert len(data["segments"]) == 20
     summary = report.summary(data)
     assert summary["issues"] == [] and summary["gate"]["passed"]

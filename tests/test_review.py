@@ -208,10 +208,12 @@ def test_cli_gate(bad, tmp_path):
 
 
 def test_cli_json_summary(bad):
-    res = runner.invoke(make_app(), ["review", str(SRC), str(bad), "--to", "es", "--json", "--no-glossary"])
-    assert res.exit_code == 0  # default gate: critical, and without the glossary nothing is critical
+    res = runner.invoke(make_app(), ["review", str(SRC), str(bad), "--to", "es", "--json", "--no-glossary",
+                                     "--max-penalty", "1000"])
+    assert res.exit_code == 0  # gate at critical, and without the glossary nothing is critical
     data = json.loads(res.stdout)
-    assert data["gate"] == {"fail_on": "critical", "passed": True, "blocking": 0}
+    assert data["gate"] == {"fail_on": "critical", "passed": True, "blocking": 0, "max_penalty": 1000.0,
+                            "over_max_penalty": False}
     assert data["counts"]["open"]["major"] == len([i for i in data["issues"] if i["severity"] == "major"])
     assert {i["check"] for i in data["issues"]} == {"links", "numbers", "dropped-sentence", "untranslated"}
 
@@ -236,7 +238,7 @@ def test_cli_report_json_schema(bad, tmp_path):
 )
 def test_cli_errors(args, message):
     res = runner.invoke(make_app(), args)
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # an error, not a failed gate (1)
     assert message in res.output
     assert "Traceback" not in res.output
 

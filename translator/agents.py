@@ -75,7 +75,9 @@ async def run(
                        or s.check == "glossary-repair"]  # held repairs keep their exact span
     # the last word: checks on everything that will be published, cached segments included
     out.suggestions.extend(_deterministic(doc, texts, ctx, {s.id for s in doc.segments}))
-    out.suggestions = _dedupe(terms.drop_restated(out.suggestions))
+    out.suggestions = terms.drop_restated(out.suggestions)
+    out.suggestions.extend(await asyncio.to_thread(_estimate, doc, texts, ctx))  # the review's quality estimate
+    out.suggestions = _dedupe(out.suggestions)
     if ctx.glossary is not None and ctx.glossary.terms:
         out.terms = term_stats(ctx.glossary, [(s.id, s.source, texts[s.id]) for s in doc.segments])
     for seg in doc.segments:
@@ -169,6 +171,14 @@ def term_stats(glossary, triples: list[tuple[str, str, str]]) -> dict:
 def _deterministic(doc: Document, texts: Mapping[str, str], ctx: Context, ids: set[str]) -> list[Suggestion]:
     segs = [s for s in doc.segments if s.id in ids]
     return checks.run(segs, texts, ctx.source_lang, ctx.target_lang, ctx.glossary, doc=doc)
+
+
+def _estimate(doc: Document, texts: Mapping[str, str], ctx: Context) -> list[Suggestion]:
+    """The quality estimate's findings (qe) on the final text: the same per-segment signals as `review`."""
+    from . import qe
+
+    pairs = [checks.Pair(s.id, s.source, texts.get(s.id, "")) for s in doc.segments]
+    return qe.signals_for_pairs(pairs, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary)[0]
 
 
 def _judge(s: Suggestion, before: str, after: str) -> Suggestion:

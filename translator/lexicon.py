@@ -37,6 +37,7 @@ _APERTIUM = {"es": ("spa-eng.automorf.bin", "eng-spa.autogen.bin"),
              "en": ("eng-spa.automorf.bin", "spa-eng.autogen.bin")}
 _HUNSPELL = {"es": ("es_ES", "es_MX", "es_US"), "en": ("en_US", "en_GB")}
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 class Hunspell:
@@ -100,6 +101,7 @@ class Lexicon:
         self._analyses: dict[str, list[Analysis]] = {}
         self._generated: dict[str, str | None] = {}
         self._spelled: dict[str, bool | None] = {}
+        self._compounds: dict[str, bool] = {}
 
     @property
     def available(self) -> bool:
@@ -122,38 +124,45 @@ class Lexicon:
             self._spelled[word] = self.spelling.knows(word)
         return self._spelled[word]
 
+    def prefetch(self, words: Iterable[str]) -> None:
+        """Spell many words in one `hunspell -l` run, which computes no
+        suggestions (the pipe mode does, ~0.1 s per unknown word): a whole
+        document's vocabulary then costs one process. Words of letters only."""
+        if self.spelling is None or self.spelling.broken:
+            return
+        todo = [w for w in dict.fromkeys(words)
+                if w not in self._spelled and _LETTERS.fullmatch(w) and not (
+                    self.analyser is not None and self.known_to_analyser(w))]
+        if not todo:
+            return
+        cmd = [c for c in self.spelling.cmd if c != "-a"] + ["-l"]
+        try:
+            proc = subprocess.run(cmd, input="\n".join(todo) + "\n", capture_output=True, text=True,
+                                  encoding="utf-8", timeout=120, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return
+        if proc.returncode != 0:
+            return
+        wrong = set(proc.stdout.split())
+        for w in todo:
+            self._spelled[w] = w not in wrong
+
+    def _compound(self, word: str) -> bool:
+        if word not in self._compounds:
+            self._compounds[word] = _compound(self.analyser.ask(word)) if self.analyser is not None else False
+        return self._compounds[word]
+
     def is_word(self, word: str) -> bool:
         """Known to the analyser or to the spelling dictionary. With neither
         available, True: only a word we are sure of is called a non-word."""
         if not self.available or not _WORD.fullmatch(word):
             return True
-        if self.analyser is not None and self.known_to_analyser(word):
-            return True
+        if self.analyser is not None and (self.known_to_analyser(word) or self._compound(word)):
+            return True  # a compound reading counts too: a verb with enclitics ("configurarlo")
         spelled = self.spelled(word)
         if spelled is not None:
             return spelled
         return self.analyser is None or self.analyser.broken
-
-    def prefetch(self, words: Iterable[str]) -> None:
-        """Spell many words in one Hunspell run (`hunspell -l`, no suggestions
-        computed), so that `is_word` on them costs nothing later."""
-        if self.spelling is None or self.spelling.broken:
-            return
-        todo = [w for w in dict.fromkeys(words) if w not in self._spelled and _WORD.fullmatch(w)
-                and not (self.analyser is not None and self.known_to_analyser(w))]
-        if not todo:
-            return
-        try:
-            done = subprocess.run(["hunspell", "-l", "-i", "utf-8", "-d", self.spelling.cmd[-1]],
-                                  input="\n".join(todo), capture_output=True, text=True, encoding="utf-8",
-                                  timeout=120)
-        except (OSError, subprocess.SubprocessError):
-            return
-        if done.returncode != 0:
-            return
-        wrong = set(done.stdout.split())
-        for w in todo:
-            self._spelled[w] = w not in wrong
 
     def generate(self, lemma: str, tags: Iterable[str]) -> str | None:
         """The form of `lemma` for `tags`, or None when the generator has none."""
@@ -164,6 +173,11 @@ class Lexicon:
             out = self.generator.ask(key)
             self._generated[key] = None if not out or out[:1] in "#@*" or "<" in out or " " in out else out
         return self._generated[key]
+
+
+def _compound(out: str) -> bool:
+    """An analyser answer with some reading, compounds (configurar+lo) included."""
+    return bool(out) and "/" in out and not out.split("/", 1)[1].startswith("*")
 
 
 @lru_cache(maxsize=None)
@@ -183,8 +197,21 @@ def non_words(words: Iterable[str], lang: str) -> list[str]:
 
 
 def prefetch(words: Iterable[str], lang: str) -> None:
-    """Look many words up at once (see Lexicon.prefetch); `is_word` answers from the cache."""
+    """Look many words up at once (see Lexicon.prefetch); later is_word calls are cached."""
     lexicon(lang).prefetch(words)
+
+
+@lru_cache(maxsize=65536)
+def analysable(word: str, lang: str) -> bool:
+    """The analyser has some reading of `word`, compounds included (a verb
+    with enclitic pronouns, "configurarlo" = configurar+lo, which
+    `analyses` leaves out as not one word)."""
+    lex = lexicon(lang)
+    if lex.analyser is None or not word.strip():
+        return False
+    if lex.analyses(word):
+        return True
+    return _compound(lex.analyser.ask(word))
 
 
 def analyses(word: str, lang: str) -> list[Analysis]:

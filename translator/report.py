@@ -34,6 +34,7 @@ from typing import Any, Iterable, Mapping
 from .document import CATEGORIES, SEVERITIES, SEVERITY_WEIGHT, Document, Suggestion, strip_placeholders
 
 STATUSES = ("open", "applied", "rejected")
+GATE_MIN_WORDS = 500  # the --max-penalty gate counts a shorter text as this many words
 
 
 # --- JSON --------------------------------------------------------------------
@@ -67,7 +68,7 @@ def build(doc: Document, outcome, *, target_lang: str, engine: str, output: str 
     return _finish(data, outcome.suggestions, words)
 
 
-def build_review(review, *, fail_on: str | None = None) -> dict[str, Any]:
+def build_review(review, *, fail_on: str | None = None, max_penalty: float | None = None) -> dict[str, Any]:
     """The report of one `review` (a `review.Review`): the same schema;
     segments are the aligned units (a missing block has an empty
     translation, text only in the translation an empty source)."""
@@ -88,15 +89,57 @@ def build_review(review, *, fail_on: str | None = None) -> dict[str, Any]:
             for u in review.units
         ],
         "suggestions": [suggestion_dict(s) for s in review.suggestions],
-        "usage": {},
+        "usage": dict(getattr(review, "usage", None) or {}),
         "terms": terms_dict(review.terms),
     }
     data = _finish(data, review.suggestions, review.words)
     if fail_on is not None:
         blocking = [s for s in review.suggestions if s.status == "open"
                     and SEVERITIES.index(s.severity) >= SEVERITIES.index(fail_on)]
-        data["gate"] = {"fail_on": fail_on, "passed": not blocking, "blocking": len(blocking)}
+        # a short text counts as GATE_MIN_WORDS words: one slip in a 200-word note is not 25 per 1000
+        rate = data["score"]["penalty"] * 1000 / max(data["score"]["words"], GATE_MIN_WORDS)
+        over = max_penalty is not None and rate > max_penalty
+        data["gate"] = {"fail_on": fail_on, "passed": not blocking and not over, "blocking": len(blocking),
+                        "max_penalty": max_penalty, "over_max_penalty": over}
     return data
+
+
+def groups(suggestions: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Open findings grouped by kind (check and severity), most weighty
+    first: one line for forty non-words, with the count, the segments and
+    the first spans."""
+    by: dict[tuple[str, str], dict[str, Any]] = {}
+    for s in suggestions:
+        if s["status"] != "open":
+            continue
+        key = (s.get("check") or s.get("origin") or "", s["severity"])
+        g = by.setdefault(key, {"check": key[0], "severity": key[1], "category": s["category"], "count": 0,
+                                "ids": [], "spans": [], "explanation": s["explanation"]})
+        g["count"] += 1
+        if s["id"] not in g["ids"]:
+            g["ids"].append(s["id"])
+        span = s.get("original") or ""
+        if span and span not in g["spans"] and len(g["spans"]) < 8:
+            g["spans"].append(span)
+    out = sorted(by.values(), key=lambda g: (-SEVERITY_WEIGHT[g["severity"]] * g["count"], g["check"]))
+    return out
+
+
+def segment_scores(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Per segment: open MQM penalty, words (of the source, else the
+    translation) and a 0–100 score (100 − penalty per 100 words), worst first."""
+    pen: Counter = Counter()
+    for s in data.get("suggestions", []):
+        if s["status"] == "open":
+            pen[s["id"]] += SEVERITY_WEIGHT[s["severity"]]
+    out = []
+    for seg in data.get("segments", []):
+        words = count_words(seg.get("source") or seg.get("translation") or "")
+        p = pen.get(seg["id"], 0)
+        out.append({"id": seg["id"], "penalty": p, "words": words,
+                    "score": round(max(0.0, 100.0 - p * 100.0 / max(words, 10)), 1)})
+    out.sort(key=lambda r: (r["score"], -r["penalty"]))
+    return out
 
 
 def suggestion_dict(s: Suggestion) -> dict[str, str]:
@@ -162,6 +205,8 @@ def counts(suggestions: Iterable[Suggestion]) -> dict[str, Any]:
 def _finish(data: dict, suggestions, words: int) -> dict:
     data["counts"] = counts(suggestions)
     data["score"] = score(suggestions, words)
+    data["groups"] = groups(data["suggestions"])
+    data["segment_scores"] = segment_scores(data)
     return data
 
 
@@ -170,6 +215,10 @@ def summary(data: Mapping[str, Any]) -> dict[str, Any]:
     keep = ("mode", "source", "output", "source_lang", "target_lang", "counts", "score", "gate")
     out = {k: data[k] for k in keep if k in data}
     out["issues"] = [s for s in data["suggestions"] if s["status"] == "open"]
+    if "groups" in data:
+        out["groups"] = data["groups"]
+    if data.get("segment_scores"):
+        out["worst_segments"] = [r for r in data["segment_scores"][:10] if r["penalty"]]
     if data.get("terms") is not None:
         out["terms"] = data["terms"]
     return out
@@ -409,6 +458,7 @@ def render_html(data: Mapping[str, Any]) -> str:
         w("".join(_sugg_li(k, s) for k, s in loose))
         w("</ul></section>")
     _glossary_html(data.get("terms"), w)
+    _quality_html(data, w)
 
     # side by side
     w('<section><h2>Side by side</h2><table id="side"><thead><tr><th>block</th>')
@@ -433,7 +483,7 @@ def render_html(data: Mapping[str, Any]) -> str:
             if seg.get("translation"):
                 extra = "" if seg.get("status") in ("translated", "aligned", "block", "target-only", "added", "draft") \
                     else f'<span class="tag">{_e(seg.get("status", ""))}</span>'
-                w(f'<span class="seg"><span class="sid">{_e(seg["id"])}</span>'
+                w(f'<span class="seg" id="seg-{_e(seg["id"])}"><span class="sid">{_e(seg["id"])}</span>'
                   f'{highlight(seg["translation"], marks)}{extra}</span>')
             lis.extend(_sugg_li(k, s) for k, s in marks)
         if lis:
@@ -485,3 +535,63 @@ def _cell(v: Any) -> str:
     if isinstance(v, Mapping):
         return ", ".join(f"{k}: {_cell(x)}" for k, x in v.items())
     return str(v)
+
+
+def score_histogram_svg(scores: list[float], width: int = 320, height: int = 120) -> str:
+    """A small inline SVG bar chart of segment scores in ten bins (0–10 … 90–100)."""
+    bins = [0] * 10
+    for v in scores:
+        bins[min(9, int(v // 10))] += 1
+    top = max(bins) or 1
+    bw = (width - 30) / 10
+    bars = []
+    for i, n in enumerate(bins):
+        h = (height - 30) * n / top
+        x, y = 25 + i * bw, height - 18 - h
+        color = "#c92a2a" if i < 5 else "#e8590c" if i < 8 else "#2b8a3e"
+        bars.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" fill="{color}">'
+                    f"<title>{i * 10}–{i * 10 + 10}: {n} segment{'s' if n != 1 else ''}</title></rect>")
+        if n:
+            bars.append(f'<text x="{x + bw / 2 - 1:.1f}" y="{y - 2:.1f}" text-anchor="middle">{n}</text>')
+    labels = "".join(f'<text x="{25 + i * bw:.1f}" y="{height - 5}" text-anchor="middle">{i * 10}</text>'
+                     for i in range(0, 11, 2))
+    return (f'<svg id="score-plot" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'font-size="9" font-family="sans-serif" role="img" aria-label="segment scores">'
+            f'<line x1="24" y1="{height - 18}" x2="{width - 4}" y2="{height - 18}" stroke="#868e96"/>'
+            + "".join(bars) + labels + "</svg>")
+
+
+def _quality_html(data: Mapping[str, Any], w) -> None:
+    """Findings grouped by kind, the distribution of segment scores, and the worst segments first."""
+    rows = data.get("segment_scores") or []
+    if not rows:
+        return
+    by_id = {s["id"]: s for s in data.get("segments", [])}
+    w('<section id="quality"><h2>Segment scores</h2><div style="display:flex;gap:24px;flex-wrap:wrap">')
+    w(f'<figure style="margin:0">{score_histogram_svg([r["score"] for r in rows])}'
+      f'<figcaption style="font-size:12px;color:#495057">{len(rows)} segments by score (100 = no issue found)'
+      f"</figcaption></figure>")
+    grouped = data.get("groups") or []
+    if grouped:
+        w('<table id="groups" style="width:auto"><thead><tr><th>finding</th><th>severity</th><th>count</th>'
+          "<th>examples</th></tr></thead><tbody>")
+        for g in grouped[:15]:
+            w(f'<tr><td>{_e(g["check"])}</td><td>{_e(g["severity"])}</td><td>{g["count"]}</td>'
+              f'<td>{_e(", ".join(_clipped(x) for x in g["spans"][:4]))}</td></tr>')
+        w("</tbody></table>")
+    w("</div>")
+    worst = [r for r in rows if r["penalty"]][:10]
+    if worst:
+        w('<h3>Worst segments</h3><table id="worst"><thead><tr><th>segment</th><th>score</th><th>penalty</th>'
+          "<th>translation</th></tr></thead><tbody>")
+        for r in worst:
+            seg = by_id.get(r["id"], {})
+            w(f'<tr><td><a href="#seg-{_e(r["id"])}">{_e(r["id"])}</a></td><td>{r["score"]}</td>'
+              f'<td>{r["penalty"]}</td><td>{_e(_clipped(seg.get("translation") or "", 160))}</td></tr>')
+        w("</tbody></table>")
+    w("</section>")
+
+
+def _clipped(text: str, n: int = 40) -> str:
+    text = " ".join(strip_placeholders(str(text)).split())
+    return text if len(text) <= n else text[: n - 1] + "…"

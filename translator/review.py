@@ -56,6 +56,7 @@ class Review:
     suggestions: list[Suggestion]
     blocks: list[tuple[int | None, int | None]] = field(default_factory=list)
     terms: object | None = None
+    usage: dict = field(default_factory=dict)  # {step: {calls, prompt_tokens, completion_tokens}} (the critic)
 
     @property
     def words(self) -> int:
@@ -118,6 +119,7 @@ def review_target(tgt: Document, target_lang: str, glossary=None) -> Review:
     ]
     pairs = [checks.Pair(u.id, None, u.target) for u in units]
     found = checks.check_pairs(pairs, "", target_lang, None)
+    found.extend(_estimate(pairs, "", target_lang, glossary))
     notes, stats = glossary_review(glossary, pairs)
     found.extend(notes)
     return Review(tgt, None, "", target_lang, units, _dedupe(found), [(None, b.index) for b in tgt.blocks], stats)
@@ -173,6 +175,7 @@ def review_documents(src: Document, tgt: Document, target_lang: str, glossary=No
     pairs = [checks.Pair(u.id, u.source if u.status != "added" else None, u.target)
              for u in units if u.status != "missing"]
     checked = checks.check_pairs(pairs, sl, tl, None)
+    checked.extend(_estimate(pairs, sl, tl, glossary))
     notes, stats = glossary_review(glossary, pairs)
     checked.extend(notes)
     dropped = {f.id for f in found if f.check == "dropped-sentence" and f.severity != "minor"}
@@ -184,6 +187,14 @@ def review_documents(src: Document, tgt: Document, target_lang: str, glossary=No
 
     found.extend(unsafe_findings(src.text, tgt.text, src.format))
     return Review(tgt, src, sl, tl, units, _dedupe(found), alignment, stats)
+
+
+def _estimate(pairs, sl: str, tl: str, glossary) -> list[Suggestion]:
+    """The quality estimate's own findings (qe: non-words, wrong-language
+    sentences, copies, repetition, agreement, adequacy)."""
+    from . import qe
+
+    return qe.signals_for_pairs(pairs, sl, tl, glossary=glossary)[0]
 
 
 def _pair_blocks(a: BlockInfo, b: BlockInfo, exp: float) -> tuple[list[Unit], list[Suggestion]]:
