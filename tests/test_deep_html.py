@@ -2,7 +2,6 @@
 translate, the structure gate and review: trees are walked with explicit stacks."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner

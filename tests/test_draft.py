@@ -3,7 +3,6 @@ critiqued/revised (LLM) or repaired against the glossary (no LLM)."""
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner

@@ -7,7 +7,7 @@ import pytest
 
 from formats_oracle import compare_html, compare_markdown, swap, swap_protected, swapped_translations
 from translator.assemble import assemble
-from translator.encoding import decode, encode
+from translator.encoding import encode
 from translator.errors import InputError
 from translator.reader import parse, read, sniff
 

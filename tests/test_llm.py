@@ -11,7 +11,7 @@ import json
 import random
 
 import pytest
-from fake_openai import FakeOpenAI, identity, prefix
+from fake_openai import FakeOpenAI, prefix
 
 from translator.document import Suggestion
 from translator.engines.base import Context, Item

@@ -4,7 +4,6 @@ path, and an output folder that cannot be written is an error up front."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

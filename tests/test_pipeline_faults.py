@@ -5,7 +5,6 @@ once, prefixed exactly once or flagged, and the markup is untouched."""
 
 import asyncio
 import json
-from pathlib import Path
 
 import pytest
 

@@ -19,7 +19,6 @@ text an engine would see counts (no markup, code, URLs or front-matter keys).
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path

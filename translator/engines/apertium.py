@@ -296,16 +296,16 @@ def decode(enc: Encoded, out_html: str, replace_term: Replacer | None = None) ->
             if prot.stand_in:
                 return None  # the name vanished: translate piece by piece instead
             continue
-        f, l = idx[0], idx[-1]
-        old = "".join(t for t, _ in atoms[f:l + 1]).strip()
-        carried = [(t, ids) for t, ids in atoms[f:l + 1]
+        first, last = idx[0], idx[-1]
+        old = "".join(t for t, _ in atoms[first:last + 1]).strip()
+        carried = [(t, ids) for t, ids in atoms[first:last + 1]
                    if tid not in ids and _WORD_RE.search(t) and not _is_glue(t)]
-        common = frozenset.intersection(*[ids for _, ids in atoms[f:l + 1] if tid in ids])
+        common = frozenset.intersection(*[ids for _, ids in atoms[first:last + 1] if tid in ids])
         if prot.stand_in:
             new = enc.source[prot.start:prot.end]
         else:
             new = replace_term(prot.payload, old) if replace_term else old
-        atoms[f:l + 1] = [(new, common)] + ([(" ", frozenset())] + carried if carried else [])
+        atoms[first:last + 1] = [(new, common)] + ([(" ", frozenset())] + carried if carried else [])
         replaced[tid] = (old, new, prot.payload)
     inserts: list[tuple[int, int, str]] = []  # (before atom, source order, token)
     for pid, (open_tok, close_tok, oi, ci) in enc.pairs.items():
