@@ -174,12 +174,24 @@ def apply(text: str, repairs: list[Repair]) -> tuple[str, list[tuple[int, int, R
     for r in repairs:
         out.append(text[pos:r.start])
         new_start = r.start + shift
-        out.append(r.replacement)
-        shift += len(r.replacement) - (r.end - r.start)
-        placed.append((new_start, new_start + len(r.replacement), r))
+        new = _same_breaks(text[r.start:r.end], r.replacement)
+        out.append(new)
+        shift += len(new) - (r.end - r.start)
+        placed.append((new_start, new_start + len(new), r))
         pos = r.end
     out.append(text[pos:])
     return "".join(out), placed
+
+
+def _same_breaks(old: str, new: str) -> str:
+    """`new` with the spaces and line breaks of `old` between its words when
+    both have as many ("hugging\nface" → "Hugging\nFace"): a caption line
+    break is not the term's to remove."""
+    gaps = re.findall(r"\s+", old.strip())
+    words = new.split()
+    if len(words) != len(gaps) + 1:
+        return new
+    return words[0] + "".join(g + w for g, w in zip(gaps, words[1:]))
 
 
 def _apertium_known(lang: str):
