@@ -61,9 +61,21 @@ def build(doc: Document, outcome, *, target_lang: str, engine: str, output: str 
         "suggestions": [suggestion_dict(s) for s in outcome.suggestions],
         "usage": {step: asdict(u) for step, u in outcome.usage.items()},
         "terms": terms_dict(getattr(outcome, "terms", None)),
+        "revisions": revisions_dict(getattr(outcome, "revisions", None) or []),
     }
     words = sum(count_words(s.source) for s in doc.segments)
     return _finish(data, outcome.suggestions, words)
+
+
+def revisions_dict(verdicts) -> dict[str, Any]:
+    """What the revision gate decided (revision.py): counts, and per revision
+    the draft, the reviser's text and, when it was refused, why."""
+    return {
+        "accepted": sum(1 for v in verdicts if v.accepted),
+        "rejected": sum(1 for v in verdicts if not v.accepted),
+        "items": [{"id": v.id, "status": "accepted" if v.accepted else "rejected", "reason": v.reason,
+                   "draft": v.draft, "proposed": v.revised} for v in verdicts],
+    }
 
 
 def build_review(review, *, fail_on: str | None = None) -> dict[str, Any]:
