@@ -59,7 +59,8 @@ def build(doc: Document, outcome, *, target_lang: str, engine: str, output: str 
         "warnings": list(doc.warnings),
         "segments": segments,
         "suggestions": [suggestion_dict(s) for s in outcome.suggestions],
-        "usage": {step: asdict(u) for step, u in outcome.usage.items()},
+        "usage": {step: {k: v for k, v in asdict(u).items() if v or k not in ("discarded", "rejected")}
+                  for step, u in outcome.usage.items()},  # the gate's counts when there are any
         "terms": terms_dict(getattr(outcome, "terms", None)),
         "revisions": revisions_dict(getattr(outcome, "revisions", None) or []),
     }
