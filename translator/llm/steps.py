@@ -101,9 +101,10 @@ class Step:
                     shrink: Callable[[dict[str, Item]], bool] | None = None,
                     ) -> tuple[Outcome, dict[str, Item], dict[str, str], int]:
         """Ask for `batch`, then again for whatever `accept` did not take, with
-        its errors, until done or out of retries. `accept(pending, data, out)`
-        records what it takes (removing it from `pending`) and returns the
-        errors per id ("" for the reply as a whole). Returns the outcome, what
+        its errors, until done or out of retries. `accept(pending, data, out,
+        sent)` records what it takes (removing it from `pending`) and returns
+        the errors per id ("" for the reply as a whole); `sent` is the errors
+        the request stated. Returns the outcome, what
         is still pending, the last error per pending id, and attempts made.
         `errors` are stated with the first request (a re-ask handed down);
         when `shrink(pending)` says so, what is pending is asked again in two
