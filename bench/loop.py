@@ -12,7 +12,9 @@ loop's final text, and whether the loop made it better / worse / same than
 its draft; then a few accepted and rejected revisions with the gate's reason.
 Both runs share one fresh cache folder (the second run reuses the server's
 structured-output mode; the translation memory keys differ by --rounds, so
-nothing is served from it). Never run in CI: a real model takes minutes.
+nothing is served from it). With --paired the loop post-edits the single
+pass's output (`--draft`), so both start from one draft and a slow server
+translates once. Never run in CI: a real model takes minutes.
 """
 
 from __future__ import annotations
@@ -33,10 +35,13 @@ ROOT = Path(__file__).resolve().parents[1]
 CLI = [str(Path(sys.executable).parent / "translator")]
 
 
-def run_cli(src: Path, out: Path, rounds: int, args: argparse.Namespace, env: dict) -> tuple[dict, float]:
+def run_cli(src: Path, out: Path, rounds: int, args: argparse.Namespace, env: dict,
+            draft: Path | None = None) -> tuple[dict, float]:
     out.mkdir(parents=True, exist_ok=True)
     cmd = CLI + ["translate", str(src), "--to", args.to, "--rounds", str(rounds), "--out", str(out),
                  "--report", str(out), "--no-glossary", "-q"]
+    if draft is not None:
+        cmd += ["--draft", str(draft)]
     if args.model:
         cmd += ["--model", args.model]
     started = time.perf_counter()
@@ -81,6 +86,9 @@ def main() -> None:
     ap.add_argument("--to", default="es")
     ap.add_argument("--model", default=os.environ.get("TRANSLATOR_ENGINE"))
     ap.add_argument("--work", type=Path, help="keep inputs, outputs and reports here")
+    ap.add_argument("--reuse", action="store_true", help="reuse a single pass already in --work")
+    ap.add_argument("--paired", action="store_true",
+                    help="run the loop on the single pass's output (--draft): same draft, half the translate cost")
     args = ap.parse_args()
     if not os.environ.get("OPENAI_BASE_URL"):
         sys.exit("set OPENAI_BASE_URL to the server to measure")
@@ -91,8 +99,16 @@ def main() -> None:
     src = work / f"input.{args.src.name.split('.')[-2] if args.src.name.count('.') >= 2 else 'en'}.txt"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     env = dict(os.environ, XDG_CACHE_HOME=str(work / "cache"), OPENAI_API_KEY=os.environ.get("OPENAI_API_KEY", ""))
-    single, t0 = run_cli(src, work / "rounds0", 0, args, env)
-    loop, t1 = run_cli(src, work / "rounds1", 1, args, env)
+    done0 = next((work / "rounds0").glob("*.report.json"), None) if args.reuse else None
+    if done0 is not None:  # a single pass already made in this work folder
+        single, t0 = json.loads(done0.read_text(encoding="utf-8")), float("nan")
+        print(f"single pass reused from {done0}")
+    else:
+        single, t0 = run_cli(src, work / "rounds0", 0, args, env)
+    if args.paired:  # the loop post-edits the single pass's own output: one draft, compared exactly
+        loop, t1 = run_cli(src, work / "rounds1", 1, args, env, draft=Path(single["output"]))
+    else:
+        loop, t1 = run_cli(src, work / "rounds1", 1, args, env)
 
     first_draft: dict[str, str] = {}
     for item in loop.get("revisions", {}).get("items", []):
