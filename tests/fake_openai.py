@@ -132,6 +132,43 @@ def prefix(p: str, critic: Callable[[dict], list[dict]] | None = None) -> Callab
 identity = prefix("")
 
 
+# --- a misbehaving small model (issue 11) --------------------------------------------
+
+INVENTED = "Esto creará un nuevo ejemplo para todos los lectores."  # text no source asked for
+
+
+def by_task(**responders: Callable[[FakeRequest], Any]) -> Callable[[FakeRequest], Any]:
+    """One responder per task (translate=…, critique=…, revise=…); the others
+    answer like prefix("ES: ")."""
+    default = prefix("ES: ")
+
+    def respond(req: FakeRequest) -> Any:
+        return responders.get(req.task, default)(req)
+
+    return respond
+
+
+def copier(req: FakeRequest) -> Any:
+    """translate (or revise): the source copied into "text", as a small model does."""
+    return {"segments": [{"id": s["id"], "text": s["source"]} for s in req.segments]}
+
+
+def degenerate_critic(req: FakeRequest) -> Any:
+    """Every draft quoted whole as critical, with one invented template replacement."""
+    return {"suggestions": [{"id": s["id"], "original": s["draft"], "explanation": "Error.", "category": "accuracy",
+                             "severity": "critical", "suggestion": INVENTED} for s in req.segments]}
+
+
+def inventing_reviser(sentence: str = INVENTED, append: bool = False) -> Callable[[FakeRequest], Any]:
+    """revise: one invented sentence everywhere (instead of, or after, the draft)."""
+
+    def respond(req: FakeRequest) -> Any:
+        return {"segments": [{"id": s["id"], "text": (s["draft"] + " " + sentence) if append else sentence}
+                             for s in req.segments]}
+
+    return respond
+
+
 # --- the server -----------------------------------------------------------------
 
 

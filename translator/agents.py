@@ -15,7 +15,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from . import checks, terms
+from . import checks, revision, terms
 from .document import Document, Suggestion, Translation, Usage, severity_at_least
 from .engines.base import Context, Engine, Item
 
@@ -29,6 +29,7 @@ class Outcome:
     usage: dict[str, Usage] = field(default_factory=lambda: {s: Usage() for s in STEPS})
     rounds: int = 0
     terms: dict | None = None  # glossary terms found / satisfied / violations (see term_stats)
+    revisions: list[revision.Verdict] = field(default_factory=list)  # each revision accepted or rejected
 
 
 def is_critic(engine: Engine) -> bool:
@@ -119,13 +120,24 @@ async def _rounds(engine, doc: Document, ctx: Context, rounds: int, texts: dict[
         result = await engine.revise(revise_items, ctx)
         out.usage["revise"].add(result.usage)
         out.suggestions.extend(result.suggestions)
+        # a revision replaces its draft only when it passes the gate (revision.py)
+        proposed = {i: t for i, t in result.texts.items() if i in urgent and i not in result.failed}
+        verdicts = revision.judge(by_id, texts, proposed, urgent, ctx.source_lang, ctx.target_lang, ctx.glossary,
+                                  doc=doc)
+        out.revisions.extend(verdicts.values())
+        refused = {i for i, v in verdicts.items() if not v.accepted}
+        out.usage["revise"].rejected += len(refused)
         for f in found:
-            if f.id in urgent and f.id in result.texts and f.id not in result.failed:
+            if f.id in refused:
+                out.suggestions.append(f.with_status("rejected") if f in urgent[f.id] else f)
+            elif f.id in urgent and f.id in result.texts and f.id not in result.failed:
                 out.suggestions.append(_judge(f, texts[f.id], result.texts[f.id]))
             else:
                 out.suggestions.append(f)  # minor ones are left for the editor
-        texts.update(result.texts)
-        under_review = set(urgent)
+        texts.update({i: t for i, t in result.texts.items() if i not in refused})
+        under_review = set(urgent) - refused
+        if not under_review:
+            break
     # open check findings are recomputed on the final text by the caller
     out.suggestions[:] = [s for s in out.suggestions if s.status != "open" or s.origin == "llm"]
 

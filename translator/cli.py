@@ -145,7 +145,10 @@ def translate(
 
     memory = Memory(None if no_cache or draft is not None else (cache or default_path()))
     journal = Journal(None if no_cache else path_beside(cache or default_path()))  # replies survive kill -9
-    attach(engine, journal)
+    from .llm.capabilities import attach as remember_modes
+
+    remember_modes(engine, None if no_cache else (cache or default_path()))  # the server's output mode, kept
+    attach(engine, journal)  # after: the journal wraps the transport
     job = Job(
         target_lang=to, source_lang=from_, rounds=rounds, fmt=fmt,
         output_format=FORMAT_NAMES.get(output_format) if output_format else None,
@@ -235,12 +238,14 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
             "edited": r.edited,
             "issues": sum(1 for s in r.outcome.suggestions if s.status == "open"),
             "applied": sum(1 for s in r.outcome.suggestions if s.status == "applied"),  # edits in the output
+            "rejected": sum(1 for v in getattr(r.outcome, "revisions", []) if not v.accepted),
             "calls": sum(u.calls for u in usage.values()),
             "tokens in": sum(u.prompt_tokens for u in usage.values()),
             "tokens out": sum(u.completion_tokens for u in usage.values()),
             "time": f"{r.seconds:.1f}s",
         })
     numeric = ("segments", "cached", "edited", "applied", "untranslated", "issues", "calls", "tokens in", "tokens out")
+    numeric = ("segments", "cached", "issues", "rejected", "calls", "tokens in", "tokens out")
     totals = {k: sum(row.get(k, 0) for row in rows) for k in numeric}
     columns = ["output"] + [k for k in numeric if k in ("segments", "issues") or totals[k]] + ["time"]
     table = Table(title=f"engine {engine_name}{where}", title_justify="left")
@@ -255,8 +260,11 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
     console = Console(stderr=True)
     console.print(table)
     if any(v[0] for v in steps.values()):
+        from .revision import gate_note
+
         console.print("per step: " + "; ".join(
-            f"{k} {v[0]} calls, {v[1]} in / {v[2]} out tokens" for k, v in steps.items() if v[0]))
+            f"{k} {v[0]} calls, {v[1]} in / {v[2]} out tokens" + gate_note(results, k)
+            for k, v in steps.items() if v[0]))
 
 
 @app.command()

@@ -198,8 +198,12 @@ class Usage:
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    discarded: int = 0  # critic suggestions thrown out by the sanity filter (llm/sanity.py)
+    rejected: int = 0  # revisions refused by the acceptance gate (revision.py): the draft stayed
 
     def add(self, other: Usage) -> None:
         self.calls += other.calls
         self.prompt_tokens += other.prompt_tokens
         self.completion_tokens += other.completion_tokens
+        self.discarded += other.discarded
+        self.rejected += other.rejected

@@ -60,12 +60,25 @@ def build(doc: Document, outcome, *, target_lang: str, engine: str, output: str 
         "warnings": list(doc.warnings),
         "segments": segments,
         "suggestions": [suggestion_dict(s) for s in outcome.suggestions],
-        "usage": {step: asdict(u) for step, u in outcome.usage.items()},
+        "usage": {step: {k: v for k, v in asdict(u).items() if v or k not in ("discarded", "rejected")}
+                  for step, u in outcome.usage.items()},  # the gate's counts when there are any
         "terms": terms_dict(getattr(outcome, "terms", None)),
         "edited": sum(1 for s in segments if s["status"] == "edited"),  # kept from the editor's changes
+        "revisions": revisions_dict(getattr(outcome, "revisions", None) or []),
     }
     words = sum(count_words(s.source) for s in doc.segments)
     return _finish(data, outcome.suggestions, words)
+
+
+def revisions_dict(verdicts) -> dict[str, Any]:
+    """What the revision gate decided (revision.py): counts, and per revision
+    the draft, the reviser's text and, when it was refused, why."""
+    return {
+        "accepted": sum(1 for v in verdicts if v.accepted),
+        "rejected": sum(1 for v in verdicts if not v.accepted),
+        "items": [{"id": v.id, "status": "accepted" if v.accepted else "rejected", "reason": v.reason,
+                   "draft": v.draft, "proposed": v.revised} for v in verdicts],
+    }
 
 
 def build_review(review, *, fail_on: str | None = None, max_penalty: float | None = None) -> dict[str, Any]:

@@ -48,7 +48,8 @@ class Outcome:
         self.usage.add(other.usage)
 
 
-Accept = Callable[[dict[str, Item], Any, "Outcome"], dict[str, str]]
+# accept(pending, reply data, outcome, errors the request carried) → errors per id
+Accept = Callable[[dict[str, Item], Any, "Outcome", dict[str, str]], dict[str, str]]
 
 
 def failure(item_id: str, task: Task, error: str, attempts: int) -> Suggestion:
@@ -101,15 +102,22 @@ class Step:
             return await self._critique(list(batch))
         return await self._texts(list(batch))
 
-    async def _loop(self, batch: list[Item], accept: Accept) -> tuple[Outcome, dict[str, Item], dict[str, str], int]:
+    async def _loop(self, batch: list[Item], accept: Accept, errors: dict[str, str] | None = None,
+                    shrink: Callable[[dict[str, Item]], bool] | None = None,
+                    ) -> tuple[Outcome, dict[str, Item], dict[str, str], int]:
         """Ask for `batch`, then again for whatever `accept` did not take, with
-        its errors, until done or out of retries. `accept(pending, data, out)`
-        records what it takes (removing it from `pending`) and returns the
-        errors per id ("" for the reply as a whole). Returns the outcome, what
-        is still pending, the last error per pending id, and attempts made."""
+        its errors, until done or out of retries. `accept(pending, data, out,
+        sent)` records what it takes (removing it from `pending`) and returns
+        the errors per id ("" for the reply as a whole); `sent` is the errors
+        the request stated. Returns the outcome, what
+        is still pending, the last error per pending id, and attempts made.
+        `errors` are stated with the first request (a re-ask handed down);
+        when `shrink(pending)` says so, what is pending is asked again in two
+        halves sharing the retries left (a model copying its input does
+        better with fewer segments at once)."""
         out = Outcome()
         pending = {it.id: it for it in batch}
-        errors: dict[str, str] = {}
+        errors = dict(errors or {})
         last: dict[str, str] = {}
         attempts, bare = 0, False
         while pending and attempts <= self.retries:
@@ -139,9 +147,12 @@ class Step:
             if reply.data is None:
                 errors = {"": reply.error or "the reply was empty"}
             else:
-                errors = accept(pending, reply.data, out)
+                errors = accept(pending, reply.data, out, errors)
             if reply.truncated and len(pending) > 1:
                 out.merge(await self._split(list(pending.values()), out))
+                return out, {}, {}, attempts
+            if shrink is not None and len(pending) > 1 and attempts <= self.retries and shrink(pending):
+                out.merge(await self._halves(list(pending.values()), errors, self.retries - attempts))
                 return out, {}, {}, attempts
             last.update({sid: errors[""] for sid in pending} if "" in errors else errors)
         return out, pending, last, attempts
@@ -154,17 +165,36 @@ class Step:
             merged.merge(part)
         return merged
 
+    async def _halves(self, items: list[Item], errors: dict[str, str], retries: int) -> Outcome:
+        """Re-ask `items` in two halves, each stating its errors, with `retries` left."""
+        sub = replace(self, retries=retries)
+        half = len(items) // 2
+        merged = Outcome()
+        parts = [items[:half], items[half:]]
+        for part in await asyncio.gather(*(
+                sub._texts(p, {it.id: errors[it.id] for it in p if it.id in errors}) for p in parts)):
+            merged.merge(part)
+        return merged
+
     # -- translate / revise -----------------------------------------------------
 
-    async def _texts(self, batch: list[Item]) -> Outcome:
-        def accept(pending: dict[str, Item], data: Any, out: Outcome) -> dict[str, str]:
-            check = check_texts(pending, data)
+    async def _texts(self, batch: list[Item], errors: dict[str, str] | None = None) -> Outcome:
+        copies: set[str] = set()
+
+        def accept(pending: dict[str, Item], data: Any, out: Outcome, sent: dict[str, str]) -> dict[str, str]:
+            check = check_texts(pending, data, source_lang=self.ctx.source_lang, target_lang=self.ctx.target_lang)
+            copies.clear()
+            copies.update(check.copies)
             for sid, text in check.ok.items():
                 out.texts[sid] = text
                 del pending[sid]
             return check.errors
 
-        out, pending, last, attempts = await self._loop(batch, accept)
+        def shrink(pending: dict[str, Item]) -> bool:
+            # most of what is pending came back as the source: ask fewer at once
+            return len(pending) > 2 and len(copies & set(pending)) * 2 >= len(pending)
+
+        out, pending, last, attempts = await self._loop(batch, accept, errors, shrink)
         for sid, item in pending.items():  # past the budget: keep the best text we have
             out.texts[sid] = item.source if self.task == "translate" else item.draft
             out.failed.add(sid)
@@ -174,14 +204,27 @@ class Step:
     # -- critique ---------------------------------------------------------------
 
     async def _critique(self, batch: list[Item]) -> Outcome:
-        valid: dict[str, list[Suggestion]] = {}  # id → its suggestions from the latest usable answer
+        valid: dict[str, list[Suggestion]] = {}  # id → its valid suggestions from every answer
+        templates = [0]
 
-        def accept(pending: dict[str, Item], data: Any, out: Outcome) -> dict[str, str]:
-            check = check_critique(pending, data)
+        def accept(pending: dict[str, Item], data: Any, out: Outcome, sent: dict[str, str]) -> dict[str, str]:
+            check = check_critique(pending, data, target_lang=self.ctx.target_lang, sent=sent)
             if check.reply_error:
                 return {"": check.reply_error}
-            for sid in list(pending):  # a re-asked segment's answer replaces the earlier one
-                valid[sid] = check.valid.get(sid, [])
+            out.usage.discarded += len(check.discarded)
+            if check.template:
+                templates[0] += 1
+                if templates[0] > 1:  # asked again once, the same form again: ignore this critique
+                    for sid in pending:
+                        valid.setdefault(sid, [])
+                    pending.clear()
+                    return {}
+                return {"": check.template}
+            for sid in list(pending):  # a re-asked segment's answer adds to what it had, never erases it
+                have = valid.setdefault(sid, [])
+                for s in check.valid.get(sid, []):
+                    if all((h.original, h.suggestion) != (s.original, s.suggestion) for h in have):
+                        have.append(s)
                 if sid not in check.errors:
                     del pending[sid]
             return check.errors

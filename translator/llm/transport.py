@@ -8,7 +8,9 @@ Structured output: servers differ in what they accept, so each endpoint
 
 A server that refuses a mode (llama.cpp answers `json_schema` with HTTP 500
 "response_format type must be … json_object") moves the probe to the next
-one; the first mode the server accepts is remembered for the process. Replies
+one; the first mode the server accepts is remembered for the process, and,
+with a capabilities store (capabilities.py, in the translation memory's file),
+for later runs too. Replies
 are parsed the same way in every mode (fences, prose and <think> blocks are
 tolerated), so a server that accepts a mode but ignores it still works.
 
@@ -155,6 +157,8 @@ class Transport:
         self._loop: Any = None
         self._sem: asyncio.Semaphore | None = None
         self._probe_lock: asyncio.Lock | None = None
+        self.capabilities: Any = None  # a capabilities.CapabilityStore: the mode found, kept between runs
+        self._recalled = False
 
     # -- plumbing ---------------------------------------------------------------
 
@@ -205,6 +209,25 @@ class Transport:
             kwargs["extra_body"] = {"max_tokens": cap}
         return kwargs
 
+    def _recall(self) -> None:
+        """Start from what an earlier run learnt about this endpoint (once)."""
+        self._recalled = True
+        ep = self.endpoint
+        if ep.mode is not None:
+            return
+        state = self.capabilities.load(self.base_url or "https://api.openai.com/v1", self.model)
+        if state and state["mode"] in MODES:
+            ep.mode, ep.refused = state["mode"], list(state["refused"])
+            ep.send_max_tokens = ep.send_max_tokens and state["send_max_tokens"]
+            ep.send_temperature = ep.send_temperature and state["send_temperature"]
+
+    def _remember(self) -> None:
+        if self.capabilities is not None and self.endpoint.mode is not None:
+            ep = self.endpoint
+            self.capabilities.save(self.base_url or "https://api.openai.com/v1", self.model, {
+                "mode": ep.mode, "refused": ep.refused, "send_max_tokens": ep.send_max_tokens,
+                "send_temperature": ep.send_temperature})
+
     def _delay(self, attempt: int, headers: Any) -> float:
         wait = retry_after(headers)
         if wait is not None:
@@ -222,6 +245,8 @@ class Transport:
         cap = min(cap or self.max_tokens, self.max_tokens)
         usage = Usage()  # every request sent counts, refused or failed ones too
         _, probe_lock = self._locks()
+        if self.capabilities is not None and not self._recalled:
+            self._recall()
         for _ in range(2):
             mode = self.endpoint.mode
             if mode is None:
@@ -248,6 +273,7 @@ class Transport:
                 self.endpoint.refused.append(mode)
                 continue
             self.endpoint.mode = mode
+            self._remember()
             return reply
         raise CallFailed("the server accepted none of json_schema, json_object, tools or plain requests", usage)
 

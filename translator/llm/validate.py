@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from ..document import CATEGORIES, SEVERITIES, Suggestion, placeholder_tokens, strip_placeholders
 from ..engines.base import Item
+from .sanity import suggestion_problem, template_problem, translation_problem
 from .schemas import CritiqueReply, RawSuggestion, SegmentsReply
 
 # --- segments -----------------------------------------------------------------
@@ -103,10 +104,14 @@ def _as_segment_list(data: Any) -> Any:
 class TextCheck:
     ok: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # id → what was wrong
+    copies: set[str] = field(default_factory=set)  # ids answered with (a copy of) the source
 
 
-def check_texts(items: Mapping[str, Item], data: Any) -> TextCheck:
-    """Validate a translate/revise reply for the batch `items` (id → Item)."""
+def check_texts(items: Mapping[str, Item], data: Any, *, source_lang: str | None = None,
+                target_lang: str | None = None) -> TextCheck:
+    """Validate a translate/revise reply for the batch `items` (id → Item).
+    With the languages, a text that is a copy of its source or still in the
+    source language is an error too (see sanity.translation_problem)."""
     result = TextCheck()
     try:
         reply = SegmentsReply.model_validate(_as_segment_list(data))
@@ -137,6 +142,9 @@ def check_texts(items: Mapping[str, Item], data: Any) -> TextCheck:
             result.errors[sid] = problem
         elif tag := added_markup(item.source, text):
             result.errors[sid] = f"the text adds markup that is not in the source ({tag}); write plain text"
+        elif problem := translation_problem(item.source, text, source_lang, target_lang):
+            result.errors[sid] = problem
+            result.copies.add(sid)
         else:
             result.ok[sid] = _keep_outer_space(item.source, text)
     return result
@@ -212,6 +220,8 @@ class CritiqueCheck:
     valid: dict[str, list[Suggestion]] = field(default_factory=dict)  # only ids the reply mentioned
     errors: dict[str, str] = field(default_factory=dict)
     reply_error: str | None = None  # the reply as a whole was unusable
+    discarded: list[tuple[Suggestion, str]] = field(default_factory=list)  # failed the sanity filter, and why
+    template: str | None = None  # every suggestion critical and one template: a failed critique
 
 
 def _to_suggestion(raw: RawSuggestion, item: Item) -> tuple[Suggestion | None, str | None]:
@@ -239,7 +249,11 @@ def _to_suggestion(raw: RawSuggestion, item: Item) -> tuple[Suggestion | None, s
     ), None
 
 
-def check_critique(items: Mapping[str, Item], data: Any) -> CritiqueCheck:
+def check_critique(items: Mapping[str, Item], data: Any, *, target_lang: str | None = None,
+                   sent: Mapping[str, str] | None = None) -> CritiqueCheck:
+    """Validate a critique reply; suggestions that fail the sanity filter
+    (sanity.suggestion_problem) are discarded, not re-asked. `sent` is the
+    errors the request carried: an explanation repeating them is no explanation."""
     if isinstance(data, list):
         data = {"suggestions": data}
     try:
@@ -265,5 +279,13 @@ def check_critique(items: Mapping[str, Item], data: Any) -> CritiqueCheck:
         if error:
             result.errors[raw.id] = error
         elif suggestion is not None:
-            result.valid[raw.id].append(suggestion)
+            if (why := suggestion_problem(suggestion, item.source, item.draft, target_lang, sent)) is not None:
+                result.discarded.append((suggestion, why))
+            else:
+                result.valid[raw.id].append(suggestion)
+    every = [s for found in result.valid.values() for s in found] + [s for s, _ in result.discarded]
+    if (problem := template_problem(every)) is not None:
+        result.template = problem
+        result.discarded = [(s, "template critique") for s in every]
+        result.valid = {sid: [] for sid in result.valid}
     return result
