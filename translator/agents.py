@@ -108,6 +108,9 @@ async def _rounds(engine, doc: Document, ctx: Context, rounds: int, texts: dict[
         found, usage = await engine.critique(items, ctx)
         out.usage["critique"].add(usage)
         found = [f for f in found + _deterministic(doc, texts, ctx, under_review) if f.status == "open"]
+        # the review's estimate is a second judge: what it finds major goes to the reviser too
+        found += [f for f in await asyncio.to_thread(_estimate, doc, texts, ctx, under_review)
+                  if f.status == "open" and severity_at_least(f.severity, "major")]
         urgent: dict[str, list[Suggestion]] = {}
         for f in found:
             if severity_at_least(f.severity, "major") and f.id not in failed and f.check != "llm-failed":
@@ -122,8 +125,9 @@ async def _rounds(engine, doc: Document, ctx: Context, rounds: int, texts: dict[
         out.suggestions.extend(result.suggestions)
         # a revision replaces its draft only when it passes the gate (revision.py)
         proposed = {i: t for i, t in result.texts.items() if i in urgent and i not in result.failed}
-        verdicts = revision.judge(by_id, texts, proposed, urgent, ctx.source_lang, ctx.target_lang, ctx.glossary,
-                                  doc=doc)
+        verdicts = await asyncio.to_thread(
+            revision.judge, by_id, texts, proposed, urgent, ctx.source_lang, ctx.target_lang, ctx.glossary,
+            doc=doc, estimate=_penalty(ctx))
         out.revisions.extend(verdicts.values())
         refused = {i for i, v in verdicts.items() if not v.accepted}
         out.usage["revise"].rejected += len(refused)
@@ -185,12 +189,25 @@ def _deterministic(doc: Document, texts: Mapping[str, str], ctx: Context, ids: s
     return checks.run(segs, texts, ctx.source_lang, ctx.target_lang, ctx.glossary, doc=doc)
 
 
-def _estimate(doc: Document, texts: Mapping[str, str], ctx: Context) -> list[Suggestion]:
-    """The quality estimate's findings (qe) on the final text: the same per-segment signals as `review`."""
+def _estimate(doc: Document, texts: Mapping[str, str], ctx: Context, ids: set[str] | None = None) -> list[Suggestion]:
+    """The quality estimate's findings (qe) on the final text (or on the
+    segments `ids`): the same per-segment signals as `review`."""
     from . import qe
 
-    pairs = [checks.Pair(s.id, s.source, texts.get(s.id, "")) for s in doc.segments]
+    pairs = [checks.Pair(s.id, s.source, texts.get(s.id, "")) for s in doc.segments if ids is None or s.id in ids]
     return qe.signals_for_pairs(pairs, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary)[0]
+
+
+def _penalty(ctx: Context):
+    """The revision gate's estimator: the review's penalty of one segment
+    (its signals without the back-translation, which favours Apertium)."""
+    from . import qe
+
+    def penalty(source: str, text: str) -> float:
+        return float(qe.estimate(source, text, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary,
+                                 adequacy=False).penalty)
+
+    return penalty
 
 
 def _judge(s: Suggestion, before: str, after: str) -> Suggestion:

@@ -124,7 +124,10 @@ def _problem(seg: Segment, draft: str, text: str, asked: Sequence[Suggestion], a
         if also:
             return f"it adds a sentence the reviser also put into {', '.join(sorted(also)[:3])}"
     core_draft, core_text = strip_placeholders(draft).strip(), strip_placeholders(text).strip()
-    if len(core_draft) >= 20 and not MIN_RATIO <= len(core_text) / len(core_draft) <= MAX_RATIO:
+    # a stuck or truncated draft brought back to the source's length
+    mends_length = not _fits(seg.source, core_draft, source_lang, target_lang) and \
+        _fits(seg.source, core_text, source_lang, target_lang)
+    if len(core_draft) >= 20 and not MIN_RATIO <= len(core_text) / len(core_draft) <= MAX_RATIO and not mends_length:
         return f"its length is implausible ({len(core_text)} characters for a draft of {len(core_draft)})"
     if checks.length_ratio(pair, source_lang, target_lang) and not checks.length_ratio(before, source_lang, target_lang):
         return "its length no longer matches the source"
@@ -140,6 +143,12 @@ def _problem(seg: Segment, draft: str, text: str, asked: Sequence[Suggestion], a
         if worse:
             return "its quality estimate is worse than the draft's"
     return None
+
+
+def _fits(source: str, text: str, source_lang: str, target_lang: str) -> bool:
+    """A length the source makes plausible (within the checks' bounds around the expected ratio)."""
+    r = len(text) / max(1, len(strip_placeholders(source).strip())) / checks.expected_ratio(source_lang, target_lang)
+    return 0.5 <= r <= 2.2
 
 
 def gate_note(results, step: str) -> str:
