@@ -401,3 +401,12 @@ def fake_openai():
     finally:
         server.stop()
         forget_endpoints()
+
+
+def echo_ok(result) -> bool:
+    """An echo run's verdict: exit 0, or exit 1 where every `Error:` is the
+    honest report that the model answered with copies of the source (issue
+    11: a copy is not a translation; the file is still written as answered)."""
+    errors = [ln for ln in result.output.splitlines() if ln.startswith("Error:")]
+    return result.exit_code == 0 or (result.exit_code == 1 and errors != []
+                                     and all("the text is a copy of the" in e for e in errors))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fake_openai import prefix
+from fake_openai import prefix, echo_ok
 from formats_oracle import html_nodes, md_tokens
 from translator.cli import app
 
@@ -70,7 +70,7 @@ def test_identity_engine_reproduces_every_sample(tmp_path, fake_openai, path):
     target = "fr"  # a pair no sample is in
     result = run("translate", path, "--to", target, "--model", "openai:fake", "--out", tmp_path, "--no-cache",
                  "-q", env=env)
-    assert result.exit_code == 0, result.output
+    assert echo_ok(result), result.output
     out = next(tmp_path.glob(f"*.{target}{path.suffix}"))
     assert out.read_bytes() == path.read_bytes() or "Mac Roman" in run("segment", path).output
 
@@ -139,7 +139,7 @@ def test_output_format_html_for_markdown_and_transcripts(tmp_path, fake_openai):
     for name in ("hugo-digest-2026-03.en.md", "podcast-llama.es.txt"):
         result = run("translate", ROOT / "samples" / name, "--to", "fr", "--model", "openai:fake",
                      "--output-format", "html", "--out", tmp_path, "--no-cache", "-q", env=env)
-        assert result.exit_code == 0, result.output
+        assert echo_ok(result), result.output
     page = (tmp_path / "hugo-digest-2026-03.fr.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<table>" in page and "<h2>" in page
     assert "<title>The Monthly Digest: March 2026</title>" in page

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fake_openai import prefix
+from fake_openai import prefix, echo_ok
 from subtitle_fixtures import build_srt, build_vtt, cue_texts
 from translator import reader
 from translator.cli import app
@@ -109,7 +109,7 @@ def test_same_stem_srt_and_vtt_do_not_overwrite_each_other(tmp_path, fake_openai
     env = {"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": ""}
     result = run("translate", *SAMPLES, "--to", "fr", "--model", "openai:fake", "--out", tmp_path, "--no-cache",
                  "-q", env=env)
-    assert result.exit_code == 0, result.output
+    assert echo_ok(result), result.output
     for p in SAMPLES:
         assert (tmp_path / f"lightning-talk.fr{p.suffix}").read_bytes() == p.read_bytes()
 
@@ -120,7 +120,7 @@ def test_subtitles_as_markdown_and_html_with_timestamps(tmp_path, fake_openai):
     for fmt in ("md", "html"):
         result = run("translate", SAMPLES[0], "--to", "fr", "--model", "openai:fake", "--output-format", fmt,
                      "--out", tmp_path, "--no-cache", "-q", env=env)
-        assert result.exit_code == 0, result.output
+        assert echo_ok(result), result.output
     md = (tmp_path / "lightning-talk.fr.md").read_text(encoding="utf-8")
     assert md.startswith("# Hi everyone, and welcome back to the lightning talks")
     assert "[00:00:00](#t-00-00-00)" in md and "-->" not in md
@@ -136,7 +136,7 @@ def test_ntrex_echo_through_the_llm_path_is_byte_identical(tmp_path, fake_openai
     out_dir = tmp_path / "out"
     result = run("translate", src, "--to", "es", "--model", "openai:fake", "--out", out_dir, "--no-cache", "-q",
                  env=env)
-    assert result.exit_code == 0, result.output
+    assert echo_ok(result), result.output
     assert (out_dir / f"ntrex40.es{src.suffix}").read_bytes() == src.read_bytes()
 
 

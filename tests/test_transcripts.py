@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fake_openai import prefix
+from fake_openai import prefix, echo_ok
 from translator import asr, glossary
 from translator.cli import app
 
@@ -103,11 +103,11 @@ def test_echoed_transcript_is_unchanged_and_markdown_has_a_title(tmp_path, fake_
     src = ROOT / "samples" / "podcast-llama.es.txt"
     result = run("translate", src, "--to", "fr", "--model", "openai:fake", "--out", tmp_path, "--no-cache", "-q",
                  env=env)
-    assert result.exit_code == 0, result.output
+    assert echo_ok(result), result.output
     assert (tmp_path / "podcast-llama.fr.txt").read_bytes() == src.read_bytes()
     result = run("translate", src, "--to", "fr", "--model", "openai:fake", "--output-format", "md",
                  "--out", tmp_path, "--no-cache", "-q", env=env)
-    assert result.exit_code == 0, result.output
+    assert echo_ok(result), result.output
     md = (tmp_path / "podcast-llama.fr.md").read_text(encoding="utf-8")
     paras = paragraphs(md)
     assert paras[0].startswith("# Hola a todos y bienvenidos")

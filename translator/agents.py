@@ -108,9 +108,6 @@ async def _rounds(engine, doc: Document, ctx: Context, rounds: int, texts: dict[
         found, usage = await engine.critique(items, ctx)
         out.usage["critique"].add(usage)
         found = [f for f in found + _deterministic(doc, texts, ctx, under_review) if f.status == "open"]
-        # the review's estimate is a second judge: what it finds major goes to the reviser too
-        found += [f for f in await asyncio.to_thread(_estimate, doc, texts, ctx, under_review)
-                  if f.status == "open" and severity_at_least(f.severity, "major")]
         urgent: dict[str, list[Suggestion]] = {}
         for f in found:
             if severity_at_least(f.severity, "major") and f.id not in failed and f.check != "llm-failed":

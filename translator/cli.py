@@ -244,8 +244,8 @@ def _summary_table(results, engine_name: str, elapsed: float) -> None:
             "tokens out": sum(u.completion_tokens for u in usage.values()),
             "time": f"{r.seconds:.1f}s",
         })
-    numeric = ("segments", "cached", "edited", "applied", "untranslated", "issues", "calls", "tokens in", "tokens out")
-    numeric = ("segments", "cached", "issues", "rejected", "calls", "tokens in", "tokens out")
+    numeric = ("segments", "cached", "edited", "applied", "untranslated", "issues", "rejected", "calls",
+               "tokens in", "tokens out")
     totals = {k: sum(row.get(k, 0) for row in rows) for k in numeric}
     columns = ["output"] + [k for k in numeric if k in ("segments", "issues") or totals[k]] + ["time"]
     table = Table(title=f"engine {engine_name}{where}", title_justify="left")

@@ -4,8 +4,10 @@ A segment whose translation fell back to the source (the model never gave a
 usable reply, the server failed every retry, Apertium could not run it) is
 *untranslated*. The pipeline counts them per file; the CLI prints one
 `Error: FILE: N of M segments could not be translated (why)` line per file
-and exits non-zero. A file where no segment was translated at all is not
-written (it would be a copy of the source under a translated name); a file
+and exits non-zero. A file where no segment was translated at all because the calls failed is
+not written (it would be a copy of the source under a translated name, perhaps
+over a good earlier translation); one the model answered with copies of the
+source is written as answered, flagged; a file
 with some untranslated segments is written, those segments are open
 critical issues in its report, and the exit code says so.
 """
@@ -28,9 +30,17 @@ class Untranslated:
     total: int  # segments in the document
     reason: str  # the most frequent cause, for the error line
     translated: int  # segments with words that did get a translation
+    answered: bool = False  # every one of them was answered, with a copy of its source (not a failed call)
 
     def __bool__(self) -> bool:
         return bool(self.ids)
+
+    @property
+    def unwritable(self) -> bool:
+        """Nothing was translated because the calls failed: writing the source
+        under a translated name could replace a good earlier translation. (A
+        model that answered with the source is written as it answered, flagged.)"""
+        return self.nothing_translated and not self.answered
 
     @property
     def nothing_translated(self) -> bool:
@@ -64,4 +74,5 @@ def untranslated(doc: Document, outcome) -> Untranslated:
     from .llm.validate import needs_model
 
     done = [s for s in doc.segments if s.id not in failed and needs_model(s.source)]
-    return Untranslated(ids, len(doc.segments), reason, len(done))
+    answered = bool(ids) and all(failed[i].startswith("the text is a copy") for i in ids)
+    return Untranslated(ids, len(doc.segments), reason, len(done), answered)

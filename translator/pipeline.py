@@ -182,7 +182,7 @@ class Runner:
         localise.apply(outcome, doc, src, tgt)
         result.edited = edits.mark(outcome, recovered)  # after every automatic step: the editor's text as written
         result.untranslated = lost = failures.untranslated(doc, outcome)
-        if lost.nothing_translated:  # a copy of the source under a translated name helps no one
+        if lost.unwritable:  # a copy of the source under a translated name helps no one
             raise TranslatorError(f"{path}: {lost.message(written=False)}")
         texts = {sid: t.text for sid, t in outcome.translations.items()}
         built = assemble(doc, texts)
