@@ -116,7 +116,7 @@ class Estimate:
 
 class DryTransport:
     """Answers every call at once with a plausible reply and counts what the
-    request would cost: translate/revise echo the source, the critic finds
+    request would cost: translate/revise echo the source (marked), the critic finds
     nothing (the reviser is estimated separately)."""
 
     def __init__(self, online: Any) -> None:
@@ -132,7 +132,9 @@ class DryTransport:
             data: dict = {"suggestions": []}
             out = 10 + CRITIQUE_TOKENS * len(segments)
         else:
-            data = {"segments": [{"id": s["id"], "text": s.get("draft") or s["source"]} for s in segments]}
+            # a marked copy: an unmarked one would be refused as "a copy of the source" and re-asked
+            data = {"segments": [{"id": s["id"], "text": "[dry run] " + (s.get("draft") or s["source"])}
+                                 for s in segments]}
             out = 10 + sum(math.ceil(OUTPUT_RATIO * estimate_tokens(s["source"])) + 8 for s in segments)
         return Reply(data=data, usage=Usage(1, prompt, out), mode="json_schema")
 
