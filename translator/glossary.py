@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -239,16 +237,9 @@ def write_csv(glossary: Glossary | Iterable[Term], path: str | Path) -> None:
         writer.writerow(csvsafe.row([t.source, "" if t.dnt and t.target == t.source else t.target, t.note, t.pos,
                          "true" if t.case_sensitive else "", "true" if t.dnt else "",
                          "|".join(t.forbidden)] + (["|".join(t.context)] if with_context else [])))  # no cell a spreadsheet would run as a formula
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(buf.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from .writer import write_text
+
+    write_text(Path(path), buf.getvalue())
 
 
 # --- parsing and lint ------------------------------------------------------------

@@ -23,7 +23,6 @@ import hashlib
 import os
 import marshal
 import re
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
@@ -127,10 +126,8 @@ def _cache_path(digest: str, where: str, lang: str) -> Path:
 
 def _store(path: Path, payload) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            marshal.dump(payload, f)
-        os.replace(tmp, path)
+        from .writer import write_bytes
+
+        write_bytes(path, marshal.dumps(payload))
     except (OSError, ValueError):
         pass  # no cache: slower next time, nothing else

@@ -77,10 +77,9 @@ def lookup_table(lang: str) -> dict[str, str]:
         if isinstance(form, str) and isinstance(lemma, str):
             table[form] = lemma
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(table))
-        os.replace(tmp, cached)
+        from .writer import write_bytes
+
+        write_bytes(cached, marshal.dumps(table))
     except OSError:
         pass  # a read-only home: the cache is only a speed-up
     return table

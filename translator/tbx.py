@@ -14,8 +14,6 @@ become forbidden variants.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -49,7 +47,9 @@ def write_tbx(glossary: Glossary, path: str | Path) -> None:
             _tig(target_set, variant, term.pos, "deprecatedTerm-admn-sts")
     ET.indent(root)
     data = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
-    _atomic_write(Path(path), data)
+    from .writer import write_bytes
+
+    write_bytes(Path(path), data)
 
 
 def read_tbx(path: str | Path, source_lang: str, target_lang: str) -> Glossary:
@@ -126,15 +126,3 @@ def _local(tag) -> str:
 
 def _lang(el: ET.Element) -> str:
     return el.get(XML_LANG) or el.get("lang") or ""
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
