@@ -341,39 +341,51 @@ def strip_accents(text: str) -> str:
 # --- Apertium's Spanish analyser and generator (optional) ---------------------------
 
 
-class LtProc:
-    """A long-running `lt-proc -z` (null-flush mode): one word or one
-    lexical unit per request, answered in well under a millisecond. Any
-    failure turns it off; callers then fall back to rules."""
+class NullFlush:
+    """A long-running pipe in Apertium's null-flush mode (`-z`): each request
+    ends with NUL and so does its answer. Any failure turns it off (`ask`
+    then answers None) and callers fall back to rules."""
 
-    def __init__(self, binary: Path, *flags: str):
-        self.cmd = ["lt-proc", "-z", *flags, str(binary)]
+    def __init__(self, cmd: list[str]):
+        self.cmd = cmd
         self.proc: subprocess.Popen | None = None
         self.lock = threading.Lock()
         self.broken = False
 
-    def ask(self, text: str) -> str:
+    def ask(self, data: bytes) -> str | None:
         with self.lock:
             if self.broken:
-                return ""
+                return None
             try:
                 if self.proc is None:
                     self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                                  stderr=subprocess.DEVNULL)
-                self.proc.stdin.write(text.replace("\0", " ").encode("utf-8") + b" \0")
+                self.proc.stdin.write(data + b"\0")
                 self.proc.stdin.flush()
                 out = b""
                 while not out.endswith(b"\0"):
                     chunk = os.read(self.proc.stdout.fileno(), 65536)
                     if not chunk:
-                        raise OSError("lt-proc stopped")
+                        raise OSError(f"{self.cmd[0]} stopped")
                     out += chunk
-                return out[:-1].decode("utf-8", "replace").strip()
+                return out[:-1].decode("utf-8", "replace")
             except OSError:
                 self.broken = True
                 if self.proc is not None:
                     self.proc.kill()
-                return ""
+                return None
+
+
+class LtProc(NullFlush):
+    """A long-running `lt-proc -z`: one word or one lexical unit per request,
+    answered in well under a millisecond ("" when it is off)."""
+
+    def __init__(self, binary: Path, *flags: str):
+        super().__init__(["lt-proc", "-z", *flags, str(binary)])
+
+    def ask(self, text: str) -> str:  # type: ignore[override]
+        out = super().ask(text.replace("\0", " ").encode("utf-8") + b" ")
+        return (out or "").strip()
 
 
 class ApertiumSpanish:

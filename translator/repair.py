@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from . import lexicon, morph
+from .morph import NullFlush
 from .document import PLACEHOLDER_RE
 
 NOUN, VERB, ADJ, ADV, FUNC = "noun", "verb", "adj", "adv", "function"
@@ -146,41 +147,16 @@ def _parse_tagged(out: str, text: str) -> tuple[Tagged, ...]:
     return tuple(words)
 
 
-class _LiveTagger:
+class _LiveTagger(NullFlush):
     """`lt-proc -z | apertium-tagger -z` kept running: one sentence per request
     (a text changed by a repair is tagged again in a millisecond or two)."""
 
     def __init__(self, files):
-        self.cmd = f"lt-proc -z '{files[0]}' | apertium-tagger -z -g -p '{files[1]}'"
-        self.proc: subprocess.Popen | None = None
-        self.lock = threading.Lock()
-        self.broken = False
+        super().__init__(["sh", "-c", f"lt-proc -z '{files[0]}' | apertium-tagger -z -g -p '{files[1]}'"])
 
-    def ask(self, text: str) -> str | None:
-        import os
-
-        with self.lock:
-            if self.broken:
-                return None
-            try:
-                if self.proc is None:
-                    self.proc = subprocess.Popen(["sh", "-c", self.cmd], stdin=subprocess.PIPE,
-                                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-                esc = re.sub(r"([\\\[\]^$@<>{}/*#+~])", r"\\\1", text.replace("\0", " "))
-                self.proc.stdin.write(esc.encode("utf-8") + b"\0")
-                self.proc.stdin.flush()
-                out = b""
-                while not out.endswith(b"\0"):
-                    chunk = os.read(self.proc.stdout.fileno(), 65536)
-                    if not chunk:
-                        raise OSError("tagger stopped")
-                    out += chunk
-                return out[:-1].decode("utf-8", "replace")
-            except OSError:
-                self.broken = True
-                if self.proc is not None:
-                    self.proc.kill()
-                return None
+    def ask(self, text: str) -> str | None:  # type: ignore[override]
+        esc = re.sub(r"([\\\[\]^$@<>{}/*#+~])", r"\\\1", text.replace("\0", " "))
+        return super().ask(esc.encode("utf-8"))
 
 
 _live: dict[str, _LiveTagger | None] = {}
