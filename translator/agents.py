@@ -186,23 +186,23 @@ def _deterministic(doc: Document, texts: Mapping[str, str], ctx: Context, ids: s
     return checks.run(segs, texts, ctx.source_lang, ctx.target_lang, ctx.glossary, doc=doc)
 
 
-def _estimate(doc: Document, texts: Mapping[str, str], ctx: Context, ids: set[str] | None = None) -> list[Suggestion]:
-    """The quality estimate's findings (qe) on the final text (or on the
-    segments `ids`): the same per-segment signals as `review`."""
+def _estimate(doc: Document, texts: Mapping[str, str], ctx: Context) -> list[Suggestion]:
+    """The quality estimate's findings (qe) on the final text: the same per-segment signals as `review`."""
     from . import qe
 
-    pairs = [checks.Pair(s.id, s.source, texts.get(s.id, "")) for s in doc.segments if ids is None or s.id in ids]
+    pairs = [checks.Pair(s.id, s.source, texts.get(s.id, "")) for s in doc.segments]
     return qe.signals_for_pairs(pairs, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary)[0]
 
 
 def _penalty(ctx: Context):
-    """The revision gate's estimator: the review's penalty of one segment
-    (its signals without the back-translation, which favours Apertium)."""
+    """The revision gate's estimator: the penalty of the review's own signals
+    on one segment. Not the checks (the gate compares those already) nor the
+    back-translation (it favours Apertium)."""
     from . import qe
 
     def penalty(source: str, text: str) -> float:
         return float(qe.estimate(source, text, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary,
-                                 adequacy=False).penalty)
+                                 with_checks=False, adequacy=False).penalty)
 
     return penalty
 

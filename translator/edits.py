@@ -230,9 +230,7 @@ def diff(doc: Document, old: str, new: str, target_lang: str, where: str = "") -
             whole[block] = (b.whole, a.whole)
     if whole:
         doc = segment_document(doc, doc.source_lang, frozenset(whole) | whole_blocks(doc))
-    by_block: dict[int, list[Segment]] = {}
-    for s in doc.segments:
-        by_block.setdefault(s.block, []).append(s)
+    by_block = _by_block(doc.segments)
     edits: dict[str, Edit] = {}
     for (block, k), (mt, text) in sent.items():
         segs = by_block.get(block, [])
@@ -312,17 +310,18 @@ def _by_block(segments) -> dict[int, list[Segment]]:
 
 
 def _edit(seg: Segment, mt: str, text: str) -> Edit:
-    if Counter(placeholder_tokens(text)) == Counter(placeholder_tokens(seg.source)) and _nested(text, _pairs(seg)):
-        return Edit(seg.id, mt, text)
-    return Edit(seg.id, mt, keep_as_text(seg, text), intact=False)
+    intact = _markup_intact(seg, text)
+    return Edit(seg.id, mt, text if intact else keep_as_text(seg, text), intact=intact)
 
 
 def fix_markup(seg: Segment, text: str) -> str:
     """`text` when its placeholders are the source's and nest, else the
     words kept and the source's markup restored (keep_as_text)."""
-    if Counter(placeholder_tokens(text)) == Counter(placeholder_tokens(seg.source)) and _nested(text, _pairs(seg)):
-        return text
-    return keep_as_text(seg, text)
+    return text if _markup_intact(seg, text) else keep_as_text(seg, text)
+
+
+def _markup_intact(seg: Segment, text: str) -> bool:
+    return Counter(placeholder_tokens(text)) == Counter(placeholder_tokens(seg.source)) and _nested(text, _pairs(seg))
 
 
 def _pairs(seg: Segment) -> set[str]:

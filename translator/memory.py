@@ -14,7 +14,7 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable
 
 _SCHEMA = """
 create table if not exists tm (
@@ -115,7 +115,7 @@ class Memory:
         self.db.commit()
         return len(rows)
 
-    def export_tmx(self, out: Path, pairs: Mapping[str, str] | None = None) -> int:
+    def export_tmx(self, out: Path) -> int:
         """Write the memory as TMX 1.4 (placeholders as inline codes); returns the number of units."""
         if self.db is None:
             return 0

@@ -248,11 +248,6 @@ def _is_function_word(word: str, lang: str) -> bool:
     return bool(readings) and all(pos_class(t) == FUNC for _, t in readings)
 
 
-def is_function_word(word: str, lang: str) -> bool:
-    """A determiner, pronoun, preposition or conjunction (every reading of it)."""
-    return _is_function_word(word, lang)
-
-
 # --- inflection by the generator -------------------------------------------------------------------
 
 

@@ -140,7 +140,9 @@ def groups(suggestions: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 def segment_scores(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Per segment: open MQM penalty, words (of the source, else the
-    translation) and a 0–100 score (100 − penalty per 100 words), worst first."""
+    translation) and a 0–100 score (qe.segment_score), worst first."""
+    from .qe import segment_score
+
     pen: Counter = Counter()
     for s in data.get("suggestions", []):
         if s["status"] == "open":
@@ -150,7 +152,7 @@ def segment_scores(data: Mapping[str, Any]) -> list[dict[str, Any]]:
         words = count_words(seg.get("source") or seg.get("translation") or "")
         p = pen.get(seg["id"], 0)
         out.append({"id": seg["id"], "penalty": p, "words": words,
-                    "score": round(max(0.0, 100.0 - p * 100.0 / max(words, 10)), 1)})
+                    "score": segment_score(p, words)})
     out.sort(key=lambda r: (r["score"], -r["penalty"]))
     return out
 

@@ -220,12 +220,6 @@ def _norm(text: str) -> str:
     return " ".join(fold(w) for w in _WORD.findall(text))
 
 
-def _keys(text: str, lang: str) -> tuple[str, ...]:
-    from .align import content_tokens
-
-    return tuple(t.key for t in content_tokens(text, lang))
-
-
 def _lemma_key(text: str, lang: str) -> str:
     from .lemmas import lemmatizer
 

@@ -352,14 +352,15 @@ def prepare_enforcement(glossary: Glossary, pairs: Iterable[tuple[str, str]], *,
     pairs = list(pairs)
     glossary.source_index.warm(s for s, _ in pairs)
     glossary.target_index.warm(t for _, t in pairs)
-    drafts, words, present = [], [], {}
+    drafts, content, present = [], [], {}
     tag_src, tag_tgt = [], []
     for source, translation in pairs:
-        present.update(dict.fromkeys(h.term for h in glossary.find(source)))
-        todo = [h for h in glossary.find(source) if not glossary.target_index.find_term(translation, h.term)]
+        hits = glossary.find(source)
+        present.update(dict.fromkeys(h.term for h in hits))
+        todo = [h for h in hits if not glossary.target_index.find_term(translation, h.term)]
         drafts += [(source, (h.start, h.end)) for h in todo]
         if todo:
-            words += [t.text for t in content_tokens(translation, lang)]
+            content += [t.text for t in content_tokens(translation, lang)]
             tag_src.append(source)
             tag_tgt.append(translation)
     repair.prefetch_tags(tag_src, glossary.source_lang)  # one tagger run per side
@@ -368,7 +369,7 @@ def prepare_enforcement(glossary: Glossary, pairs: Iterable[tuple[str, str]], *,
     for code in dict.fromkeys((lang, glossary.source_lang)):
         repair.lexicon.prefetch(words, code)
     for name, arg in (("prefetch_terms", _to_prefetch(glossary, list(present))), ("prefetch_drafts", drafts),
-                      ("back_translations", words)):
+                      ("back_translations", content)):
         fn = getattr(hints, name, None)
         if fn and arg:
             fn(arg)

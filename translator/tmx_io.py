@@ -12,7 +12,6 @@ approved human translations.
 from __future__ import annotations
 
 import io
-import time
 from pathlib import Path
 
 from lxml import etree
@@ -20,7 +19,6 @@ from lxml import etree
 from .document import PLACEHOLDER_RE
 from .errors import InputError
 
-_TYPE = {"bold": "bold", "italic": "italic", "link": "link", "underlined": "ulined"}
 
 
 def _lang(code: str) -> str:
@@ -182,19 +180,17 @@ def import_tmx(memory, path: Path) -> tuple[int, int]:
     units = read_tmx(path)
     if memory.db is None:
         return 0, 0
-    machine = [u for u in units if u["origin"] == "machine" and u["key"] and u["engine"]]
-    now = time.time()
-    memory.db.executemany(
-        "insert or replace into tm values (?, ?, ?, ?, ?, ?, ?)",
-        [(u["key"], u["engine"], u["source_lang"], u["target_lang"], u["source"], u["target"], now) for u in machine],
-    )
-    memory.db.commit()
+    is_machine = [u["origin"] == "machine" and bool(u["key"]) and bool(u["engine"]) for u in units]
+    machine = [u for u, m in zip(units, is_machine) if m]
+    memory.put_many((u["key"], u["engine"], u["source_lang"], u["target_lang"], u["source"], u["target"])
+                    for u in machine)
     human = 0
-    units = [u if u in machine else {**u, **dict(zip(("source", "target"), renumber(u["source"], u["target"])))}
-             for u in units]
     by_origin: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
-    for u in units:
-        if u not in machine and u["source"].strip() and u["target"].strip():
+    for u, m in zip(units, is_machine):
+        if m:
+            continue
+        u = {**u, **dict(zip(("source", "target"), renumber(u["source"], u["target"])))}
+        if u["source"].strip() and u["target"].strip():
             by_origin.setdefault((u["source_lang"], u["target_lang"], u["origin"]), []).append((u["source"], u["target"]))
     for (sl, tl, origin), pairs in by_origin.items():
         human += memory.put_human(sl, tl, pairs, origin=origin if origin.startswith("human") else "human")

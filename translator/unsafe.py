@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from .checks import _clip
 from .document import Suggestion
 from .errors import TranslatorError
 
@@ -102,11 +103,6 @@ def _url_risk(value: str) -> bool:
     v = _STRIP.sub("", value).lower()
     return bool(_SCHEME.match(v)) or any(_SCHEME.match(_STRIP.sub("", p).lower())
                                          for p in value.split(",")[1:])  # srcset lists
-
-
-def _clip(s: str, n: int = 60) -> str:
-    s = " ".join(s.split())
-    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def _code_attrs(attrs) -> tuple:

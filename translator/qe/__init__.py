@@ -23,9 +23,9 @@ per 100 words of the source, floored at 0; `penalty` the weighted sum.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Sequence
 
-from ..document import SEVERITY_WEIGHT, Suggestion, strip_placeholders
+from ..document import SEVERITY_WEIGHT, Suggestion
 
 __all__ = ["SegmentEstimate", "estimate", "estimate_pairs", "signals_for_pairs", "segment_score"]
 
@@ -110,16 +110,3 @@ def estimate(source: str | None, target: str, source_lang: str, target_lang: str
 
     return estimate_pairs([Pair(id, source, target)], source_lang, target_lang, glossary=glossary,
                           with_checks=with_checks, adequacy=adequacy)[0]
-
-
-def penalties(suggestions: Iterable[Suggestion]) -> dict[str, int]:
-    """Open MQM penalty per segment id."""
-    out: dict[str, int] = {}
-    for s in suggestions:
-        if s.status == "open":
-            out[s.id] = out.get(s.id, 0) + SEVERITY_WEIGHT[s.severity]
-    return out
-
-
-def plain(text: str) -> str:
-    return strip_placeholders(text)

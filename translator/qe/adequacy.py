@@ -16,6 +16,7 @@ import html
 import re
 from typing import Sequence
 
+from ..checks import _clip
 from ..document import Suggestion, strip_placeholders
 from .signals import ORIGIN
 
@@ -88,10 +89,5 @@ def findings(ids: Sequence[str], sources: Sequence[str | None], targets: Sequenc
             out.append(Suggestion(
                 ids[k], "accuracy", sev, "", "",
                 f"The translation may not say what the source says: translated back, it shares little with the "
-                f"source (chrF {sim:.0f}). Back-translation: “{_clip(back)}”.", ORIGIN, "open", "adequacy"))
+                f"source (chrF {sim:.0f}). Back-translation: “{_clip(back, 120)}”.", ORIGIN, "open", "adequacy"))
     return out, sims
-
-
-def _clip(text: str, n: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"

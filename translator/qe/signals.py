@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from typing import Iterable, Sequence
 
+from ..checks import _clip
 from ..document import Suggestion, strip_placeholders
 
 ORIGIN = "estimate"
@@ -264,11 +265,6 @@ def copied(id_: str, source: str | None, target: str, min_words: int = 6, source
     span = t_text[run[0][0]:run[-1][1]]
     return [_s(id_, "accuracy", "major", span, "",
                f"{best} words copied from the source without translation: “{_clip(span)}”.", "copied-source")]
-
-
-def _clip(text: str, n: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 # --- degenerate repetition -------------------------------------------------------------------
