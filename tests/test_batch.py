@@ -328,3 +328,16 @@ def test_dry_run_needs_no_key_and_prices_gpt_4o_mini(tmp_path):
     online, batch = (float(x) for x in total.split("│")[-3:-1])
     assert online > 0 and batch == pytest.approx(online / 2, abs=0.0001)
     assert not (tmp_path / "newsletter-translator" / "batch.sqlite").exists(), "a dry run records no run"
+
+
+def test_batch_plans_every_output_before_anything_is_sent(tmp_path, fake_batch):
+    """Two inputs that would write one output path: both refused, nothing uploaded (as online)."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    make_issues(a, 1)
+    make_issues(b, 1)
+    fake_batch.chat.responder = RESPONDER
+    r = translate([str(a / "notes-00.en.md"), str(b / "notes-00.en.md"), "--out", str(tmp_path / "o"), "--batch",
+                   "-q"], env_for(fake_batch.base_url, tmp_path / "cache"))
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert len([ln for ln in r.output.splitlines() if ln.startswith("Error:")]) == 2, r.output
+    assert not fake_batch.uploads and not (tmp_path / "o" / "notes-00.es.md").exists()

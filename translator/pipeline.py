@@ -73,8 +73,15 @@ class Runner:
         self.progress = progress or (lambda event, n: None)
 
     async def run(self, paths: list[Path]) -> list[FileResult]:
-        """Read every file, plan every output path (outputs.plan: no input is
-        overwritten, no two inputs write one path), then translate."""
+        """Read and plan every file (see `prepare`), then translate them."""
+        results, targets = await self.prepare(paths)
+        await asyncio.gather(*(self.one(r, targets.get(r.path)) for r in results if r.error is None))
+        return results
+
+    async def prepare(self, paths: list[Path]) -> tuple[list[FileResult], dict[Path, outputs.Target]]:
+        """Read every file and plan every output path (outputs.plan: no input
+        is overwritten, no two inputs write one path). A file refused here
+        has its error set and is counted as done."""
         results = [FileResult(p) for p in paths]
         await asyncio.gather(*(self._guard(r, self._read(r)) for r in results))
         candidates = {r.path: self._target(r.path, r.doc) for r in results
@@ -85,8 +92,7 @@ class Runner:
         for r in results:
             if r.error is not None:
                 self.progress("file", 1)
-        await asyncio.gather(*(self.one(r, targets.get(r.path)) for r in results if r.error is None))
-        return results
+        return results, targets
 
     async def _guard(self, result: FileResult, work) -> None:
         """Run `work`, turning an exception into the file's error."""
@@ -118,20 +124,7 @@ class Runner:
         folder = job.report_dir / sub
         return outputs.Target(out, folder / f"{out.stem}.report.json", folder / f"{out.stem}.report.html")
 
-    async def translate_one(self, path: Path) -> FileResult:
-        """Read, plan and translate one file on its own (the batch runner
-        drives documents one by one)."""
-        result = FileResult(path)
-        await self._guard(result, self._read(result))
-        if result.error is None:
-            targets, refused = outputs.plan({path: self._target(path, result.doc)}, [path, *self.job.drafts.values()])
-            result.error = refused.get(path)
-            if result.error is None:
-                return await self.one(result, targets[path])
-        self.progress("file", 1)
-        return result
-
-    async def one(self, result: FileResult, target: outputs.Target | None = None) -> FileResult:
+    async def one(self, result: FileResult, target: outputs.Target | None) -> FileResult:
         """Translate one file that was read (and planned) already."""
         await self._guard(result, self._translate(result.path, result, target))
         self.progress("file", 1)

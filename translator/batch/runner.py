@@ -111,20 +111,24 @@ async def run(options: dict, state: State, run_id: int, *, report: Callable[[str
     done = {p for p, status, _, _ in state.docs(run_id) if status == "done"}
     todo = [f for f in setup.files if str(f) not in done]
 
-    async def one(path: Path):
-        current_doc.set(str(path))
-        coordinator.enter(str(path))
-        try:
-            result = await runner.translate_one(path)
-        finally:
-            coordinator.leave(str(path))
+    prepared, targets = await runner.prepare(todo)  # every output path planned before anything is sent
+
+    async def one(result):
+        path = result.path
+        if result.error is None:
+            current_doc.set(str(path))
+            coordinator.enter(str(path))
+            try:
+                await runner.one(result, targets.get(path))
+            finally:
+                coordinator.leave(str(path))
         state.doc_done(run_id, str(path), str(result.output) if result.output and not result.error else None,
                        result.error)
         return result
 
     serve = asyncio.create_task(coordinator.serve())
     try:
-        results = await asyncio.gather(*(asyncio.create_task(one(p)) for p in todo))
+        results = await asyncio.gather(*(asyncio.create_task(one(r)) for r in prepared))
     finally:
         coordinator.closed = True
         coordinator._changed()
