@@ -84,7 +84,7 @@ def localise_text(source: str, text: str, source_lang: str, target_lang: str) ->
 
 def apply(outcome, doc: Document, source_lang: str, target_lang: str) -> None:
     """Localise every translated segment of an outcome in place, reporting each rewrite."""
-    from .document import PLACEHOLDER_RE
+    from .assemble import placeholders_intact
 
     by_id = {s.id: s for s in doc.segments}
     for sid, tr in list(outcome.translations.items()):
@@ -92,7 +92,7 @@ def apply(outcome, doc: Document, source_lang: str, target_lang: str) -> None:
         if seg is None or tr.text == seg.source or tr.status == "fallback":
             continue
         new, changes = localise_text(seg.source, tr.text, source_lang, target_lang)
-        if not changes or sorted(PLACEHOLDER_RE.findall(new)) != sorted(PLACEHOLDER_RE.findall(tr.text)):
+        if not changes or not placeholders_intact(tr.text, new):
             continue
         outcome.translations[sid] = replace(tr, text=new)
         for before, after in changes:
@@ -118,11 +118,13 @@ def set_language(text: str, original: str, fmt: str, source_lang: str, target_la
                          m.group(0), flags=re.I)
             text = text[:m.start()] + tag + text[m.end():]
     elif fmt == "markdown":
-        fm = re.match(r"(---[ \t]*\n)(.*?\n)(---[ \t]*\n)", text, re.S)
+        from .formats import frontmatter
+
+        fm = frontmatter.find(text)
         if fm:
-            body = re.sub(rf"(?m)^((?:lang|language|languageCode|locale)\s*:\s*[\"']?){lang_value}(?=[\"']?\s*$)",
-                          rf"\g<1>{target_lang}", fm.group(2))
-            text = fm.group(1) + body + fm.group(3) + text[fm.end():]
+            body = re.sub(rf"(?m)^((?:lang|language|languageCode|locale)\s*[:=]\s*[\"']?){lang_value}(?=[\"']?\s*$)",
+                          rf"\g<1>{target_lang}", text[fm.start:fm.end])
+            text = text[:fm.start] + body + text[fm.end:]
     elif fmt == "vtt":
         head_end = text.find("\n\n")
         head = text[:head_end if head_end >= 0 else len(text)]
