@@ -24,14 +24,17 @@ from .document import PLACEHOLDER_RE, Document, Segment, placeholder_tokens
 class Assembled:
     text: str
     kept_source: list[str] = field(default_factory=list)  # ids whose translation was unusable
+    notes: list = field(default_factory=list)  # Suggestions of a format's own assembly (subtitle cues)
 
 
-def assemble(doc: Document, translations: Mapping[str, str]) -> Assembled:
+def assemble(doc: Document, translations: Mapping[str, str], target_lang: str = "") -> Assembled:
+    """The translated file (`target_lang` decides how subtitle lines are cut)."""
     if doc.format in ("srt", "vtt", "sbv"):  # sentences over cues go back onto the same cues
         from .formats.subtitles import assemble as assemble_cues
 
-        done = assemble_cues(doc, translations, doc.source_lang)
-        return Assembled(done.text, done.kept_source)
+        done = assemble_cues(doc, translations, target_lang or doc.source_lang)
+        short = {s.id for s in done.notes if s.check == "subtitle-cues"}
+        return Assembled(done.text, [i for i in done.kept_source if i not in short], done.notes)
     return _Renderer(doc, translations).run()
 
 

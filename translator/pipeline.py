@@ -178,7 +178,7 @@ class Runner:
         if lost.unwritable:  # a copy of the source under a translated name helps no one
             raise TranslatorError(f"{path}: {lost.message(written=False)}")
         texts = {sid: t.text for sid, t in outcome.translations.items()}
-        built = assemble(doc, texts)
+        built = assemble(doc, texts, tgt)
         for sid in built.kept_source:
             outcome.suggestions.append(_kept_source(sid))
         fmt = job.output_format or doc.format

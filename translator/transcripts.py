@@ -90,18 +90,8 @@ def finish(doc: Document, texts: dict[str, str], built: Assembled, target_lang: 
     """The file to write for subtitles and transcripts (None: the generic
     assembly and conversion apply), with any notes."""
     if is_subtitle(doc.format):
-        if output_format == doc.format:
-            from .formats.subtitles import assemble
-
-            r = assemble(doc, texts, target_lang)
-            notes = list(r.notes)
-            for sid in r.kept_source:
-                if sid not in built.kept_source:
-                    notes.append(Suggestion(
-                        sid, "accuracy", "major", "", "",
-                        "The translation has fewer words than the cues it must fill; the source text was kept.",
-                        "check", "open", "subtitle-cues"))
-            return Assembled(r.text, r.kept_source), r.text, notes
+        if output_format == doc.format:  # assembled onto its cues already (formats/subtitles.py)
+            return built, built.text, list(built.notes)
         return built, render(doc, texts, output_format, target_lang), []
     if doc.format == "text" and output_format in ("html", "markdown"):
         return built, render(doc, texts, output_format, target_lang), []

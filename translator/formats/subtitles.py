@@ -281,7 +281,8 @@ def assemble(doc: Document, translations: Mapping[str, str], target_lang: str = 
 
     text = doc.text
     cues = find_cues(text, doc.format)
-    kept: list[str] = []
+    kept: list[str] = []  # placeholders damaged: the caller reports them
+    short: list[str] = []  # too few words for the cues: reported here
     # per cue: list of (start, end, replacement) for the parts of segments in it
     parts: dict[int, list[tuple[int, int, str]]] = {}
     changed: set[int] = set()
@@ -298,7 +299,7 @@ def assemble(doc: Document, translations: Mapping[str, str], target_lang: str = 
         weights = [max(1, len(_TAG.sub("", text[a:b]).strip())) for _, a, b in spans]
         pieces = distribute(tr, weights, _no_spaces(target_lang))
         if pieces is None:
-            kept.append(seg.id)
+            short.append(seg.id)
             continue
         for (k, a, b), piece in zip(spans, pieces):
             parts.setdefault(k, []).append((a, b, _restore(piece, seg, text, doc.format)))
@@ -329,7 +330,10 @@ def assemble(doc: Document, translations: Mapping[str, str], target_lang: str = 
         out.append(cue.head + rendered)
         pos = cue.end
     out.append(text[pos:])
-    return Rendered("".join(out), kept, notes)
+    notes += [Suggestion(sid, "accuracy", "major", "", "",
+                         "The translation has fewer words than the cues it must fill; the source text was kept.",
+                         "check", "open", "subtitle-cues") for sid in short]
+    return Rendered("".join(out), kept + short, notes)
 
 
 def _dash(text: str, inner_start: int) -> str:
