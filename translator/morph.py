@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import threading
 import unicodedata
@@ -391,8 +390,8 @@ class LtProc(NullFlush):
 class ApertiumSpanish:
     """Apertium's Spanish analyser and generator, cached per word."""
 
-    def __init__(self, analyser: Path, generator: Path):
-        self.analyser, self.generator = LtProc(analyser), LtProc(generator, "-g")
+    def __init__(self, analyser: LtProc, generator: LtProc):
+        self.analyser, self.generator = analyser, generator
         self._analyses: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._generated: dict[str, str] = {}
 
@@ -448,12 +447,11 @@ def _parse_analyses(out: str) -> list[tuple[str, tuple[str, ...]]]:
 
 @lru_cache(maxsize=1)
 def apertium_es() -> ApertiumSpanish | None:
-    """Apertium's Spanish analyser/generator when `apertium-eng-spa` is installed, else None."""
-    if not shutil.which("lt-proc"):
+    """Apertium's Spanish analyser/generator when `apertium-eng-spa` is installed,
+    else None; the same lt-proc processes as `lexicon.lexicon("es")`."""
+    from .lexicon import lexicon
+
+    lex = lexicon("es")
+    if lex.analyser is None or lex.generator is None:
         return None
-    for root in APERTIUM_DATA:
-        d = root / "apertium-eng-spa"
-        analyser, generator = d / "spa-eng.automorf.bin", d / "eng-spa.autogen.bin"
-        if analyser.is_file() and generator.is_file():
-            return ApertiumSpanish(analyser, generator)
-    return None
+    return ApertiumSpanish(lex.analyser, lex.generator)
