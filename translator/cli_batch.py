@@ -75,7 +75,6 @@ def translate_batch(*, paths: list[Path], to: str, from_: str | None, model: str
         try:  # the engine and glossaries are checked before anything is recorded or uploaded
             setup = runner.build(options)
             setup.engine.check(from_ or "en", to)
-            setup.memory.close()
         except TranslatorError as e:
             _fail(str(e))
         state = State()
@@ -83,21 +82,22 @@ def translate_batch(*, paths: list[Path], to: str, from_: str | None, model: str
         if not quiet:
             _err(f"batch run {run_id}: {len(files)} document(s); state in {state.path} "
                  "(`translator batch status`, `translator batch resume`)")
-        errors.extend(_execute(state, run_id, options, quiet, table))
+        errors.extend(_execute(state, run_id, options, quiet, table, setup))
     for e in errors:
         _err(f"Error: {e}")
     if errors:
         raise typer.Exit(1)
 
 
-def _execute(state, run_id: int, options: dict, quiet: bool, table) -> list[str]:
+def _execute(state, run_id: int, options: dict, quiet: bool, table, setup=None) -> list[str]:
+    """Run (or resume, `setup` None: built from the stored options) a batch run."""
     from .batch import runner
     from .cli import _summary_table
 
     report = None if quiet else (lambda message: _err(f"  {message}"))
     started = time.perf_counter()
     try:
-        results, engine, coordinator = asyncio.run(runner.run(options, state, run_id, report=report))
+        results, engine, coordinator = asyncio.run(runner.run(options, state, run_id, report=report, setup=setup))
     except TranslatorError as e:
         _fail(f"{e} (the run is kept: `translator batch resume` continues it)")
     except KeyboardInterrupt:

@@ -97,12 +97,13 @@ def build(options: dict) -> Setup:
 
 
 async def run(options: dict, state: State, run_id: int, *, report: Callable[[str], None] | None = None,
-              progress: Callable[[str, int], None] | None = None, client: Any = None) -> tuple[list, Any, Any]:
+              progress: Callable[[str, int], None] | None = None, client: Any = None,
+              setup: Setup | None = None) -> tuple[list, Any, Any]:
     """Translate the documents of run `run_id` not done yet; returns their
     FileResults, the engine and the coordinator (its waves)."""
     from ..pipeline import Runner
 
-    setup = build(options)
+    setup = setup or build(options)  # the caller's, already checked, or one built from the stored options
     engine = setup.engine
     coordinator = Coordinator(state, run_id, engine.transport, client=client, report=report)
     engine.transport = BatchTransport(engine.transport, coordinator)
