@@ -128,8 +128,8 @@ def test_translate_refuses_to_publish_added_active_markup(tmp_path, monkeypatch)
 
     real = pipeline.assemble
 
-    def leaky(doc, texts):
-        built = real(doc, texts)
+    def leaky(doc, texts, *rest):
+        built = real(doc, texts, *rest)
         return type(built)(**{**built.__dict__, "text": built.text.replace("</p>", "<img src=x onerror=alert(1)></p>", 1)})
 
     monkeypatch.setattr(pipeline, "assemble", leaky)
