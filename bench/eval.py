@@ -25,8 +25,8 @@ import sys
 import time
 from pathlib import Path
 
-from translator.evaluate import line_term_success, metrics
-from translator.glossary import Glossary
+from translator.qa.evaluate import line_term_success, metrics
+from translator.terms.glossary import Glossary
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -131,7 +131,7 @@ def main() -> int:
     print(f"chrF  {rows[0]['chrf_signature']}")
     print(f"TER   {rows[0]['ter_signature']}")
     print(f"engine: {engine_version()} · glossary: the per-line terms of each set · "
-          f"term success: translator.terms.term_success")
+          f"term success: translator.terms.match.term_success")
     return 0
 
 

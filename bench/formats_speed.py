@@ -11,8 +11,8 @@ import re
 import time
 from pathlib import Path
 
-from translator.assemble import assemble
-from translator.reader import parse
+from translator.formats.assemble import assemble
+from translator.io.reader import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 

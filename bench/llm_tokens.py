@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from fake_openai import FakeOpenAI, prefix  # noqa: E402
 
 from translator.engines.base import Context, Item  # noqa: E402
-from translator.engines.llm import LLMEngine  # noqa: E402
-from translator.glossary import Term  # noqa: E402
-from translator.llm.tokens import estimate_tokens  # noqa: E402
+from translator.engines.llm.engine import LLMEngine  # noqa: E402
+from translator.terms.glossary import Term  # noqa: E402
+from translator.engines.llm.tokens import estimate_tokens  # noqa: E402
 
 WORDS = ("model data compute inference training agents newsletter research team cost token benchmark "
          "open source release paper company developer language vision latency hardware").split()

@@ -79,7 +79,7 @@ def compliance(rows: list[dict], hyps: list[str], merged: dict[str, str]) -> tup
 
 
 def non_words(rows: list[dict], hyps: list[str], merged: dict[str, str], before_key: str) -> list[str]:
-    from translator import lexicon
+    from translator.terms import lexicon
 
     words = lambda s: re.findall(r"[^\W\d_]+", s)
     known = {w.lower() for t in merged.values() for w in words(t)}

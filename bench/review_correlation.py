@@ -105,10 +105,10 @@ def main() -> int:
         return 0
     from sacrebleu.metrics import CHRF
 
-    from translator import report
-    from translator.cli_review import DEFAULT_MAX_PENALTY, _glossary
+    from translator.report import build as report
+    from translator.cli.review import DEFAULT_MAX_PENALTY, _glossary
     from translator.document import SEVERITY_WEIGHT
-    from translator.review import review_files
+    from translator.qa.review import review_files
 
     args.work.mkdir(parents=True, exist_ok=True)
     src = args.data / "src.en.txt"

@@ -66,9 +66,9 @@ def run(size_mb: float, work: Path, profile: bool = False) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
     env.update(OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY="sk-fake", XDG_CACHE_HOME=str(work / f"cache-{size_mb:g}"))
     out = work / f"out-{size_mb:g}"
-    cli = [sys.executable, "-m", "translator.cli"]
+    cli = [sys.executable, "-m", "translator.cli.main"]
     if profile:
-        cli = [sys.executable, "-m", "cProfile", "-s", "cumulative", "-m", "translator.cli"]
+        cli = [sys.executable, "-m", "cProfile", "-s", "cumulative", "-m", "translator.cli.main"]
     cmd = cli + ["translate", str(path), "--from", "en", "--to", "es", "--model", "openai:fake", "--out", str(out)]
     t0 = time.perf_counter()
     proc = None

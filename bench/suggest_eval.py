@@ -39,8 +39,8 @@ def main() -> int:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp) / "tm.sqlite"
-        from translator import edits
-        from translator.memory import Memory
+        from translator.memory import edits
+        from translator.memory.store import Memory
 
         memory = Memory(cache)
         edits.learn(memory, "en", "es", [edits.Edit(str(i), r["mt"], r["pe"]) for i, r in enumerate(rows)],

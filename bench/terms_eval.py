@@ -23,9 +23,9 @@ from pathlib import Path
 from sacrebleu.metrics import CHRF
 
 from translator.engines.apertium import ApertiumHints, Job, apertium_mode, translate_jobs
-from translator.glossary import Glossary, Term
-from translator.lemmas import lemmatizer
-from translator.terms import NoHints, enforce, term_success
+from translator.terms.glossary import Glossary, Term
+from translator.terms.lemmas import lemmatizer
+from translator.terms.match import NoHints, enforce, term_success
 
 ROOT = Path(__file__).resolve().parents[1]
 

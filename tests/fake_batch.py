@@ -271,7 +271,7 @@ def _task_of(lines: list[dict]) -> str:
 
 @pytest.fixture
 def fake_batch():
-    from translator.llm.transport import forget_endpoints
+    from translator.engines.llm.transport import forget_endpoints
 
     forget_endpoints()
     server = FakeBatchAPI().start()

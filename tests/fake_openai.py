@@ -392,7 +392,7 @@ class FakeOpenAI:
 
 @pytest.fixture
 def fake_openai():
-    from translator.llm.transport import forget_endpoints
+    from translator.engines.llm.transport import forget_endpoints
 
     forget_endpoints()  # a new server may get the port of an earlier test's server
     server = FakeOpenAI().start()

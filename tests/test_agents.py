@@ -3,11 +3,11 @@
 import asyncio
 
 from fake_openai import prefix
-from translator.agents import run
+from translator.pipeline.agents import run
 from translator.engines.base import Context
-from translator.engines.llm import LLMEngine
-from translator.glossary import Glossary, Term
-from translator.reader import parse
+from translator.engines.llm.engine import LLMEngine
+from translator.terms.glossary import Glossary, Term
+from translator.io.reader import parse
 
 
 async def no_sleep(seconds):

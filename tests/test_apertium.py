@@ -12,7 +12,7 @@ from translator.engines import apertium as ap
 from translator.engines.apertium import ApertiumEngine, Job, decode, encode, translate_jobs
 from translator.engines.base import Context, Item
 from translator.errors import EngineError
-from translator.glossary import Glossary, Term
+from translator.terms.glossary import Glossary, Term
 
 needs_apertium = pytest.mark.skipif(not ap.apertium_mode("en", "es"),
                                     reason="apertium + apertium-eng-spa not installed")

@@ -19,7 +19,7 @@ from fake_batch import FakeBatchAPI, fake_batch  # noqa: F401
 from fake_openai import prefix
 from typer.testing import CliRunner
 
-from translator.cli import app
+from translator.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -175,7 +175,7 @@ def test_kill_9_mid_way_then_resume_loses_and_duplicates_nothing(tmp_path, fake_
     cache, out = tmp_path / "cache", tmp_path / "batch"
     env = {**os.environ, **{k: v for k, v in env_for(fake_batch.base_url, cache).items() if v is not None}}
     env.pop("TRANSLATOR_CACHE", None)
-    proc = subprocess.Popen([sys.executable, "-m", "translator.cli", "translate", str(src), "--to", "es",
+    proc = subprocess.Popen([sys.executable, "-m", "translator.cli.main", "translate", str(src), "--to", "es",
                              "--from", "en", "--model", "openai:fake", "--out", str(out), "--batch", "-q"],
                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

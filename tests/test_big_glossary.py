@@ -9,9 +9,11 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from translator import glossary_index, terms
-from translator.cli import app
-from translator.glossary import Glossary, Term, read_csv
+from translator.terms import index as glossary_index
+
+from translator.terms import match as terms
+from translator.cli.main import app
+from translator.terms.glossary import Glossary, Term, read_csv
 
 runner = CliRunner()
 WORDS = ("model data training foundation network layer token weight benchmark agent retrieval prompt "

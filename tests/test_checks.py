@@ -1,13 +1,13 @@
-"""Known answers for every deterministic check (translator/checks.py)."""
+"""Known answers for every deterministic check (translator/qa/checks.py)."""
 
 from collections import Counter
 
 import pytest
 
-from translator import checks
-from translator.checks import Pair
+from translator.qa import checks
+from translator.qa.checks import Pair
 from translator.document import Code, Segment
-from translator.glossary import Glossary, Term
+from translator.terms.glossary import Glossary, Term
 
 
 def found(suggestions):

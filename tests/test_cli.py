@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from fake_openai import prefix, echo_ok
 from formats_oracle import html_nodes, md_tokens
-from translator.cli import app
+from translator.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(p for p in (ROOT / "samples").glob("*.*") if p.name != "README.md")

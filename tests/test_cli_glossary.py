@@ -4,8 +4,8 @@
 import pytest
 from typer.testing import CliRunner
 
-from translator.cli_glossary import app
-from translator.glossary import read_csv
+from translator.cli.glossary import app
+from translator.terms.glossary import read_csv
 
 HEADER = "source,target,note,pos,case_sensitive,dnt,forbidden\n"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from translator.cli import app
+from translator.cli.main import app
 
 runner = CliRunner()
 EN = "# Notes\n\nThe first sentence is here. The second sentence follows it.\n"

@@ -6,9 +6,9 @@ import csv
 import pytest
 from typer.testing import CliRunner
 
-from translator import csvsafe
-from translator.cli import app
-from translator.glossary import Term, read_csv, write_csv
+from translator.io import csvsafe
+from translator.cli.main import app
+from translator.terms.glossary import Term, read_csv, write_csv
 
 runner = CliRunner()
 

@@ -6,8 +6,8 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from translator import verify
-from translator.cli import app
+from translator.qa import verify
+from translator.cli.main import app
 
 runner = CliRunner()
 needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")

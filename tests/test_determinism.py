@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from translator.glossary import Glossary
+from translator.terms.glossary import Glossary
 
 needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 
@@ -31,7 +31,7 @@ def _postedit(tmp: Path, seed: str) -> tuple[bytes, bytes]:
     out = tmp / f"out{seed}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
     env.update(PYTHONHASHSEED=seed, XDG_CACHE_HOME=str(tmp / f"cache{seed}"))
-    cmd = [sys.executable, "-m", "translator.cli", "translate", str(tmp / "src.txt"), "--from", "en", "--to", "es",
+    cmd = [sys.executable, "-m", "translator.cli.main", "translate", str(tmp / "src.txt"), "--from", "en", "--to", "es",
            "--draft", str(tmp / "mt.txt"), "--glossary", str(tmp / "glossary.en-es.csv"), "--out", str(out),
            "--report", str(out / "rep")]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
@@ -54,7 +54,7 @@ def test_same_postedit_under_three_hash_seeds(tmp_path):
 
 
 def _finds(seed: str) -> str:
-    code = ("from translator.glossary import Glossary\n"
+    code = ("from translator.terms.glossary import Glossary\n"
             "g = Glossary.from_pairs([('model', 'modelo'), ('models', 'patrones'), ('process', 'procesar'),"
             " ('processing', 'procesamiento')], 'en', 'es')\n"
             "print([(h.term.source, h.text) for h in g.find('The models are processing data.')])\n")

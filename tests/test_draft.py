@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from fake_openai import prefix
-from translator.cli import app
-from translator.draft import align_draft
-from translator.reader import parse
+from translator.cli.main import app
+from translator.engines.draft import align_draft
+from translator.io.reader import parse
 
 SRC = """<html><body>
 <h1>Cheaper inference</h1>

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from translator.cli import app
+from translator.cli.main import app
 from translator.document import Segment
-from translator.edits import keep_as_text
+from translator.memory.edits import keep_as_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "hugo-digest-2026-03.en.md"
@@ -122,7 +122,7 @@ def test_glossary_suggest_lists_repeated_corrections_and_applies_them(tmp_path):
     glossary = tmp_path / "mine.en-es.csv"
     applied = run("glossary", "suggest", "--cache", cache, "--apply", "--glossary", glossary)
     assert applied.exit_code == 0, applied.output
-    from translator.glossary import read_csv
+    from translator.terms.glossary import read_csv
 
     term = read_csv(glossary).lookup("on")
     assert term.target == "en" and term.forbidden == ("encima",)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from translator.encoding import decode, encode, repair_mac_roman
+from translator.io.encoding import decode, encode, repair_mac_roman
 from translator.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

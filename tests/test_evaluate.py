@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from translator import evaluate
-from translator.cli_review import make_app
+from translator.qa import evaluate
+from translator.cli.review import make_app
 from translator.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,7 +118,7 @@ def test_document_structure_fidelity_sees_a_lost_link(tmp_path):
 
 
 def test_document_term_success_with_glossary():
-    from translator.glossary import load_glossary
+    from translator.terms.glossary import load_glossary
 
     g = load_glossary([ROOT / "translator" / "glossaries" / "ai.en-es.csv"], "en", "es")
     result = evaluate.evaluate(FIX / "issue-07.es.html", FIX / "issue-07.es.html", FIX / "issue-07.en.html",

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from formats_oracle import compare_html, compare_markdown, swap, swap_protected, swapped_translations
-from translator.assemble import assemble
-from translator.encoding import encode
+from translator.formats.assemble import assemble
+from translator.io.encoding import encode
 from translator.errors import InputError
-from translator.reader import parse, read, sniff
+from translator.io.reader import parse, read, sniff
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

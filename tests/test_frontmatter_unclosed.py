@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from translator.cli import app
+from translator.cli.main import app
 
 runner = CliRunner()
 ENV = {"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""}

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from translator.errors import GlossaryError
-from translator.glossary import (
+from translator.terms.glossary import (
     Glossary,
     Term,
     add_term,
@@ -17,7 +17,7 @@ from translator.glossary import (
     resolve_paths,
     write_csv,
 )
-from translator.tbx import read_tbx, write_tbx
+from translator.terms.tbx import read_tbx, write_tbx
 
 HEADER = "source,target,note,pos,case_sensitive,dnt,forbidden\n"
 

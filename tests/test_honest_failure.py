@@ -10,7 +10,7 @@ import json
 from typer.testing import CliRunner
 
 from fake_openai import prefix
-from translator.cli import app
+from translator.cli.main import app
 
 runner = CliRunner()
 

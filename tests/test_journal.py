@@ -14,7 +14,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from fake_openai import prefix
-from translator.cli import app
+from translator.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "ai-weekly-042.en.html"
@@ -61,7 +61,7 @@ def test_kill_9_half_way_then_rerun_sends_only_the_unfinished_requests(tmp_path,
     box: list = []
     kill_after(fake_openai, half, box)
     out = tmp_path / "out"
-    box.append(subprocess.Popen([sys.executable, "-m", "translator.cli", *args, "--out", str(out)], env=env,
+    box.append(subprocess.Popen([sys.executable, "-m", "translator.cli.main", *args, "--out", str(out)], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     assert box[0].wait(timeout=300) == -signal.SIGKILL
     killed_run = chat_users(fake_openai, start)

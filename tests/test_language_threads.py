@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from translator import language
+from translator.segment import language
 
 EN = ["The quick brown fox jumps over the lazy dog. This newsletter covers the latest models and their training data.",
       "Researchers released a new open model this week, with weights and a detailed technical report.",
@@ -20,7 +20,7 @@ ES = ["El modelo fundacional se entrena con muchos datos y luego se ajusta para 
 
 _THREADS = """
 from concurrent.futures import ThreadPoolExecutor
-from translator.language import detect
+from translator.segment.language import detect
 texts = {texts!r} * 8
 with ThreadPoolExecutor(len(texts)) as ex:
     print(",".join(ex.map(detect, texts)))
@@ -52,7 +52,7 @@ def test_batch_names_every_english_file_as_english(tmp_path):
         (src / f"note{i}.txt").write_text(EN[i % len(EN)] + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    r = subprocess.run([sys.executable, "-m", "translator.cli", "translate", str(src), "--to", "es", "--model",
+    r = subprocess.run([sys.executable, "-m", "translator.cli.main", "translate", str(src), "--to", "es", "--model",
                         "apertium", "--out", str(tmp_path / "out")], env=env, capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from translator import lexicon
+from translator.terms import lexicon
 
 needs_apertium = pytest.mark.skipif(not lexicon.lexicon("es").analyser, reason="apertium-eng-spa not installed")
 

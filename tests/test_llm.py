@@ -15,14 +15,14 @@ from fake_openai import FakeOpenAI, prefix
 
 from translator.document import Suggestion
 from translator.engines.base import Context, Item
-from translator.engines.llm import LLMEngine
+from translator.engines.llm.engine import LLMEngine
 from translator.errors import EngineError, PromptError
-from translator.glossary import Term
-from translator.llm.batching import plan_batches
-from translator.llm.jsonparse import ReplyNotJSON, extract_json
-from translator.llm.tokens import estimate_tokens
-from translator.llm.validate import locate_span, placeholder_problem
-from translator.prompts import load_prompts
+from translator.terms.glossary import Term
+from translator.engines.llm.batching import plan_batches
+from translator.engines.llm.jsonparse import ReplyNotJSON, extract_json
+from translator.engines.llm.tokens import estimate_tokens
+from translator.engines.llm.validate import locate_span, placeholder_problem
+from translator.engines.llm.prompts import load_prompts
 
 CTX = Context(source_lang="en", target_lang="es", summary="A newsletter about AI.")
 
@@ -296,7 +296,7 @@ def test_a_server_that_changes_its_mind_is_probed_again(fake_openai):
 def test_max_tokens_reaches_the_server(fake_openai):
     """The cap is sized to the batch (a rambling model is stopped early) and
     sent both ways: llama.cpp and Ollama read max_tokens, OpenAI max_completion_tokens."""
-    from translator.llm.steps import output_cap
+    from translator.engines.llm.steps import output_cap
 
     items = make_items(2)
     run(engine(fake_openai, max_tokens=1234).translate(items, CTX))

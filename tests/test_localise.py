@@ -5,9 +5,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from fake_openai import prefix
-from translator.checks import match_numbers
-from translator.cli import app
-from translator.localise import localise_text, set_language
+from translator.qa.checks import match_numbers
+from translator.cli.main import app
+from translator.formats.localise import localise_text, set_language
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()

@@ -12,13 +12,13 @@ import random
 from fake_openai import INVENTED, by_task, copier, degenerate_critic, inventing_reviser, prefix
 from typer.testing import CliRunner
 
-from translator import revision
-from translator.cli import app
+from translator.pipeline import revision
+from translator.cli.main import app
 from translator.document import Segment, Suggestion
 from translator.engines.base import Context, Item
-from translator.engines.llm import LLMEngine
-from translator.llm.capabilities import CapabilityStore
-from translator.llm.transport import Transport, forget_endpoints
+from translator.engines.llm.engine import LLMEngine
+from translator.engines.llm.capabilities import CapabilityStore
+from translator.engines.llm.transport import Transport, forget_endpoints
 
 CTX = Context(source_lang="en", target_lang="es")
 PROSE = [

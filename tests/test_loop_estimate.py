@@ -3,10 +3,10 @@ whose estimate is worse than its draft's is refused."""
 
 import asyncio
 
-from translator.agents import run
+from translator.pipeline.agents import run
 from translator.engines.base import Context
-from translator.engines.llm import LLMEngine
-from translator.reader import parse
+from translator.engines.llm.engine import LLMEngine
+from translator.io.reader import parse
 
 STUCK = "El modelo es rápido rápido rápido rápido rápido rápido."
 FIXED = "El modelo es rápido."

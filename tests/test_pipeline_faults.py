@@ -10,8 +10,8 @@ import pytest
 
 from fake_openai import prefix
 from test_cli import SAMPLES, skeleton
-from translator.engines.llm import LLMEngine
-from translator.pipeline import Job, Runner
+from translator.engines.llm.engine import LLMEngine
+from translator.pipeline.run import Job, Runner
 
 
 async def no_sleep(seconds):

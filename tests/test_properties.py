@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from formats_oracle import compare_html, compare_markdown, swapped_translations
-from translator.assemble import assemble
-from translator.reader import parse
+from translator.formats.assemble import assemble
+from translator.io.reader import parse
 
 WORDS = st.sampled_from(
     ["model", "Transformer", "tokens", "GPU", "año", "niño", "大模型", "3.5%", "$25M", "e.g.", "U.S.",

@@ -5,9 +5,9 @@ import shutil
 
 import pytest
 
-from translator import qe
-from translator.checks import Pair
-from translator.qe import signals
+from translator.qa import qe
+from translator.qa.checks import Pair
+from translator.qa.qe import signals
 
 needs_lexicon = pytest.mark.skipif(not (shutil.which("lt-proc") and shutil.which("hunspell")),
                                    reason="needs Apertium's lttoolbox and Hunspell")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from translator import repair
-from translator.glossary import Glossary, Term
-from translator.terms import NoHints, enforce
+from translator.terms import repair
+from translator.terms.glossary import Glossary, Term
+from translator.terms.match import NoHints, enforce
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("lt-proc") or not shutil.which("apertium-tagger")
@@ -131,7 +131,7 @@ def test_draft_is_faithful_through_the_cli(tmp_path):
 
     from typer.testing import CliRunner
 
-    from translator.cli import app
+    from translator.cli.main import app
 
     (tmp_path / "src.txt").write_text("Delete the file.\nThe weather is nice  today.\nOpen the tab.\n",
                                       encoding="utf-8")

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from translator import report, review
-from translator.agents import Outcome
+from translator.report import build as report
+
+from translator.qa import review
+from translator.pipeline.agents import Outcome
 from translator.document import Suggestion, Translation, Usage
-from translator.reader import parse
+from translator.io.reader import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "review"

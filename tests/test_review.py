@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from translator import review
-from translator.cli_review import make_app
+from translator.qa import review
+from translator.cli.review import make_app
 from translator.errors import InputError
-from translator.glossary import load_glossary
+from translator.terms.glossary import load_glossary
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "review"
@@ -151,7 +151,7 @@ def test_markdown_link_changed_and_reference_link(tmp_path):
 
 
 def test_sentence_count_mismatch_reviews_the_whole_block():
-    from translator.reader import parse
+    from translator.io.reader import parse
 
     src = parse("<p>One thing. Two things are here. Three things now.</p>", "html", source_lang="en")
     tgt = parse("<p>Una cosa y dos cosas están aquí. Tres cosas ahora.</p>", "html", source_lang="es")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from fake_openai import prefix
-from translator.cli import app
+from translator.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "review"

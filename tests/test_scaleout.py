@@ -11,7 +11,7 @@ from fake_openai import prefix
 from fake_replicas import Replicas
 from typer.testing import CliRunner
 
-from translator.cli import app
+from translator.cli.main import app
 
 runner = CliRunner()
 
@@ -28,7 +28,7 @@ def make_issues(folder: Path, n: int, paragraphs: int = 3) -> list[Path]:
 
 @pytest.mark.parametrize("jobs", [1, 4])
 def test_jobs_calls_in_flight_across_replicas(tmp_path, jobs):
-    from translator.llm.transport import forget_endpoints
+    from translator.engines.llm.transport import forget_endpoints
 
     forget_endpoints()
     files = make_issues(tmp_path / "src", 6)

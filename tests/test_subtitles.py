@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from fake_openai import prefix, echo_ok
 from subtitle_fixtures import build_srt, build_vtt, cue_texts
-from translator import reader
-from translator.cli import app
+from translator.io import reader
+from translator.cli.main import app
 from translator.formats.subtitles import MAX_LINE, assemble, distribute, find_cues, _wrap
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,7 +158,7 @@ def test_ntrex_through_apertium_keeps_every_cue(tmp_path, kind):
 def test_changing_every_segment_changes_only_cue_text(path):
     from formats_oracle import swapped_translations
 
-    from translator.assemble import assemble as assemble_any
+    from translator.formats.assemble import assemble as assemble_any
 
     doc = reader.read(path)
     out = assemble_any(doc, swapped_translations(doc)).text

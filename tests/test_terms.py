@@ -2,10 +2,10 @@
 
 import pytest
 
-from translator import morph
+from translator.terms import morph
 from translator.document import placeholder_tokens
-from translator.glossary import Glossary, Term
-from translator.terms import NoHints, align_span, enforce, term_success, verify, verify_target_only
+from translator.terms.glossary import Glossary, Term
+from translator.terms.match import NoHints, align_span, enforce, term_success, verify, verify_target_only
 
 
 def g(*terms: Term, src="en", tgt="es") -> Glossary:

@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from fake_openai import prefix, echo_ok
-from translator import asr, glossary
-from translator.cli import app
+from translator.transcripts import asr
+from translator.terms import glossary
+from translator.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "transcripts"
@@ -182,7 +183,7 @@ def test_llm_clean_step_restores_punctuation_and_paragraphs(tmp_path, fake_opena
 
 
 def test_keeps_words():
-    from translator.clean import keeps_words
+    from translator.transcripts.clean import keeps_words
 
     assert keeps_words("hola a todos hoy hablamos de openillai", "Hola a todos. Hoy hablamos de OpenAI.",
                        {"OpenAI"}) == ""

@@ -7,8 +7,8 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from translator import unsafe
-from translator.cli import app
+from translator.qa import unsafe
+from translator.cli.main import app
 
 runner = CliRunner()
 ENV = {"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""}
@@ -124,7 +124,7 @@ def test_translate_draft_with_active_markup_publishes_the_source_markup(tmp_path
 def test_translate_refuses_to_publish_added_active_markup(tmp_path, monkeypatch):
     """Whatever stage lets it through (a draft, the memory, an engine), the last
     gate before writing refuses markup that can run code."""
-    from translator import pipeline
+    from translator.pipeline import run as pipeline
 
     real = pipeline.assemble
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from translator.verify import structure_problem
+from translator.qa.verify import structure_problem
 
 HTML = '<p>Hello <a href="https://x.example" title="Go">world</a>.</p><!-- c --><script>var a=1;</script><img alt="A cat" src="c.png">'
 MD = '---\ntitle: Hi\ndate: 2024-01-01\n---\nHello **world** and [x](https://x.example).\n\n```\ncode\n```\n'

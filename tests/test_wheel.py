@@ -44,8 +44,8 @@ def test_installed_wheel_translates_from_outside_the_checkout(wheel, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(site), "XDG_CACHE_HOME": str(tmp_path / "cache")}
     env.pop("TRANSLATOR_PROMPTS", None)
     code = ("import sys, translator; assert translator.__file__.startswith(sys.argv[1]), translator.__file__\n"
-            "from translator.prompts import load_prompts; load_prompts()\n"
-            "from translator.cli import main; sys.argv = ['translator', 'translate', 'digest.en.md', '--to', 'es',"
+            "from translator.engines.llm.prompts import load_prompts; load_prompts()\n"
+            "from translator.cli.main import main; sys.argv = ['translator', 'translate', 'digest.en.md', '--to', 'es',"
             " '--model', 'apertium', '-q']; main()")
     run = subprocess.run([sys.executable, "-c", code, str(site)], cwd=work, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr

@@ -11,8 +11,8 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from formats_oracle import md_tokens
-from translator.cli import app
-from translator.xliff import from_rich, to_rich
+from translator.cli.main import app
+from translator.memory.xliff import from_rich, to_rich
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "hugo-digest-2026-03.en.md"
@@ -134,7 +134,7 @@ def test_tmx_export_import_same_units_with_inline_codes(tmp_path):
                    '</ept>.</seg></tuv></tu></body></tmx>', encoding="utf-8")
     result = run("memory", "import", cat, "--cache", fresh)
     assert result.exit_code == 0 and "1 approved human" in result.output, result.output
-    from translator.memory import Memory
+    from translator.memory.store import Memory
 
     assert Memory(fresh).get_human("en", "es", ["We read <1>everything</1>."]) == \
         {"We read <1>everything</1>.": "Lo leemos <1>todo</1>."}

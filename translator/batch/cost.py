@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..document import Usage
-from ..errors import TranslatorError
-from ..llm.tokens import estimate_tokens
-from ..llm.transport import Reply
+from translator.document import Usage
+from translator.errors import TranslatorError
+from translator.engines.llm.tokens import estimate_tokens
+from translator.engines.llm.transport import Reply
 
 PRICES: dict[str, dict[str, float]] = {
     "gpt-4o-mini": {"input": 0.15, "output": 0.60},
@@ -141,7 +141,7 @@ class DryTransport:
 
 async def estimate(engine: Any, docs: list, rounds: int) -> Estimate:
     """`docs`: (Document, Context, cached ids) per input."""
-    from ..engines.base import Item
+    from translator.engines.base import Item
 
     est = Estimate()
     for doc, ctx, cached in docs:

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import EngineError, TranslatorError
-from .state import State
-from .transport import BatchTransport, Coordinator, current_doc
+from translator.errors import EngineError, TranslatorError
+from translator.batch.state import State
+from translator.batch.transport import BatchTransport, Coordinator, current_doc
 
 OPTION_KEYS = ("files", "to", "from", "model", "base_url", "glossary", "no_glossary", "rounds", "out", "report",
                "jobs", "fmt", "output_format", "translate_tags", "cache", "no_cache")
@@ -58,12 +58,13 @@ class Setup:
 
 def build(options: dict) -> Setup:
     """Engine, glossaries, job and memory of a run, from its options."""
-    from .. import engines, glossary as glossary_mod
-    from ..cli import _glossary_resolver
-    from ..engines.llm import LLMEngine
-    from ..memory import Memory, default_path
-    from ..pipeline import Job
-    from ..reader import FORMAT_NAMES
+    from translator import engines
+    from translator.terms import glossary as glossary_mod
+    from translator.cli.main import _glossary_resolver
+    from translator.engines.llm.engine import LLMEngine
+    from translator.memory.store import Memory, default_path
+    from translator.pipeline.run import Job
+    from translator.io.reader import FORMAT_NAMES
 
     extra = {"base_url": options["base_url"]} if options.get("base_url") else {}
     spec = options.get("model")
@@ -101,7 +102,7 @@ async def run(options: dict, state: State, run_id: int, *, report: Callable[[str
               setup: Setup | None = None) -> tuple[list, Any, Any]:
     """Translate the documents of run `run_id` not done yet; returns their
     FileResults, the engine and the coordinator (its waves)."""
-    from ..pipeline import Runner
+    from translator.pipeline.run import Runner
 
     setup = setup or build(options)  # the caller's, already checked, or one built from the stored options
     engine = setup.engine
@@ -147,11 +148,11 @@ async def run(options: dict, state: State, run_id: int, *, report: Callable[[str
 
 async def dry_run(options: dict) -> tuple[Any, Any, list[str]]:
     """The estimate of what the run would send (cost.py), the engine, and an error per unreadable input."""
-    from .. import reader
-    from ..engines.base import Context
-    from ..memory import Memory
-    from ..pipeline import _fingerprint, _summary
-    from .cost import DryTransport, estimate
+    from translator.io import reader
+    from translator.engines.base import Context
+    from translator.memory.store import Memory
+    from translator.pipeline.run import _fingerprint, _summary
+    from translator.batch.cost import DryTransport, estimate
 
     setup = build(options)
     engine = setup.engine

@@ -74,7 +74,7 @@ TERMINAL = ("completed", "failed", "expired", "cancelled")
 
 
 def default_path() -> Path:
-    from ..memory import default_path as memory_path
+    from translator.memory.store import default_path as memory_path
 
     return memory_path().parent / "batch.sqlite"
 

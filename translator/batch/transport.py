@@ -31,11 +31,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from ..document import Usage
-from ..errors import EngineError
-from ..llm.schemas import reply_schema, schema_name
-from ..llm.transport import CallFailed, Reply, TooLarge, Transport, _is_overflow
-from .state import TERMINAL, State
+from translator.document import Usage
+from translator.errors import EngineError
+from translator.engines.llm.schemas import reply_schema, schema_name
+from translator.engines.llm.transport import CallFailed, Reply, TooLarge, Transport, _is_overflow
+from translator.batch.state import TERMINAL, State
 
 ENDPOINT = "/v1/chat/completions"
 MODE = "json_schema"  # every model the Batch API serves takes strict JSON schemas

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 
-from ..errors import EngineError
-from .base import Engine
+from translator.errors import EngineError
+from translator.engines.base import Engine
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
@@ -39,7 +39,7 @@ def unknown_engine(spec: str) -> str:
 def make_engine(spec: str | None, *, jobs: int = 4, **options) -> Engine:
     spec = (spec or default_spec()).strip()
     if spec == "apertium":
-        from .apertium import ApertiumEngine
+        from translator.engines.apertium import ApertiumEngine
 
         return ApertiumEngine()
     if spec in ("draft", "none"):
@@ -49,6 +49,6 @@ def make_engine(spec: str | None, *, jobs: int = 4, **options) -> Engine:
     model = spec.split(":", 1)[1]
     if not model:
         raise EngineError("--model openai: needs a model name, e.g. openai:gpt-4o-mini")
-    from .llm import LLMEngine
+    from translator.engines.llm.engine import LLMEngine
 
     return LLMEngine(model, jobs=jobs, **options)

@@ -34,9 +34,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..document import PLACEHOLDER_RE, Suggestion, placeholder_tokens
-from ..errors import EngineError
-from .base import Context, EngineResult, Item
+from translator.document import PLACEHOLDER_RE, Suggestion, placeholder_tokens
+from translator.errors import EngineError
+from translator.engines.base import Context, EngineResult, Item
 
 APERTIUM_DATA = (Path("/usr/share/apertium"), Path("/usr/local/share/apertium"))
 # languages Apertium has released pairs for (ISO 639-1 → Apertium's code); Chinese is not one
@@ -549,8 +549,8 @@ def _protections(glossary, source: str, mode: str) -> list[Protect]:
 
 
 def _term_replacer(glossary, target_lang: str) -> Replacer:
-    from .. import morph
-    from ..terms import inflect_like
+    from translator.terms import morph
+    from translator.terms.match import inflect_like
 
     def replace(hit, old: str) -> str:
         if hit is None:
@@ -568,7 +568,7 @@ def _term_replacer(glossary, target_lang: str) -> Replacer:
 def _apply_agreement(dec: Decoded, target_lang: str) -> str:
     if target_lang != "es" or not dec.term_spans:
         return dec.text
-    from ..terms import agree_gender
+    from translator.terms.match import agree_gender
 
     text = dec.text
     for start, end, old, new, _ in sorted(dec.term_spans, key=lambda s: s[0], reverse=True):
@@ -668,7 +668,7 @@ class ApertiumHints:
 
     def prefetch_terms(self, terms) -> None:
         """Translate terms alone (singular and plural), in one Apertium run."""
-        from .. import morph
+        from translator.terms import morph
 
         todo = list(dict.fromkeys(t.source for t in terms if t.source not in self._renderings))
         if not todo or not self.mode:
@@ -708,7 +708,7 @@ class ApertiumHints:
     def back_translations(self, words: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """Source-language lemma keys of each target word translated back alone
         (and of its lemma): what source words it may stand for."""
-        from ..lemmas import lemmatizer
+        from translator.terms.lemmas import lemmatizer
 
         todo = [w for w in dict.fromkeys(words) if w not in self._back]
         if todo and self.back_mode:

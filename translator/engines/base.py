@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, Sequence
 
-from ..document import Suggestion, Usage
+from translator.document import Suggestion, Usage
 
 if TYPE_CHECKING:
-    from ..glossary import Glossary
+    from translator.terms.glossary import Glossary
 
 
 @dataclass(frozen=True)

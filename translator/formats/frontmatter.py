@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..document import Block, Text
-from ..errors import InputError
+from translator.document import Block, Text
+from translator.errors import InputError
 
 TRANSLATED_KEYS = ("title", "description", "summary", "subtitle")
 LIST_KEYS = ("tags", "categories", "keywords")

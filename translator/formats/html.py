@@ -21,8 +21,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from ..document import Block, Markup, Piece, Text
-from ..errors import InputError
+from translator.document import Block, Markup, Piece, Text
+from translator.errors import InputError
 
 BLOCK_TAGS = frozenset(
     """address article aside blockquote body caption center col colgroup dd details dialog dir

@@ -14,9 +14,9 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from ..document import Block, Markup, Piece, Text
-from . import frontmatter
-from .html import ATOMIC_INLINE, VOID_TAGS, parse_html
+from translator.document import Block, Markup, Piece, Text
+from translator.formats import frontmatter
+from translator.formats.html import ATOMIC_INLINE, VOID_TAGS, parse_html
 
 _CODE_SHORTCODE = re.compile(
     r"\{\{[<%]\s*(highlight|code|raw|mermaid|math|katex)\b.*?[>%]\}\}.*?\{\{[<%]\s*/\1\s*[>%]\}\}", re.S

@@ -33,8 +33,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from ..document import PLACEHOLDER_RE, Block, Document, Markup, Segment, Suggestion, Text
-from ..errors import InputError
+from translator.document import PLACEHOLDER_RE, Block, Document, Markup, Segment, Suggestion, Text
+from translator.errors import InputError
 
 FORMATS = ("srt", "vtt", "sbv")
 MAX_LINE = 42
@@ -277,7 +277,7 @@ class Rendered:
 
 
 def assemble(doc: Document, translations: Mapping[str, str], target_lang: str = "") -> Rendered:
-    from ..assemble import placeholders_intact
+    from translator.formats.assemble import placeholders_intact
 
     text = doc.text
     cues = find_cues(text, doc.format)

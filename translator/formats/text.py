@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from statistics import median
 
-from ..document import Block, Text
+from translator.document import Block, Text
 
 _END_PUNCT = re.compile(r"[.!?;:。！？；：…\"”’)»]\s*$")
 

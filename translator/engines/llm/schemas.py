@@ -1,0 +1,78 @@
+"""What the model must send back, as pydantic models (to validate replies) and
+as JSON schemas (to send as `response_format` / tool parameters).
+
+The schema sent for a batch lists that batch's ids as an enum, so a server
+with constrained decoding (llama.cpp grammars, OpenAI strict mode) cannot
+invent one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Sequence
+
+from pydantic import BaseModel, ConfigDict, StrictStr
+
+from translator.document import CATEGORIES, SEVERITIES
+
+Task = Literal["translate", "critique", "revise"]
+
+
+class SegmentText(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: StrictStr
+    text: StrictStr
+
+
+class SegmentsReply(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    segments: list[SegmentText]
+
+
+class RawSuggestion(BaseModel):
+    """A critic's suggestion as sent; category and severity are normalised later."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: StrictStr
+    original: StrictStr = ""
+    explanation: StrictStr = ""
+    category: StrictStr = ""
+    severity: StrictStr = ""
+    suggestion: StrictStr = ""
+
+
+class CritiqueReply(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    suggestions: list[RawSuggestion]
+
+
+def _obj(properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def reply_schema(task: Task, ids: Sequence[str]) -> dict[str, Any]:
+    """The JSON schema of the reply to one batch."""
+    id_schema = {"type": "string", "enum": list(ids)}
+    if task == "critique":
+        # original → explanation → classification → fix: quote first, then reason.
+        item = _obj(
+            {
+                "id": id_schema,
+                "original": {"type": "string"},
+                "explanation": {"type": "string"},
+                "category": {"type": "string", "enum": list(CATEGORIES)},
+                "severity": {"type": "string", "enum": list(SEVERITIES)},
+                "suggestion": {"type": "string"},
+            }
+        )
+        return _obj({"suggestions": {"type": "array", "items": item}})
+    item = _obj({"id": id_schema, "text": {"type": "string"}})
+    return _obj({"segments": {"type": "array", "items": item}})
+
+
+def schema_name(task: Task) -> str:
+    return "submit_suggestions" if task == "critique" else "submit_segments"

@@ -1,0 +1,291 @@
+"""Checking a model's reply against the batch it answers.
+
+Each check returns what was good and, per segment id, a sentence saying what
+was wrong; that sentence is what the model is told when it is asked again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from pydantic import ValidationError
+
+from translator.document import CATEGORIES, SEVERITIES, Suggestion, placeholder_tokens, strip_placeholders
+from translator.engines.base import Item
+from translator.engines.llm.sanity import suggestion_problem, template_problem, translation_problem
+from translator.engines.llm.schemas import CritiqueReply, RawSuggestion, SegmentsReply
+
+# --- segments -----------------------------------------------------------------
+
+
+def needs_model(source: str) -> bool:
+    """False for segments with nothing to translate (only placeholders, numbers, symbols)."""
+    return any(ch.isalpha() for ch in strip_placeholders(source))
+
+
+def _nesting_ok(tokens: list[str]) -> bool:
+    stack: list[str] = []
+    for tok in tokens:
+        if tok.endswith("/>"):
+            continue
+        if tok.startswith("</"):
+            if stack and stack[-1] == tok[2:-1]:
+                stack.pop()
+            else:
+                return False
+        else:
+            stack.append(tok[1:-1])
+    return not stack
+
+
+def placeholder_problem(source: str, text: str) -> str | None:
+    """Why `text` does not keep the placeholders of `source`, or None."""
+    want, got = placeholder_tokens(source), placeholder_tokens(text)
+    if Counter(want) != Counter(got):
+        missing = list((Counter(want) - Counter(got)).elements())
+        extra = list((Counter(got) - Counter(want)).elements())
+        parts = []
+        if missing:
+            parts.append("missing " + " ".join(missing))
+        if extra:
+            parts.append("unexpected " + " ".join(extra))
+        expected = " ".join(want) or "none"
+        return f"placeholders changed ({'; '.join(parts)}); keep exactly these, each once: {expected}"
+    for tok in want:
+        if tok.startswith("</"):
+            opener = "<" + tok[2:]
+            if opener in want and want.index(opener) < want.index(tok) and got.index(opener) > got.index(tok):
+                return f"{tok} comes before {opener}; an opening placeholder must come before its closing one"
+    if _nesting_ok(want) and not _nesting_ok(got):
+        return "placeholder pairs overlap; keep each <n>…</n> pair properly nested"
+    return None
+
+
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
+
+
+def added_markup(source: str, text: str) -> str | None:
+    """An HTML tag in `text` that the source does not have (`<script>`, `<b>`…):
+    markup travels as placeholders only, so a model must never write it."""
+    have = Counter(m.group(1).lower() for m in _TAG.finditer(source))
+    for m in _TAG.finditer(text):
+        name = m.group(1).lower()
+        if have[name] <= 0:
+            return m.group(0)
+        have[name] -= 1
+    return None
+
+
+def _keep_outer_space(source: str, text: str) -> str:
+    lead = source[: len(source) - len(source.lstrip())]
+    trail = source[len(source.rstrip()) :]
+    return lead + text.strip() + trail
+
+
+def _as_segment_list(data: Any) -> Any:
+    """Accept the few shapes small models produce instead of {"segments": […]}."""
+    if isinstance(data, list):
+        return {"segments": data}
+    if isinstance(data, dict) and "id" in data and "text" in data:
+        return {"segments": [data]}
+    if isinstance(data, dict) and "segments" not in data:
+        lists = [v for v in data.values() if isinstance(v, list)]
+        if len(data) == 1 and lists:
+            return {"segments": lists[0]}
+        if data and all(isinstance(v, str) for v in data.values()):
+            return {"segments": [{"id": k, "text": v} for k, v in data.items()]}
+    return data
+
+
+@dataclass
+class TextCheck:
+    ok: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # id → what was wrong
+    copies: set[str] = field(default_factory=set)  # ids answered with (a copy of) the source
+
+
+def check_texts(items: Mapping[str, Item], data: Any, *, source_lang: str | None = None,
+                target_lang: str | None = None) -> TextCheck:
+    """Validate a translate/revise reply for the batch `items` (id → Item).
+    With the languages, a text that is a copy of its source or still in the
+    source language is an error too (see sanity.translation_problem)."""
+    result = TextCheck()
+    try:
+        reply = SegmentsReply.model_validate(_as_segment_list(data))
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        msg = f'the reply does not match {{"segments": [{{"id": …, "text": …}}]}} ({where}: {first["msg"]})'
+        return TextCheck(errors={i: msg for i in items})
+    seen: dict[str, str] = {}
+    for entry in reply.segments:
+        if entry.id not in items:
+            continue  # an invented id: ignored; the real ids it displaced show up as missing
+        if entry.id in seen and seen[entry.id] != entry.text:
+            result.errors[entry.id] = "this id appeared more than once with different texts; give it exactly once"
+        seen.setdefault(entry.id, entry.text)
+    for sid, item in items.items():
+        if sid in result.errors:
+            continue
+        if sid not in seen:
+            result.errors[sid] = "this id was missing from your reply"
+            continue
+        text = seen[sid]
+        if not text.strip() and item.source.strip():
+            result.errors[sid] = "the text was empty"
+        elif needs_model(item.source) and not needs_model(text):
+            result.errors[sid] = "the text has no words; give the full translation"
+        elif problem := placeholder_problem(item.source, text):
+            result.errors[sid] = problem
+        elif tag := added_markup(item.source, text):
+            result.errors[sid] = f"the text adds markup that is not in the source ({tag}); write plain text"
+        elif problem := translation_problem(item.source, text, source_lang, target_lang):
+            result.errors[sid] = problem
+            result.copies.add(sid)
+        else:
+            result.ok[sid] = _keep_outer_space(item.source, text)
+    return result
+
+
+# --- critique -----------------------------------------------------------------
+
+_CATEGORY_ALIASES = {
+    "mistranslation": "accuracy", "omission": "accuracy", "addition": "accuracy",
+    "untranslated": "accuracy", "untranslated text": "accuracy", "non-translation": "accuracy",
+    "meaning": "accuracy", "grammar": "fluency", "spelling": "fluency", "punctuation": "fluency",
+    "agreement": "fluency", "readability": "fluency", "consistency": "terminology",
+    "glossary": "terminology", "term": "terminology", "register": "style", "awkward": "style",
+    "tone": "style", "locale convention": "locale", "format": "locale", "formatting": "locale",
+    "number": "locale", "date": "locale", "placeholder": "markup", "placeholders": "markup",
+    "tag": "markup", "tags": "markup",
+}
+_SEVERITY_ALIASES = {"high": "major", "error": "major", "medium": "major", "severe": "critical",
+                     "low": "minor", "warning": "minor", "neutral": "minor"}
+_QUOTES = "\"'“”„‟«»‘’‚‛‹›「」『』"
+
+
+def _norm_category(raw: str) -> str | None:
+    key = raw.strip().lower()
+    for part in [key, *re.split(r"[/\-:,(]", key)]:
+        part = part.strip()
+        if part in CATEGORIES:
+            return part
+        if part in _CATEGORY_ALIASES:
+            return _CATEGORY_ALIASES[part]
+    return None
+
+
+def _norm_severity(raw: str) -> str | None:
+    key = raw.strip().lower()
+    return key if key in SEVERITIES else _SEVERITY_ALIASES.get(key)
+
+
+def _loose(text: str) -> str:
+    """A regex for `text` up to whitespace runs and quote style."""
+    out: list[str] = []
+    for ch in text:
+        if ch.isspace():
+            if not out or out[-1] != r"\s+":
+                out.append(r"\s+")
+        elif ch in _QUOTES:
+            out.append("[" + re.escape(_QUOTES) + "]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def locate_span(draft: str, original: str) -> str | None:
+    """The span of `draft` the critic meant by `original`: exact, or equal up to
+    whitespace, quote style and case, or without the quotes the critic put
+    around it. None when it is not there (or not in one place only)."""
+    if original in draft:
+        return original
+    unquoted = original.strip().strip(_QUOTES).strip()
+    for candidate in (original.strip(), unquoted):
+        if not candidate:
+            continue
+        if candidate in draft:
+            return candidate
+        matches = list(re.finditer(_loose(candidate), draft, re.I))
+        if len(matches) == 1:
+            return matches[0].group(0)
+    return None
+
+
+@dataclass
+class CritiqueCheck:
+    valid: dict[str, list[Suggestion]] = field(default_factory=dict)  # only ids the reply mentioned
+    errors: dict[str, str] = field(default_factory=dict)
+    reply_error: str | None = None  # the reply as a whole was unusable
+    discarded: list[tuple[Suggestion, str]] = field(default_factory=list)  # failed the sanity filter, and why
+    template: str | None = None  # every suggestion critical and one template: a failed critique
+
+
+def _to_suggestion(raw: RawSuggestion, item: Item) -> tuple[Suggestion | None, str | None]:
+    """A validated Suggestion, or (None, error) when its span is not in the draft.
+    Unknown categories or severities are downgraded to minor rather than re-asked."""
+    category = _norm_category(raw.category)
+    severity = _norm_severity(raw.severity)
+    downgraded = category is None or severity is None
+    span = "" if raw.original == "" else locate_span(item.draft, raw.original)  # "": an omission
+    if span is None:
+        return None, (f"the original «{raw.original}» does not occur in the draft of {raw.id}; "
+                      "copy the exact characters of the draft")
+    if span and span == raw.suggestion:
+        return None, None  # a no-op
+    if tag := added_markup(item.source + item.draft, raw.suggestion):
+        return None, f"the suggestion for {raw.id} adds markup that is not in the source ({tag})"
+    return Suggestion(
+        id=raw.id,
+        category=category or "style",
+        severity="minor" if downgraded else severity,
+        original=span,
+        suggestion=raw.suggestion,
+        explanation=raw.explanation.strip(),
+        origin="llm",
+    ), None
+
+
+def check_critique(items: Mapping[str, Item], data: Any, *, target_lang: str | None = None,
+                   sent: Mapping[str, str] | None = None) -> CritiqueCheck:
+    """Validate a critique reply; suggestions that fail the sanity filter
+    (sanity.suggestion_problem) are discarded, not re-asked. `sent` is the
+    errors the request carried: an explanation repeating them is no explanation."""
+    if isinstance(data, list):
+        data = {"suggestions": data}
+    try:
+        reply = CritiqueReply.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return CritiqueCheck(reply_error=(
+            'the reply does not match {"suggestions": [{"id", "original", "explanation", "category", '
+            f'"severity", "suggestion"}}]}} ({where}: {first["msg"]})'))
+    result = CritiqueCheck()
+    seen: set[tuple[str, str, str]] = set()
+    for raw in reply.suggestions:
+        item = items.get(raw.id)
+        if item is None:
+            continue  # about a segment not in this batch: nothing to attach it to
+        key = (raw.id, raw.original, raw.suggestion)
+        if key in seen:
+            continue
+        seen.add(key)
+        suggestion, error = _to_suggestion(raw, item)
+        result.valid.setdefault(raw.id, [])
+        if error:
+            result.errors[raw.id] = error
+        elif suggestion is not None:
+            if (why := suggestion_problem(suggestion, item.source, item.draft, target_lang, sent)) is not None:
+                result.discarded.append((suggestion, why))
+            else:
+                result.valid[raw.id].append(suggestion)
+    every = [s for found in result.valid.values() for s in found] + [s for s, _ in result.discarded]
+    if (problem := template_problem(every)) is not None:
+        result.template = problem
+        result.discarded = [(s, "template critique") for s in every]
+        result.valid = {sid: [] for sid in result.valid}
+    return result

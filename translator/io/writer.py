@@ -1,0 +1,127 @@
+"""Writing results: atomic file writes, output names, and converting a
+translated Markdown issue or transcript to HTML (for an e-mail tool) or a
+transcript to Markdown."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from translator.formats.assemble import escape
+from translator.document import Document
+from translator.errors import TranslatorError
+
+OUTPUT_EXT = {"html": ".html", "markdown": ".md", "text": ".txt", "srt": ".srt", "vtt": ".vtt", "sbv": ".sbv"}
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write all or nothing: a temporary file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_text(path: Path, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
+def output_path(src: Path, source_lang: str, target_lang: str, out_dir: Path | None, fmt: str) -> Path:
+    """`issue.en.html` → `issue.es.html`; `notes.txt` → `notes.es.txt`,
+    beside the input or in `out_dir`."""
+    stem = src.stem
+    m = re.fullmatch(r"(.+)\.([a-z]{2}(?:[-_][A-Za-z]{2,4})?)", stem)
+    if m and m.group(2).split("-")[0].split("_")[0] == source_lang:
+        stem = m.group(1)
+    ext = OUTPUT_EXT[fmt] if fmt != _format_of(src) else src.suffix
+    return (out_dir or src.parent) / f"{stem}.{target_lang}{ext}"
+
+
+def _format_of(src: Path) -> str:
+    from translator.io.reader import EXTENSIONS
+
+    return EXTENSIONS.get(src.suffix.lower(), "text")
+
+
+def convert(text: str, doc: Document, to: str, target_lang: str) -> str:
+    """Re-express a translated document in another format."""
+    if to == doc.format:
+        return text
+    if doc.format == "markdown" and to == "html":
+        return _markdown_to_html(text, target_lang)
+    if doc.format == "text" and to in ("html", "markdown"):
+        paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+        if to == "markdown":
+            return "\n\n".join(escape(p, "markdown") for p in paragraphs) + "\n"
+        body = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
+        return _page("", body, target_lang)
+    raise TranslatorError(f"cannot write a {doc.format} document as {to}; use html or md for Markdown and text input")
+
+
+def paragraphs_page(title: str, paragraphs: list[tuple[str, str]], to: str, lang: str) -> str:
+    """A transcript as Markdown or HTML: a title, then paragraphs, each with
+    its timestamp (HH:MM:SS, subtitles only) as an anchor one can link to."""
+    def anchor(stamp: str) -> str:
+        return "t-" + stamp.replace(":", "-")
+
+    if to == "markdown":
+        out = [f"# {escape(title, 'markdown')}"] if title else []
+        for stamp, text in paragraphs:
+            mark = f'<a id="{anchor(stamp)}"></a>[{stamp}](#{anchor(stamp)}) ' if stamp else ""
+            out.append(mark + escape(text, "markdown"))
+        return "\n\n".join(out) + "\n"
+    body = [f"<h1>{html.escape(title, quote=False)}</h1>"] if title else []
+    for stamp, text in paragraphs:
+        if stamp:
+            body.append(f'<p id="{anchor(stamp)}"><a class="timestamp" href="#{anchor(stamp)}">{stamp}</a> '
+                        f"{html.escape(text, quote=False)}</p>")
+        else:
+            body.append(f"<p>{html.escape(text, quote=False)}</p>")
+    return _page(title, "\n".join(body), lang)
+
+
+def _markdown_to_html(text: str, lang: str) -> str:
+    from translator.formats import frontmatter
+    from translator.formats.markdown import parser
+
+    title = ""
+    fm = frontmatter.find(text)
+    if fm:
+        import yaml
+
+        try:
+            meta = yaml.safe_load(text[fm.start:fm.end]) if fm.kind == "yaml" else {}
+        except yaml.YAMLError:
+            meta = {}
+        title = str((meta or {}).get("title", "")) if isinstance(meta, dict) else ""
+        text = text[fm.stop:]
+    return _page(title, parser().render(text), lang)
+
+
+def _page(title: str, body: str, lang: str) -> str:
+    head = f"<title>{html.escape(title)}</title>\n" if title else ""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n{head}</head>\n'
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
+

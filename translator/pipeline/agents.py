@@ -1,0 +1,231 @@
+"""The translate → critique → revise loop, and the deterministic stages
+that follow every engine.
+
+With an LLM: draft every segment, then per round the critic (LLM) and the
+deterministic checks (placeholders, numbers, URLs, glossary …) list issues in
+one Suggestion format; only segments with an open major or critical issue go
+to the reviser; the loop stops when none is left or after `rounds`.
+Without one (Apertium, or someone else's draft): the glossary is enforced
+deterministically and the checks report what is left for the editor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from translator.qa import checks
+
+from translator.pipeline import revision
+
+from translator.terms import match as terms
+from translator.document import Document, Suggestion, Translation, Usage, severity_at_least
+from translator.engines.base import Context, Engine, Item
+
+STEPS = ("translate", "critique", "revise")
+
+
+@dataclass
+class Outcome:
+    translations: dict[str, Translation]
+    suggestions: list[Suggestion]
+    usage: dict[str, Usage] = field(default_factory=lambda: {s: Usage() for s in STEPS})
+    rounds: int = 0
+    terms: dict | None = None  # glossary terms found / satisfied / violations (see term_stats)
+    revisions: list[revision.Verdict] = field(default_factory=list)  # each revision accepted or rejected
+
+
+def is_critic(engine: Engine) -> bool:
+    return hasattr(engine, "critique") and hasattr(engine, "revise")
+
+
+async def run(
+    doc: Document,
+    engine: Engine | None,
+    ctx: Context,
+    *,
+    rounds: int = 1,
+    drafts: Mapping[str, str] | None = None,
+    cached: Mapping[str, str] | None = None,
+) -> Outcome:
+    """Translate (or post-edit `drafts`) every segment of `doc`. Segments in
+    `cached` are done already and are not sent anywhere."""
+    cached = dict(cached or {})
+    todo = [s for s in doc.segments if s.id not in cached]
+    out = Outcome({}, [])
+    texts: dict[str, str] = dict(cached)
+    failed: set[str] = set()
+    if drafts is not None:
+        texts.update({s.id: drafts.get(s.id, s.source) for s in todo})
+    elif todo:
+        result = await engine.translate([Item(s.id, s.block, s.source) for s in todo], ctx)
+        texts.update(result.texts)
+        out.suggestions.extend(result.suggestions)
+        out.usage["translate"].add(result.usage)
+        failed |= set(result.failed) | {s.id for s in result.suggestions if s.check == "llm-failed"}
+    by_id = {s.id: s for s in doc.segments}
+    todo_ids = {s.id for s in todo}
+    if engine is not None and is_critic(engine) and rounds > 0 and todo:
+        await _rounds(engine, doc, ctx, rounds, texts, failed, todo_ids, out)
+    if ctx.glossary is not None and ctx.glossary.terms:
+        # Without an LLM this is the repair; after one, the safety net for
+        # what the reviser left: the glossary holds whichever engine drafted.
+        pairs = [(by_id[i], texts[i]) for i in sorted(todo_ids - failed, key=_order)
+                 if not _still_in_source_language(by_id[i].source, texts[i], ctx)]
+        fixed, notes = await asyncio.to_thread(_enforce_all, ctx, pairs)
+        texts.update(fixed)
+        out.suggestions.extend(notes)
+    out.suggestions = [s for s in out.suggestions if s.status != "open" or s.origin != "glossary"
+                       or s.check == "glossary-repair"]  # held repairs keep their exact span
+    # the last word: checks on everything that will be published, cached segments included
+    out.suggestions.extend(_deterministic(doc, texts, ctx, {s.id for s in doc.segments}))
+    out.suggestions = terms.drop_restated(out.suggestions)
+    out.suggestions.extend(await asyncio.to_thread(_estimate, doc, texts, ctx))  # the review's quality estimate
+    out.suggestions = _dedupe(out.suggestions)
+    if ctx.glossary is not None and ctx.glossary.terms:
+        out.terms = term_stats(ctx.glossary, [(s.id, s.source, texts[s.id]) for s in doc.segments])
+    for seg in doc.segments:
+        text = texts.get(seg.id, seg.source)
+        if seg.id in cached:
+            status = "translated"
+        elif seg.id in failed:
+            status = "fallback"
+        elif drafts is not None:
+            status = "draft" if text == drafts.get(seg.id) else "translated"
+        else:
+            status = "unchanged" if text == seg.source else "translated"
+        out.translations[seg.id] = Translation(seg.id, text, status)
+    return out
+
+
+async def _rounds(engine, doc: Document, ctx: Context, rounds: int, texts: dict[str, str], failed: set[str],
+                  todo_ids: set[str], out: Outcome) -> None:
+    """Critique → revise until no major or critical issue is open or the
+    rounds are spent. The first round reviews every segment; later rounds
+    only what was just revised (re-reviewing good text invites rewrites)."""
+    by_id = {s.id: s for s in doc.segments}
+    under_review = set(todo_ids)
+    for _ in range(rounds):
+        items = [Item(s.id, s.block, s.source, texts[s.id]) for s in doc.segments
+                 if s.id in under_review and s.id not in failed]
+        found, usage = await engine.critique(items, ctx)
+        out.usage["critique"].add(usage)
+        found = [f for f in found + _deterministic(doc, texts, ctx, under_review) if f.status == "open"]
+        urgent: dict[str, list[Suggestion]] = {}
+        for f in found:
+            if severity_at_least(f.severity, "major") and f.id not in failed and f.check != "llm-failed":
+                urgent.setdefault(f.id, []).append(f)
+        out.rounds += 1
+        if not urgent:
+            out.suggestions.extend(found)
+            break
+        revise_items = [Item(i, by_id[i].block, by_id[i].source, texts[i], tuple(fs)) for i, fs in urgent.items()]
+        result = await engine.revise(revise_items, ctx)
+        out.usage["revise"].add(result.usage)
+        out.suggestions.extend(result.suggestions)
+        # a revision replaces its draft only when it passes the gate (revision.py)
+        proposed = {i: t for i, t in result.texts.items() if i in urgent and i not in result.failed}
+        verdicts = await asyncio.to_thread(
+            revision.judge, by_id, texts, proposed, urgent, ctx.source_lang, ctx.target_lang, ctx.glossary,
+            doc=doc, estimate=_penalty(ctx))
+        out.revisions.extend(verdicts.values())
+        refused = {i for i, v in verdicts.items() if not v.accepted}
+        out.usage["revise"].rejected += len(refused)
+        for f in found:
+            if f.id in refused:
+                out.suggestions.append(f.with_status("rejected") if f in urgent[f.id] else f)
+            elif f.id in urgent and f.id in result.texts and f.id not in result.failed:
+                out.suggestions.append(_judge(f, texts[f.id], result.texts[f.id]))
+            else:
+                out.suggestions.append(f)  # minor ones are left for the editor
+        texts.update({i: t for i, t in result.texts.items() if i not in refused})
+        under_review = set(urgent) - refused
+        if not under_review:
+            break
+    # open check findings are recomputed on the final text by the caller
+    out.suggestions[:] = [s for s in out.suggestions if s.status != "open" or s.origin == "llm"]
+
+
+def _still_in_source_language(source: str, text: str, ctx: Context) -> bool:
+    """Text the engine left untranslated (as the checks judge it): splicing
+    target terms into it would make it worse ("about IA still revolves
+    around entrenamiento"); the checks report it instead."""
+    pair = checks.Pair("", source, text)
+    return bool(checks.untranslated(pair, ctx.source_lang) or checks.wrong_language(pair, ctx.target_lang))
+
+
+def _order(sid: str) -> int:
+    return int(sid[1:]) if sid[1:].isdigit() else 0
+
+
+def _enforce_all(ctx: Context, pairs: list) -> tuple[dict[str, str], list[Suggestion]]:
+    """Deterministic glossary repair of every segment (no LLM), with the
+    engine lookups it needs made in a few batched calls."""
+    glossary = ctx.glossary
+    hints = terms.prepare_enforcement(glossary, [(s.source, t) for s, t in pairs], target_lang=ctx.target_lang)
+    fixed: dict[str, str] = {}
+    notes: list[Suggestion] = []
+    for seg, text in pairs:
+        new, found = terms.enforce(glossary, seg.source, text, seg.id, target_lang=ctx.target_lang, hints=hints)
+        fixed[seg.id] = new
+        notes.extend(found)
+    return fixed, notes
+
+
+def term_stats(glossary, triples: list[tuple[str, str, str]]) -> dict:
+    """Terms found in the sources, satisfied in the translations, and each violation."""
+    found = satisfied = 0
+    violations = []
+    for sid, source, translation in triples:
+        report = terms.verify(glossary, source, translation, sid)
+        found += len(report.found)
+        satisfied += len(report.satisfied)
+        violations += [{"id": sid, "source": t.source, "target": t.target} for t in report.violations]
+    return {"found": found, "satisfied": satisfied, "violations": violations}
+
+
+def _deterministic(doc: Document, texts: Mapping[str, str], ctx: Context, ids: set[str]) -> list[Suggestion]:
+    segs = [s for s in doc.segments if s.id in ids]
+    return checks.run(segs, texts, ctx.source_lang, ctx.target_lang, ctx.glossary, doc=doc)
+
+
+def _estimate(doc: Document, texts: Mapping[str, str], ctx: Context) -> list[Suggestion]:
+    """The quality estimate's findings (qe) on the final text: the same per-segment signals as `review`."""
+    from translator.qa import qe
+
+    pairs = [checks.Pair(s.id, s.source, texts.get(s.id, "")) for s in doc.segments]
+    return qe.signals_for_pairs(pairs, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary)[0]
+
+
+def _penalty(ctx: Context):
+    """The revision gate's estimator: the penalty of the review's own signals
+    on one segment. Not the checks (the gate compares those already) nor the
+    back-translation (it favours Apertium)."""
+    from translator.qa import qe
+
+    def penalty(source: str, text: str) -> float:
+        return float(qe.estimate(source, text, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary,
+                                 with_checks=False, adequacy=False).penalty)
+
+    return penalty
+
+
+def _judge(s: Suggestion, before: str, after: str) -> Suggestion:
+    """Did the reviser act on this suggestion?"""
+    if after == before:
+        return s.with_status("rejected")
+    if s.original and s.original in after and (not s.suggestion or s.suggestion not in after):
+        return s.with_status("rejected")
+    return s.with_status("applied")
+
+
+def _dedupe(items: list[Suggestion]) -> list[Suggestion]:
+    seen = set()
+    out = []
+    for s in items:
+        key = (s.id, s.category, s.original, s.suggestion, s.check, s.status)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out

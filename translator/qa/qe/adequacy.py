@@ -1,0 +1,93 @@
+"""Adequacy without a reference: translate the translation back into the
+source language with Apertium (one process for every segment of a
+document) and compare it with the source by chrF.
+
+Used with care. A round trip through Apertium favours Apertium's own output
+(its back-translation undoes its own choices) and penalises free but good
+translations, so only a very low similarity is a finding, and only a major
+one when the back-translation shares almost nothing with the source: a
+translation of something else, an omission of most of the content, or
+gibberish. Without Apertium for the pair the estimate is silent.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Sequence
+
+from translator.qa.checks import _clip
+from translator.document import Suggestion, strip_placeholders
+from translator.qa.qe.signals import ORIGIN
+
+MIN_WORDS = 8  # shorter segments: too little text for a character n-gram score
+LOW = 25.0  # chrF of back-translation vs source below which the content is doubtful (minor)
+VERY_LOW = 15.0  # … below which almost nothing of the source is left (major)
+_P = re.compile(r'<p id="k(\d+)">(.*?)</p>', re.S)
+_MARK = re.compile(r"(?<!\w)[*#@](?=\w)")
+
+
+def back_translate(texts: Sequence[str], target_lang: str, source_lang: str) -> list[str | None]:
+    """Apertium's translation of each text from `target_lang` back into
+    `source_lang`, all in one process; None where unavailable."""
+    from translator.engines.apertium import apertium_mode, run_apertium
+    from translator.errors import EngineError
+
+    mode = apertium_mode(target_lang.split("-")[0], source_lang.split("-")[0])
+    if mode is None or not texts:
+        return [None] * len(texts)
+    out: list[str | None] = [None] * len(texts)
+    idx = [i for i, t in enumerate(texts) if t.strip()]
+    chunk: list[int] = []
+    size = 0
+
+    def run(ids: list[int]) -> None:
+        if not ids:
+            return
+        doc = "\n".join(f'<p id="k{i}">{html.escape(" ".join(texts[i].split()))}</p>' for i in ids) + "\n"
+        try:
+            got = {int(n): body for n, body in _P.findall(run_apertium(mode, doc))}
+        except EngineError:
+            return
+        for i in ids:
+            if i in got:
+                out[i] = _MARK.sub("", html.unescape(re.sub(r"<[^>]+>", "", got[i])))
+
+    for i in idx:
+        chunk.append(i)
+        size += len(texts[i])
+        if size > 150_000:
+            run(chunk)
+            chunk, size = [], 0
+    run(chunk)
+    return out
+
+
+def similarity(back: str, source: str) -> float:
+    from sacrebleu.metrics import CHRF
+
+    return CHRF().sentence_score(back, [source]).score
+
+
+def findings(ids: Sequence[str], sources: Sequence[str | None], targets: Sequence[str],
+             source_lang: str, target_lang: str) -> tuple[list[Suggestion], dict[str, float]]:
+    """Low-adequacy findings and the similarity of every segment that got one."""
+    todo = [k for k, (s, t) in enumerate(zip(sources, targets))
+            if s is not None and len(strip_placeholders(s).split()) >= MIN_WORDS and strip_placeholders(t).strip()]
+    if not todo or not source_lang or source_lang.split("-")[0] == target_lang.split("-")[0]:
+        return [], {}
+    backs = back_translate([strip_placeholders(targets[k]) for k in todo], target_lang, source_lang)
+    out: list[Suggestion] = []
+    sims: dict[str, float] = {}
+    for k, back in zip(todo, backs):
+        if back is None:
+            continue
+        sim = similarity(back, " ".join(strip_placeholders(sources[k]).split()))
+        sims[ids[k]] = round(sim, 1)
+        if sim < LOW:
+            sev = "major" if sim < VERY_LOW else "minor"
+            out.append(Suggestion(
+                ids[k], "accuracy", sev, "", "",
+                f"The translation may not say what the source says: translated back, it shares little with the "
+                f"source (chrF {sim:.0f}). Back-translation: “{_clip(back, 120)}”.", ORIGIN, "open", "adequacy"))
+    return out, sims

@@ -1,0 +1,429 @@
+"""Reference-free signals of a bad translation, one segment at a time.
+
+Each signal is a Suggestion (origin "estimate") with the exact span of the
+translation it is about, so the editor sees it highlighted like any other
+finding:
+
+- `non_words`: words neither Apertium's analyser nor Hunspell knows
+  (``lexicon.is_word``). Not an issue: a word the source has too (a name,
+  a product, a code: "R", "rOpenSci"), a capitalised word inside a
+  sentence (a proper noun), a word with inner capitals or digits, a
+  glossary rendering. A non-word that splits into two known words is
+  reported as glued words ("dela" → "de la").
+- `foreign_sentences`: a sentence of the translation whose words are
+  mostly words of the source language and not of the target (left in
+  English, or an English rewrite).
+- `copied`: a long run of the source's words copied verbatim.
+- `repetition`: a phrase repeated over and over (a model stuck in a loop),
+  which the source does not repeat.
+- `agreement`: a determiner and the noun after it disagreeing in gender or
+  number by every reading of the analyser ("las tijera", "el casa").
+
+Each signal is conservative: it speaks only when the lexicon is sure, and
+is silent for a language it has no data for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable, Sequence
+
+from translator.qa.checks import _clip
+from translator.document import Suggestion, strip_placeholders
+
+ORIGIN = "estimate"
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
+_SENT_END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+(?=[¿¡\"'“«(]?[A-ZÁÉÍÓÚÑ0-9])")
+
+
+def _s(id_: str, category: str, severity: str, original: str, suggestion: str, explanation: str,
+       check: str) -> Suggestion:
+    return Suggestion(id_, category, severity, original, suggestion, explanation, ORIGIN, "open", check)
+
+
+_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
+
+
+def tokens(text: str) -> list[tuple[int, int, str]]:
+    """Word tokens of a text (placeholders removed) with their offsets;
+    character references (&quot; &amp; as HTML keeps them) are markup, not words."""
+    text = _ENTITY.sub(lambda m: " " * len(m.group(0)), text)
+    return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Rough sentence spans (enough to judge the language of each)."""
+    out, start = [], 0
+    for m in _SENT_END.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        out.append((start, len(text)))
+    return out
+
+
+def _lexicon_ready(lang: str) -> bool:
+    from translator.terms import lexicon
+
+    return lexicon.lexicon(lang).available
+
+
+# --- non-words and glued words ---------------------------------------------------------------
+
+
+def _sentence_starts(text: str) -> set[int]:
+    """Offsets of the first word of each sentence (and after a colon, a dash, a quote)."""
+    starts = set()
+    for a, _ in sentences(text):
+        m = _TOKEN.search(text, a)
+        if m:
+            starts.add(m.start())
+    for m in re.finditer(r"(?:^|[:;\n—–\-\"“«(¿¡]\s*)([^\W\d_])", text):
+        starts.add(m.start(1))
+    return starts
+
+
+_PREFIXES = ("anti", "auto", "bi", "co", "contra", "des", "ex", "hiper", "inter", "micro", "mini", "multi",
+             "neo", "post", "pre", "pro", "re", "semi", "sobre", "sub", "super", "tele", "ultra")
+
+
+def _is_word(word: str, lang: str) -> bool:
+    """A word of `lang`: known to the lexicon (either case), to the analyser
+    as a compound (verb + enclitics), or regularly derived from a known
+    word (Spanish -mente adverbs, common prefixes: "exesposa")."""
+    from translator.terms import lexicon
+
+    if lexicon.is_word(word, lang) or (word[:1].isupper() and lexicon.is_word(word.lower(), lang)):
+        return True
+    w = word.lower()
+    if lexicon.analysable(w, lang):
+        return True
+    if lang != "es":
+        return False
+    # derived forms: the stem must be known to the analyser (fast, no spelling round trip)
+    if w.endswith("mente") and len(w) > 9 and lexicon.analysable(w[:-5], lang):
+        return True
+    return any(w.startswith(p) and len(w) - len(p) >= 4 and lexicon.analysable(w[len(p):], lang) for p in _PREFIXES)
+
+
+def _left_in_source_language(tok: str, sl: str, tl: str) -> bool:
+    """A lower-case word of the source, known to the source language's
+    analyser and to neither the target's analyser nor its spelling
+    dictionary: a common word left untranslated ("roofing"), not a name."""
+    if not sl or sl == tl or not tok.islower() or len(tok) < 3 or not _lexicon_ready(sl):
+        return False
+    from translator.terms import lexicon
+
+    return lexicon.is_word(tok, sl) and not _is_word(tok, tl)
+
+
+def _analysed(word: str, lang: str) -> bool:
+    """Known to the analyser (fast; no spelling-dictionary round trip)."""
+    from translator.terms import lexicon
+
+    return lexicon.lexicon(lang).known_to_analyser(word)
+
+
+def _glued(word: str, lang: str) -> tuple[str, str] | None:
+    """Two known words run together ("dela" → "de", "la"), when exactly such a split exists."""
+    w = word.lower()
+    for i in range(1, len(w)):
+        a, b = w[:i], w[i:]
+        if len(a) >= 2 and len(b) >= 2 and len(w) >= 5:
+            if _analysed(a, lang) and _analysed(b, lang):
+                return word[:i], word[i:]
+    return None
+
+
+def non_words(id_: str, source: str | None, target: str, target_lang: str,
+              allowed: Iterable[str] = (), source_lang: str = "") -> list[Suggestion]:
+    lang = target_lang.split("-")[0]
+    sl = (source_lang or "").split("-")[0]
+    if not _lexicon_ready(lang):
+        return []
+    text = strip_placeholders(target)
+    src_words = {w.casefold() for _, _, w in tokens(strip_placeholders(source or ""))}
+    src_parts = {p for w in src_words for p in re.split(r"['’-]", w)}
+    allowed_words = allowed if isinstance(allowed, (set, frozenset)) else allowed_words_of(allowed)
+    starts = _sentence_starts(text)
+    out: list[Suggestion] = []
+    seen: set[str] = set()
+    for a, _, tok in tokens(text):
+        if tok[0].isdigit() or tok in seen:
+            continue
+        seen.add(tok)
+        folded = tok.casefold()
+        if folded in allowed_words:
+            continue  # a glossary term
+        if folded in src_words:
+            if _left_in_source_language(tok, sl, lang):
+                out.append(_s(id_, "accuracy", "major", tok, "",
+                              f"“{tok}” is left untranslated: a word of the source in {_lang(sl)}, "
+                              f"not {_lang(lang)}.", "untranslated-word"))
+            continue  # otherwise a name, a code, a term the source has too
+        if any(c.isupper() for c in tok[1:]):
+            continue  # an acronym or a brand: GPT, rOpenSci, McDonald
+        if tok[0].isupper() and a not in starts:
+            continue  # a proper noun inside a sentence
+        parts = [p for p in re.split(r"['’-]", tok) if p]
+        if len(tok) < 2 and len(parts) == 1:
+            continue
+        bad = [p for p in parts if len(p) > 1 and p.casefold() not in src_parts and not _is_word(p, lang)]
+        if not bad:
+            continue
+        glued = _glued(tok, lang) if len(parts) == 1 else None
+        if glued:
+            out.append(_s(id_, "fluency", "minor", tok, " ".join(glued),
+                          f"“{tok}” looks like two words run together (“{glued[0]} {glued[1]}”).", "glued-words"))
+        else:
+            out.append(_s(id_, "fluency", "minor", tok, "",
+                          f"“{tok}” is not a word the {_lang(lang)} dictionary or analyser knows "
+                          "(a typo, an invented word, or a word of another language).", "non-word"))
+    return out
+
+
+def allowed_words_of(phrases: Iterable[str]) -> frozenset[str]:
+    """The words of glossary renderings (casefolded): never non-words."""
+    return frozenset(w.casefold() for phrase in phrases for _, _, w in tokens(phrase))
+
+
+def _lang(code: str) -> str:
+    from translator.qa.checks import lang_name
+
+    return lang_name(code)
+
+
+# --- wrong language, copies of the source ----------------------------------------------------
+
+
+def foreign_sentences(id_: str, source: str | None, target: str, source_lang: str,
+                      target_lang: str) -> list[Suggestion]:
+    """Sentences of the translation whose words are mostly source-language words
+    that are not target-language words."""
+    sl, tl = (source_lang or "").split("-")[0], target_lang.split("-")[0]
+    if not sl or sl == tl or not _lexicon_ready(sl) or not _lexicon_ready(tl):
+        return []
+    text = strip_placeholders(target)
+    out = []
+    for a, b in sentences(text):
+        sent = text[a:b].strip()
+        words = [w for _, _, w in tokens(sent) if not w[0].isdigit() and not any(c.isupper() for c in w[1:])]
+        lower = [w for w in words if w[:1].islower()]
+        if len(lower) < 4:
+            continue
+        foreign = [w for w in lower if _foreign(w, sl, tl)]
+        if len(foreign) >= 3 and len(foreign) >= 0.5 * len(lower):
+            out.append(_s(id_, "accuracy", "major", sent, "",
+                          f"This sentence is in {_lang(sl)}, not {_lang(tl)} "
+                          f"({len(foreign)} of its {len(lower)} words).", "foreign-sentence"))
+    return out
+
+
+def _foreign(word: str, sl: str, tl: str) -> bool:
+    from translator.terms import lexicon
+
+    return lexicon.is_word(word, sl) and not lexicon.is_word(word, tl)
+
+
+def copied(id_: str, source: str | None, target: str, min_words: int = 6, source_lang: str = "",
+           target_lang: str = "") -> list[Suggestion]:
+    """The longest run of at least `min_words` source words found verbatim in
+    the translation (names and numbers do not count towards the length).
+    With the languages given, the run must be mostly source-language words:
+    a source that quotes a title in the target language may be copied."""
+    if not source:
+        return []
+    s = [w.casefold() for _, _, w in tokens(strip_placeholders(source))]
+    t_text = strip_placeholders(target)
+    t_tok = tokens(t_text)
+    t = [w.casefold() for _, _, w in t_tok]
+    if len(s) < min_words or len(t) < min_words:
+        return []
+    # longest common substring of tokens (dynamic programming, small inputs)
+    best, end = 0, 0
+    prev = [0] * (len(t) + 1)
+    for i in range(1, len(s) + 1):
+        cur = [0] * (len(t) + 1)
+        si = s[i - 1]
+        for j in range(1, len(t) + 1):
+            if si == t[j - 1]:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best:
+                    best, end = cur[j], j
+        prev = cur
+    if best < min_words:
+        return []
+    run = t_tok[end - best:end]
+    plain = [w for _, _, w in run if w[:1].islower()]
+    if len(plain) < min_words - 1 or best >= 0.9 * len(s):
+        return []  # a run of names, or the whole segment (the untranslated check says that)
+    sl, tl = source_lang.split("-")[0], target_lang.split("-")[0]
+    if sl and tl and sl != tl and _lexicon_ready(sl) and _lexicon_ready(tl):
+        if sum(_foreign(w.lower(), sl, tl) for w in plain) < len(plain) / 2:
+            return []  # text of the target language the source already had
+    span = t_text[run[0][0]:run[-1][1]]
+    return [_s(id_, "accuracy", "major", span, "",
+               f"{best} words copied from the source without translation: “{_clip(span)}”.", "copied-source")]
+
+
+# --- degenerate repetition -------------------------------------------------------------------
+
+
+def _max_repeat(words: Sequence[str]) -> tuple[int, int, int]:
+    """(times, n, start) of the n-gram repeated most often back to back."""
+    best = (1, 0, 0)
+    L = len(words)
+    for n in range(1, 9):
+        i = 0
+        while i + 2 * n <= L:
+            times = 1
+            while i + (times + 1) * n <= L and words[i + times * n:i + (times + 1) * n] == words[i:i + n]:
+                times += 1
+            if times > 1 and times * n > best[0] * max(best[1], 1):
+                best = (times, n, i)
+            i += max(1, (times - 1) * n) if times > 1 else 1
+    return best
+
+
+def repetition(id_: str, source: str | None, target: str) -> list[Suggestion]:
+    t_text = strip_placeholders(target)
+    t_tok = tokens(t_text)
+    words = [w.casefold() for _, _, w in t_tok]
+    times, n, start = _max_repeat(words)
+    if n == 0 or times < (4 if n == 1 else 3):
+        # also a long phrase (4+ words) said three times anywhere in the segment
+        grams = Counter(tuple(words[i:i + 4]) for i in range(len(words) - 3))
+        gram, k = grams.most_common(1)[0] if grams else ((), 0)
+        if k < 3:
+            return []
+        src = [w.casefold() for _, _, w in tokens(strip_placeholders(source or ""))]
+        if source is not None and _count_ngrams(src, 4) and max(_count_ngrams(src, 4).values()) >= k:
+            return []
+        phrase = " ".join(gram)
+        return [_s(id_, "fluency", "major", _span_of(t_text, t_tok, words, gram), "",
+                   f"The phrase “{phrase}” is repeated {k} times: the text may be stuck in a loop.",
+                   "repetition")]
+    if source is not None:
+        src = [w.casefold() for _, _, w in tokens(strip_placeholders(source))]
+        s_times, s_n, _ = _max_repeat(src)
+        if s_times >= times - 1 and s_n > 0:
+            return []  # the source repeats itself as much ("Check. Check.")
+    a, b = t_tok[start][0], t_tok[start + times * n - 1][1]
+    phrase = " ".join(words[start:start + n])
+    return [_s(id_, "fluency", "major", t_text[a:b], t_text[t_tok[start][0]:t_tok[start + n - 1][1]],
+               f"“{phrase}” is repeated {times} times in a row: the text may be stuck in a loop.", "repetition")]
+
+
+def _count_ngrams(words: Sequence[str], n: int) -> Counter:
+    return Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+
+
+def _span_of(text: str, toks, words: Sequence[str], gram: tuple) -> str:
+    n = len(gram)
+    for i in range(len(words) - n + 1):
+        if tuple(words[i:i + n]) == gram:
+            return text[toks[i][0]:toks[i + n - 1][1]]
+    return ""
+
+
+# --- determiner–noun agreement ---------------------------------------------------------------
+
+_GENDERS, _NUMBERS = {"m", "f"}, {"sg", "pl"}
+# "el agua", "un hacha": a feminine noun with stressed a- takes el/un
+_EL_BEFORE_A = {"el", "un", "algún", "ningún", "aquel"}
+
+
+def _feats(tags: tuple[str, ...]) -> tuple[str | None, str | None]:
+    g = next((t for t in tags if t in _GENDERS), None)
+    n = next((t for t in tags if t in _NUMBERS), None)
+    return g, n
+
+
+def _disagree(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
+    return (a[0] is not None and b[0] is not None and a[0] != b[0]) or \
+           (a[1] is not None and b[1] is not None and a[1] != b[1])
+
+
+def agreement(id_: str, target: str, target_lang: str) -> list[Suggestion]:
+    """A determiner followed by a noun that disagrees with it in gender or
+    number by every reading of both (Spanish)."""
+    if target_lang.split("-")[0] != "es":
+        return []
+    from translator.terms import lexicon
+
+    if lexicon.lexicon("es").analyser is None:
+        return []
+    text = strip_placeholders(target)
+    toks = tokens(text)
+    out = []
+    for (a, _, w1), (_, e2, w2) in zip(toks, toks[1:]):
+        if text[a + len(w1):e2 - len(w2)].strip():
+            continue  # punctuation between: not one phrase
+        if w2[:1].isupper() and not w1[:1].isupper():
+            continue  # a name after the determiner
+        dets = [t for _, t in lexicon.analyses(w1.lower(), "es") if t and t[0] == "det"]
+        if not dets:
+            continue
+        r2 = lexicon.analyses(w2.lower(), "es") or lexicon.analyses(w2, "es")
+        if not r2 or any(t and t[0] not in ("n",) for _, t in r2):
+            continue  # unknown, or also a verb, adjective, … : we cannot be sure it is the noun
+        if w1.lower() in _EL_BEFORE_A and re.match(r"h?[aá]", w2.lower()):
+            continue
+        if all(_disagree(_feats(d), _feats(n)) for d in dets for _, n in r2):
+            out.append(_s(id_, "fluency", "minor", f"{w1} {w2}", "",
+                          f"“{w1}” and “{w2}” do not agree in gender or number.", "agreement"))
+    return out
+
+
+LOANWORD_SEGMENTS = 3  # a source word kept in this many segments is a choice, not an oversight
+
+
+def consistent_loanwords(found: list[Suggestion], check: str = "untranslated-word") -> list[Suggestion]:
+    """A source word left untranslated in many segments of a document
+    ("tokens", "banjo") is a loanword kept on purpose, as a translator keeps
+    a term: not an issue. A one-off is an oversight and stays a finding.
+    (With check="non-word", for target-only review: without a source, an
+    unknown word used throughout, like a package name, is taken as a name.)"""
+    uses: Counter = Counter(s.original.casefold() for s in found if s.check == check)
+    return [s for s in found if not (s.check == check and uses[s.original.casefold()] >= LOANWORD_SEGMENTS)]
+
+
+def prefetch(pairs: Sequence, source_lang: str, target_lang: str) -> None:
+    """One dictionary run for every word of the translations (in the target
+    language, and lower-case ones in the source language for the
+    wrong-language test)."""
+    from translator.terms import lexicon
+
+    words = [part for p in pairs for _, _, w in tokens(strip_placeholders(p.target)) if not w[0].isdigit()
+             for part in re.split(r"['’-]", w) if part]
+    tl, sl = target_lang.split("-")[0], (source_lang or "").split("-")[0]
+    if _lexicon_ready(tl):
+        lexicon.prefetch(words + [w.lower() for w in words if w[:1].isupper()], tl)
+    if sl and sl != tl and _lexicon_ready(sl):
+        lexicon.prefetch([w for w in words if w[:1].islower()], sl)
+
+
+def signals(id_: str, source: str | None, target: str, source_lang: str, target_lang: str,
+            allowed: Iterable[str] = ()) -> list[Suggestion]:
+    """Every signal of this module for one segment."""
+    from translator.qa import checks
+
+    if not strip_placeholders(target).strip():
+        return []
+    pair = checks.Pair(id_, source, target)
+    if checks.wrong_language(pair, target_lang) or (source is not None and checks.untranslated(pair, source_lang)):
+        return repetition(id_, source, target)  # the whole unit is reported already: no word-by-word detail
+    foreign = foreign_sentences(id_, source, target, source_lang, target_lang)
+    out = list(foreign)
+    text = strip_placeholders(target)
+    inside = [(text.find(f.original), text.find(f.original) + len(f.original)) for f in foreign]
+    for nw in non_words(id_, source, target, target_lang, allowed, source_lang):
+        at = text.find(nw.original)
+        if not any(a <= at < b for a, b in inside):
+            out.append(nw)  # a word inside a sentence reported as foreign is said already
+    if not foreign:
+        out.extend(copied(id_, source, target, source_lang=source_lang, target_lang=target_lang))
+    out.extend(repetition(id_, source, target))
+    out.extend(agreement(id_, target, target_lang))
+    return out

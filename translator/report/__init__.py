@@ -1,0 +1,1 @@
+"""The review report: one JSON document per file and one HTML page for editors."""

@@ -1,0 +1,49 @@
+"""Language codes on the command line: BCP 47 tags, checked with langcodes.
+
+`--to Spanish` used to write `x.Spanish.md`; now it is an error with the
+code to use ("did you mean es?"). Valid tags are normalised (`EN` → `en`,
+`es_ES` → `es-ES`, `spa` → `es`), so output names and language pairs agree.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from translator.errors import TranslatorError
+
+
+def check(value: str, option: str = "--to") -> str:
+    """The normalised tag, or TranslatorError naming the likely code."""
+    import langcodes
+
+    text = value.strip()
+    try:
+        tag = langcodes.get(text)
+        if tag.is_valid() and tag.language:
+            return str(tag)
+    except (langcodes.LanguageTagError, ValueError):
+        pass
+    hint = ""
+    try:
+        found = langcodes.find(text)
+        hint = f"; did you mean {found.language}?"
+    except (LookupError, ValueError):
+        pass
+    raise TranslatorError(f"{option} {value!r} is not a language code (BCP 47, e.g. en, es, zh){hint}")
+
+
+def option_callback(option: str):
+    """A typer callback for a language option: `Error: …` and exit 1 on a bad code."""
+
+    def callback(value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return None
+        try:
+            return check(value, option)
+        except TranslatorError as e:
+            import typer
+
+            typer.echo(f"Error: {e}", err=True)
+            raise typer.Exit(1)
+
+    return callback

@@ -1,0 +1,361 @@
+"""Blocks → segments: sentence splitting and placeholder protection.
+
+Inline markup of a block, and things in its text that must come back exactly
+(URLs, shortcodes, emoji, inline code, footnote marks), become numbered
+placeholders: `<1>…</1>` for a pair, `<2/>` for one piece. Numbers restart
+at 1 in every segment. Markup at the edges of a sentence (a link wrapping the
+whole sentence, an emoji before it, a tag opened in the previous sentence)
+stays outside the segment, so engines see as few placeholders as possible.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from translator.segment import sentences
+from translator.document import PLACEHOLDER_RE, Block, Code, Document, Markup, Segment, Text
+
+_EMOJI = (
+    r"(?:[0-9#*]\ufe0f?\u20e3"
+    r"|[\U0001F1E6-\U0001F1FF]{2}"
+    r"|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\u231A\u231B\u23E9-\u23FA\u3030\u303D]"
+    r"[\ufe0f\U0001F3FB-\U0001F3FF]*"
+    r"(?:\u200d[\U0001F000-\U0001FAFF\u2600-\u27BF\u2640\u2642\u2695\u2696\u2708\u2764][\ufe0f\U0001F3FB-\U0001F3FF]*)*)"
+)
+PROTECT = re.compile(
+    "|".join(
+        [
+            r"(?P<shortcode>\{\{[<%].*?[%>]\}\}|\{\{.*?\}\}|\{%.*?%\})",
+            r"(?P<url>\b(?:https?|ftp)://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]}）。，]|\bwww\.[\w-]+\.[^\s<>\"'`]*[\w/])",
+            r"(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b)",
+            r"(?P<code>`[^`\n]+`)",
+            r"(?P<footnote>\[\^[^\]\s]+\])",
+            r"(?P<emojicode>(?<![\w:/]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w/]))",
+            r"(?P<placeholder>" + PLACEHOLDER_RE.pattern + ")",
+            r"(?P<emoji>" + _EMOJI + ")",
+        ]
+    )
+)
+_LETTER = re.compile(r"[^\W\d_]")
+_SPACE = re.compile(r"[ \t\n\r\f]+")
+_COLLAPSE = ("html", "markdown", "markdown-table")
+
+# Transcripts: unpunctuated caption lines are grouped into units of about a
+# sentence, cut where the next line opens with a connective.
+_MIN_WORDS, _MAX_WORDS = 10, 40
+_CUES = {  # (strong: cut before anywhere; weak: cut before at a caption line start)
+    "es": ("pero porque además entonces bueno pues ahora luego aunque mientras incluso también",
+           "y o si cuando ya así donde"),
+    "en": ("but because so then also now however although while", "and or which when if where"),
+}
+
+
+@dataclass
+class _Atom:
+    start: int
+    end: int
+    text: str = ""  # decoded text; "" for markup
+    code: Markup | None = None
+    linear: bool = True  # text whose decoded form is its raw form (may be cut anywhere)
+
+
+def segment_document(doc: Document, lang: str | None = None, whole: frozenset[int] = frozenset()) -> Document:
+    """Return the document with its segments (ids s1, s2, … in document
+    order). Blocks listed in `whole` are not split into sentences."""
+    lang = lang or doc.source_lang or "en"
+    segments: list[Segment] = []
+    for block in doc.blocks:
+        for atoms in _sentences(doc.text, block, lang, block.index in whole):
+            seg = _make_segment(f"s{len(segments) + 1}", block, atoms)
+            if seg is not None:
+                segments.append(seg)
+    return replace(doc, segments=tuple(segments))
+
+
+# --- atoms -------------------------------------------------------------------
+
+
+def _atoms(text: str, block: Block) -> list[_Atom]:
+    atoms: list[_Atom] = []
+    run: list[_Atom] = []
+    for piece in block.pieces:
+        if isinstance(piece, Text):
+            linear = text[piece.start:piece.end] == piece.text
+            run.append(_Atom(piece.start, piece.end, piece.text, None, linear))
+            continue
+        atoms.extend(_protect(run))
+        run = []
+        atoms.append(_Atom(piece.start, piece.end, "", piece))
+    atoms.extend(_protect(run))
+    return atoms
+
+
+def _protect(run: list[_Atom]) -> list[_Atom]:
+    """Turn URLs, shortcodes, emoji … inside a run of text atoms into void markup."""
+    if not run:
+        return []
+    joined = "".join(a.text for a in run)
+    matches = [m for m in PROTECT.finditer(joined)]
+    if not matches:
+        return run
+    # offsets of atom boundaries in `joined`
+    bounds, pos = [], 0
+    for a in run:
+        bounds.append(pos)
+        pos += len(a.text)
+    out: list[_Atom] = []
+    cursor = 0  # position in joined already emitted
+    for m in matches:
+        a, b = m.span()
+        sa, sb = _to_source(run, bounds, a), _to_source(run, bounds, b)
+        if sa is None or sb is None or a < cursor:
+            continue
+        out.extend(_slice(run, bounds, cursor, a))
+        out.append(_Atom(sa, sb, "", Markup(sa, sb, "void", m.lastgroup or "protected")))
+        cursor = b
+    out.extend(_slice(run, bounds, cursor, len(joined)))
+    return out
+
+
+def _to_source(run, bounds, i: int) -> int | None:
+    """Source offset of position i of the joined text, if it can be cut there."""
+    for atom, start in zip(run, bounds):
+        if start <= i <= start + len(atom.text):
+            if i == start:
+                return atom.start
+            if i == start + len(atom.text):
+                return atom.end
+            return atom.start + (i - start) if atom.linear else None
+    return None
+
+
+def _slice(run, bounds, a: int, b: int) -> list[_Atom]:
+    """The atoms covering joined[a:b], cut at the edges (cuts are valid)."""
+    out = []
+    for atom, start in zip(run, bounds):
+        end = start + len(atom.text)
+        lo, hi = max(a, start), min(b, end)
+        if lo >= hi:
+            continue
+        if lo == start and hi == end:
+            out.append(atom)
+        else:
+            out.append(_Atom(atom.start + lo - start, atom.start + hi - start, atom.text[lo - start:hi - start]))
+    return out
+
+
+# --- sentences ---------------------------------------------------------------
+
+
+def _sentences(text: str, block: Block, lang: str, whole: bool = False) -> list[list[_Atom]]:
+    atoms = _atoms(text, block)
+    chunks: list[list[_Atom]] = [[]]
+    for atom in atoms:  # hard line breaks always end a sentence
+        if atom.code is not None and atom.code.role == "break":
+            chunks.append([])
+        else:
+            chunks[-1].append(atom)
+    out = []
+    for chunk in chunks:
+        if whole:
+            out.append(chunk)
+        elif block.kind == "transcript":
+            out.extend(_transcript_units(chunk, lang))
+        else:
+            out.extend(_split_chunk(chunk, lang))
+    return out
+
+
+def _split_chunk(chunk: list[_Atom], lang: str) -> list[list[_Atom]]:
+    plain = "".join(a.text for a in chunk)
+    cuts = sentences.split(plain, lang) if plain.strip() else []
+    return _cut(chunk, cuts)
+
+
+def _cut(chunk: list[_Atom], cuts: list[int]) -> list[list[_Atom]]:
+    """Cut a chunk at positions of its plain text. Markup at a cut goes with
+    the sentence it belongs to: closing tags left, opening tags right."""
+    if not cuts:
+        return [chunk]
+    parts: list[list[_Atom]] = [[]]
+    pos = 0
+    pending = list(cuts)
+    for atom in chunk:
+        if atom.code is not None:
+            parts[-1].append(atom)
+            continue
+        end = pos + len(atom.text)
+        while pending and pending[0] <= pos:  # a cut right before this atom
+            pending.pop(0)
+            _new_part(parts)
+        piece = atom
+        while pending and pending[0] < end:
+            k = pending.pop(0) - pos
+            if piece.linear:
+                left = _Atom(piece.start, piece.start + k, piece.text[:k])
+                piece = _Atom(piece.start + k, piece.end, piece.text[k:])
+                pos += k
+                if left.text:
+                    parts[-1].append(left)
+                _new_part(parts)
+            # a cut inside an undividable atom (an entity) is dropped
+        parts[-1].append(piece)
+        pos = end
+    return [p for p in parts if p]
+
+
+def _new_part(parts: list[list[_Atom]]) -> None:
+    """Start a new sentence, taking along the opening markup that ended the last one."""
+    moved = []
+    last = parts[-1]
+    while last and last[-1].code is not None and last[-1].code.role == "open":
+        moved.insert(0, last.pop())
+    parts.append(moved)
+
+
+def _transcript_units(chunk: list[_Atom], lang: str) -> list[list[_Atom]]:
+    """Caption lines without punctuation → units of about a sentence: cut
+    before a connective ("pero", "además", "so" …) once a unit has a few
+    words, preferring caption line breaks; never let a unit run long."""
+    plain = "".join(a.text for a in chunk)
+    cuts = sentences.split(plain, lang)
+    if len(cuts) >= max(1, len(plain.split()) // (2 * _MAX_WORDS)):
+        return _cut(chunk, cuts)  # punctuated after all
+    line_starts, urls, pos = [0], [], 0
+    for atom in chunk:
+        if atom.code is not None and atom.code.name == "url":
+            urls.append(pos)
+        pos += len(atom.text)
+        if atom.code is None and atom.text == " " and not atom.linear:  # a line break
+            line_starts.append(pos)
+    bounds = line_starts + [len(plain) + 1]
+    url_lines = {a for a, b in zip(bounds, bounds[1:]) if any(a <= u < b for u in urls)}
+    forced = url_lines | {b for a, b in zip(bounds, bounds[1:]) if a in url_lines}
+    starts = set(line_starts)
+    # a caption line much shorter than most ends where the speaker paused
+    lengths = sorted(len(plain[a:b].strip()) for a, b in zip(bounds, bounds[1:]))
+    typical = lengths[len(lengths) // 2] if lengths else 0
+    pauses = {b for a, b in zip(bounds, bounds[1:]) if b in starts and len(plain[a:b].strip()) < 0.5 * typical}
+    strong, weak = (set(x.split()) for x in _CUES.get(lang, _CUES["en"]))
+    unit_cuts: list[int] = []
+    count, fallback = 0, None  # fallback: the latest caption break in this unit
+    for m in re.finditer(r"\S+", plain):
+        at, word = m.start(), m.group(0).lower()
+        if count and (
+            at in forced
+            or (count >= 5 and at in pauses)
+            or (count >= _MIN_WORDS and word in strong)
+            or (count >= _MIN_WORDS + 5 and at in starts and word in weak)
+        ):
+            unit_cuts.append(at)
+            count, fallback = 0, None
+        elif count >= _MAX_WORDS:
+            cut_at, cut_count = fallback or (at, count)
+            unit_cuts.append(cut_at)
+            count, fallback = count - cut_count, None
+        if at in starts and count >= _MIN_WORDS:
+            fallback = (at, count)
+        count += 1
+    return _cut(chunk, sorted(set(unit_cuts)))
+
+
+# --- segments ----------------------------------------------------------------
+
+
+def _make_segment(seg_id: str, block: Block, atoms: list[_Atom]) -> Segment | None:
+    atoms = _trim(atoms)
+    if not any(a.code is None and _LETTER.search(a.text) for a in atoms):
+        return None
+    numbers: dict[object, int] = {}
+    codes: dict[int, dict] = {}
+    parts = []
+    for a in atoms:
+        if a.code is None:
+            parts.append(a.text)
+            continue
+        m = a.code
+        key = ("pair", m.pair) if m.role in ("open", "close") and m.pair is not None else ("void", a.start)
+        n = numbers.setdefault(key, len(numbers) + 1)
+        spec = codes.setdefault(n, {"kind": "pair" if key[0] == "pair" else "void", "label": m.name})
+        if m.role == "close":
+            spec["close"] = (a.start, a.end)
+            parts.append(f"</{n}>")
+        else:
+            spec["open"] = (a.start, a.end)
+            parts.append(f"<{n}>" if spec["kind"] == "pair" else f"<{n}/>")
+    source = "".join(parts)
+    if block.escape in _COLLAPSE:
+        source = _SPACE.sub(" ", source)
+    return Segment(
+        id=seg_id,
+        block=block.index,
+        start=atoms[0].start,
+        end=atoms[-1].end,
+        source=source,
+        codes=tuple(
+            Code(n, c["kind"], c.get("open"), c.get("close"), c["label"]) for n, c in sorted(codes.items())
+        ),
+    )
+
+
+def _trim(atoms: list[_Atom]) -> list[_Atom]:
+    """Move whitespace and markup that need not be translated out of the edges."""
+    atoms = list(atoms)
+    changed = True
+    while changed and atoms:
+        changed = False
+        first, last = atoms[0], atoms[-1]
+        pairs_in = {a.code.pair for a in atoms if a.code is not None and a.code.role == "open"}
+        closes_in = {a.code.pair for a in atoms if a.code is not None and a.code.role == "close"}
+        if first.code is None and first.text[:1].isspace() and _strip_atom(first, left=True) is not first:
+            stripped = _strip_atom(first, left=True)
+            atoms[0:1] = [stripped] if stripped else []
+            changed = True
+        elif last.code is None and last.text[-1:].isspace() and _strip_atom(last, left=False) is not last:
+            stripped = _strip_atom(last, left=False)
+            atoms[-1:] = [stripped] if stripped else []
+            changed = True
+        elif first.code is not None and (
+            first.code.role in ("void", "break", "close")
+            or first.code.pair not in closes_in
+        ):
+            atoms.pop(0)
+            changed = True
+        elif last.code is not None and (
+            last.code.role in ("void", "break", "open")
+            or last.code.pair not in pairs_in
+        ):
+            atoms.pop()
+            changed = True
+        elif (
+            len(atoms) >= 2 and first.code is not None and last.code is not None
+            and first.code.role == "open" and last.code.role == "close"
+            and first.code.pair == last.code.pair and _wraps(atoms)
+        ):
+            atoms = atoms[1:-1]
+            changed = True
+    return atoms
+
+
+def _wraps(atoms: list[_Atom]) -> bool:
+    """True when the first open tag's pair closes at the very end (not `<b>a</b> c <b>d</b>`)."""
+    pair = atoms[0].code.pair
+    depth = 0
+    for a in atoms[:-1]:
+        if a.code is not None and a.code.pair == pair:
+            depth += 1 if a.code.role == "open" else -1
+            if depth == 0:
+                return False
+    return True
+
+
+def _strip_atom(atom: _Atom, left: bool) -> _Atom | None:
+    if not atom.linear:
+        return None if not atom.text.strip() else atom
+    text = atom.text.lstrip() if left else atom.text.rstrip()
+    if not text:
+        return None
+    if left:
+        return _Atom(atom.end - len(text), atom.end, text)
+    return _Atom(atom.start, atom.start + len(text), text)

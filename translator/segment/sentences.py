@@ -1,0 +1,82 @@
+"""Sentence boundaries: spaCy blank pipelines + the sentencizer + our rules.
+
+The blank sentencizer splits after every ".", "!" or "?" token. Newsletter
+text needs more: abbreviations ("Dr.", "Jan. 13", "EE. UU.", "p. ej.") and
+decimals never end a sentence; "$25M. Next" does even though the tokenizer
+kept the period on "25M."; a Spanish "¿" or "¡" opens the next sentence
+instead of closing the previous one. Chinese splits on 。！？ and never on
+the "." of "v0.2" or "3.5" (the blank Chinese tokenizer cuts every
+character, so the "." rule there needs a following space).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from translator.segment.nlp import blank
+
+# Abbreviations after which a capitalised word does not start a sentence.
+_NO_SPLIT = {
+    "en": """mr. mrs. ms. dr. prof. sr. jr. st. mt. vs. v. no. nos. fig. figs. eq. vol. ch. sec.
+    jan. feb. mar. apr. jun. jul. aug. sep. sept. oct. nov. dec. e.g. i.e. cf. approx. est.
+    u.s. u.k. u.n. e.u. inc. ltd. co. corp. dept. gen. gov. rep. sen. rev. hon.""",
+    "es": """sr. sra. srta. sres. dr. dra. dres. lic. ing. prof. profa. d. dña. ud. uds. vd. vds.
+    p. ej. pág. págs. núm. n.º art. arts. cap. vol. etc. aprox. fig. tel. av. avda. c. cía.
+    ene. feb. mar. abr. may. jun. jul. ago. sep. sept. oct. nov. dic. ee. uu. ee.uu. eeuu.
+    ss. ss.aa. a.c. d.c. s.a. s.l. p.d. vs. máx. mín.""",
+}
+_SENT_END = re.compile(r"[.!?…。！？]")
+_OPENERS = "¿¡“«„‘"
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=None)
+def _pipeline(lang: str):
+    nlp = blank(lang)
+    nlp = nlp.__class__(vocab=nlp.vocab)  # a fresh pipeline sharing the vocab
+    config = {}
+    if nlp.lang == "zh":
+        config = {"punct_chars": ["。", "！", "？", "!", "?", "…"]}
+    nlp.add_pipe("sentencizer", config=config)
+    return nlp
+
+
+def split(text: str, lang: str) -> list[int]:
+    """Offsets in `text` where a new sentence starts (never 0)."""
+    if not _SENT_END.search(text):
+        return []
+    doc = _pipeline(lang)(text)
+    no_split = set(_NO_SPLIT.get(lang, _NO_SPLIT["en"]).split())
+    tokens = list(doc)
+    starts = [t.is_sent_start is True for t in tokens]
+    for i in range(1, len(tokens)):
+        prev, tok = tokens[i - 1], tokens[i]
+        ptext = prev.text.lower()
+        last_word = ptext.split()[-1] if ptext.split() else ""
+        first = tok.text[:1]
+        if starts[i]:
+            if ptext in no_split or last_word in no_split:
+                starts[i] = False
+            elif prev.text.endswith(".") and (first.islower() or first.isdigit()):
+                starts[i] = False
+            elif not prev.whitespace_ and prev.text == "." and not _CJK.match(first) and lang != "zh":
+                starts[i] = False  # "v0.2", "example.com"
+        elif (
+            len(prev.text) > 1 and prev.text.endswith(".") and prev.whitespace_
+            and ptext not in no_split and not re.fullmatch(r"[A-Z]\.", prev.text)
+            and (first.isupper() or first in _OPENERS + "“\"«")
+        ):
+            starts[i] = True  # "$25M. Next", "p.m. The"
+        elif lang == "zh" and prev.text == "." and prev.whitespace_ and (first.isupper() or _CJK.match(first)):
+            starts[i] = True
+    # "¿", "¡" and opening quotes open the next sentence
+    for i in range(1, len(tokens)):
+        if starts[i] and (tokens[i - 1].text in _OPENERS or (tokens[i - 1].text == '"' and not tokens[i - 1].whitespace_)):
+            j = i - 1
+            while j > 0 and tokens[j - 1].text in _OPENERS and not starts[j]:
+                j -= 1
+            if j > 0:
+                starts[i] = False
+                starts[j] = True
+    return [tokens[i].idx for i in range(1, len(tokens)) if starts[i]]

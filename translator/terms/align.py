@@ -1,0 +1,161 @@
+"""Which words of a translation render a given source term.
+
+Used by glossary enforcement on translations it did not draft itself (another
+engine's output, a human draft). Two sources of evidence, both from an engine
+that can translate (Apertium):
+
+- `align_span`: the engine's own draft of the source, with the term marked,
+  aligned word by word (lemma keys, difflib) with the translation;
+- `residual_span`: elimination. A word of the translation is accounted for
+  when it is linked to another source word (same word, shared lemma, cognate,
+  or the engine's translation of it back into the source language); the run
+  of words left over is the term's.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from translator.document import PLACEHOLDER_RE
+from translator.terms.lemmas import Token, fold, lemmatizer
+from translator.terms import morph
+
+
+def align_span(draft: str, span: tuple[int, int], text: str,
+               lang: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """Where `draft[span]` went in `text`, by aligning the lemma keys of the
+    content words of both (difflib): (span, None) when each end of the span
+    falls in an identical stretch or in an equal-sized replaced stretch next to
+    an identical one; (None, region) when it falls inside one replaced stretch
+    whose words cannot be paired; (None, None) otherwise."""
+    a = content_tokens(draft, lang)
+    b = content_tokens(text, lang)
+    ia = [i for i, t in enumerate(a) if t.start >= span[0] and t.end <= span[1]]
+    if not ia or not b:
+        return None, None
+    ops = difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False).get_opcodes()
+
+    def block(i: int) -> int | None:
+        return next((k for k, op in enumerate(ops) if op[1] <= i < op[2]), None)
+
+    def locate(i: int) -> int | None:
+        k = block(i)
+        if k is None:
+            return None
+        tag, a1, a2, b1, b2 = ops[k]
+        anchored = any(0 <= x < len(ops) and ops[x][0] == "equal" for x in (k - 1, k + 1))
+        if tag == "equal" or (tag == "replace" and a2 - a1 == b2 - b1 and anchored):
+            return b1 + i - a1
+        return None
+
+    j1, j2 = locate(ia[0]), locate(ia[-1])
+    if j1 is not None and j2 is not None and j1 <= j2:
+        return (b[j1].start, b[j2].end), None
+    k = block(ia[0])
+    if k is not None and k == block(ia[-1]) and ops[k][0] == "replace":
+        b1, b2 = ops[k][3], ops[k][4]
+        return None, (b[b1].start, b[b2 - 1].end)
+    return None, None
+
+
+def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str, lang: str, back_fn,
+                  draft, n_target: int, region: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """The run of words in `text` that translates the term, found by elimination:
+    a word is accounted for when it is linked (same word, shared lemma, cognate,
+    or engine back-translation) to another source word, or when the engine's
+    draft has it outside the term. Of the runs left, prefer one in `region`
+    (from the draft alignment), then one linked to the term itself, then the
+    one next to where the term's neighbours went."""
+    if back_fn is None and draft is None:
+        return None  # no bilingual evidence at all: any choice would be a guess
+    src = content_tokens(source, source_lang)
+    inside = [t for t in src if t.start >= hit[0] and t.end <= hit[1]]
+    before = [t for t in src if t.end <= hit[0]]
+    after = [t for t in src if t.start >= hit[1]]
+    mt = [t for t in content_tokens(text, lang) if not PLACEHOLDER_RE.search(text, t.start, t.end)]
+    if not mt or not inside:
+        return None
+    back = back_fn([t.text for t in mt]) if back_fn else {}
+    explained: set[str] = set()
+    if draft:
+        d_text, (ds, de) = draft
+        explained = {t.key for t in content_tokens(d_text, lang) if t.end <= ds or t.start >= de}
+
+    def linked(m: Token, s: Token) -> bool:
+        return bool(m.keys & s.keys) or cognate(m.text, s.text) or bool(s.keys & set(back.get(m.text, ())))
+
+    to_term = [any(linked(m, s) for s in inside) for m in mt]
+    links = [[k for k, s in enumerate(before + after) if linked(m, s)] for m in mt]
+    free = [to_term[i] or not (links[i] or mt[i].key in explained) for i in range(len(mt))]
+    runs: list[list[int]] = []
+    for i, f in enumerate(free):
+        if f and runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        elif f:
+            runs.append([i])
+    if region:
+        inside_region = [[i for i in r if region[0] <= mt[i].start and mt[i].end <= region[1]] for r in runs]
+        runs = [r for r in inside_region if r] or runs
+    strong = [r for r in runs if any(to_term[i] for i in r)]
+    pool = strong or runs
+    if not pool:
+        return None
+    if len(pool) > 1:
+        left = [i for i, ls in enumerate(links) if any(k == len(before) - 1 for k in ls)]
+        right = [i for i, ls in enumerate(links) if any(k == len(before) for k in ls)]
+
+        def distance(run: list[int]) -> float:
+            d = float("inf")
+            if left:
+                d = min(d, abs(run[0] - left[-1] - 1))
+            if right:
+                d = min(d, abs(right[0] - run[-1] - 1))
+            return d
+
+        pool = sorted(pool, key=distance)
+        if distance(pool[0]) == distance(pool[1]):
+            return None  # two equally likely places
+    whole = pool[0]
+    run = whole
+    if strong:
+        at = [i for i in whole if to_term[i]]
+        run = [i for i in whole if at[0] <= i <= at[-1]]
+        while len(run) < n_target and (run[-1] + 1 in whole or run[0] - 1 in whole):
+            run = run + [run[-1] + 1] if run[-1] + 1 in whole else [run[0] - 1] + run
+    if len(run) > n_target + 1:
+        return None
+    run = run[:n_target]
+    return mt[run[0]].start, mt[run[-1]].end
+
+
+def cognate(a: str, b: str) -> bool:
+    """Words that share most of their beginning ("configuration", "configuración")."""
+    a, b = fold(a), fold(b)
+    shortest = min(len(a), len(b))
+    if shortest < 4:
+        return False
+    p = 0
+    while p < shortest and a[p] == b[p]:
+        p += 1
+    return p >= max(4, int(0.7 * shortest))
+
+
+def content_tokens(text: str, lang: str) -> list[Token]:
+    return [t for t in lemmatizer(lang).tokens(text) if t.key and not is_function(t.text, lang)]
+
+
+def is_function(word: str, lang: str) -> bool:
+    low = word.lower()
+    if not any(c.isalnum() for c in low):
+        return True
+    if lang == "es":
+        return low in morph.ES_FUNCTION
+    if lang == "en":
+        return low in EN_FUNCTION
+    return False
+
+
+EN_FUNCTION = set("""the a an of to in for on and or with by at from as is are be been was were it its this
+that these those you your we our they their he she his her i my me us them can may must will would should
+could do does did not no if then than so such there here which who whom what when where how all any each
+some more most also only just very into onto about over under""".split())

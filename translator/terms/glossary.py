@@ -1,0 +1,400 @@
+"""Glossaries: the terms an editor maintains, as CSV files.
+
+A glossary file is `NAME.SRC-TGT.csv` (e.g. `glossaries/ai.en-es.csv`), UTF-8
+with or without BOM, with a header naming its columns:
+
+    source,target,note,pos,case_sensitive,dnt,forbidden
+
+`source` and `target` are required; the others are optional. Booleans are
+true/false/yes/no/1/0 or empty (false); `forbidden` lists wrong renderings
+separated by `|`; a `dnt` (do not translate) entry may leave `target` empty
+(it is the source). Loading is strict: the first problem raises GlossaryError
+naming file and line. `lint` reports every problem instead.
+
+Matching and enforcement live in terms.py; TBX in tbx.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Literal, Sequence
+
+from translator.io import csvsafe
+from translator.errors import GlossaryError
+
+if TYPE_CHECKING:
+    from translator.terms.match import TermHit, TermIndex
+
+COLUMNS = ("source", "target", "note", "pos", "case_sensitive", "dnt", "forbidden")
+EXTRA_COLUMNS = ("context",)  # optional, written only when used (see Term.context)
+REQUIRED = ("source", "target")
+_TRUE = {"true", "yes", "1", "y"}
+_FALSE = {"false", "no", "0", "n", ""}
+_NAME_RE = re.compile(r"^(?P<name>.+)\.(?P<src>[A-Za-z]{2,3}(?:_[A-Za-z]+)?)-(?P<tgt>[A-Za-z]{2,3}(?:_[A-Za-z]+)?)\.csv$")
+
+
+@dataclass(frozen=True)
+class Term:
+    source: str
+    target: str
+    note: str = ""
+    pos: str = ""
+    case_sensitive: bool = False
+    dnt: bool = False
+    forbidden: tuple[str, ...] = ()
+    where: str = field(default="", compare=False)  # "glossaries/ai.en-es.csv, line 12"
+    # `|`-separated words, one of which must be near an occurrence for the entry to apply
+    # ("training" is "entrenamiento" near "model|data|GPU", not in "train drivers")
+    context: tuple[str, ...] = ()
+
+    @property
+    def rendering(self) -> str:
+        """What the translation must contain: the target, or the source for dnt."""
+        return self.target or self.source
+
+
+@dataclass(frozen=True)
+class Glossary:
+    source_lang: str
+    target_lang: str
+    terms: tuple[Term, ...] = ()
+    paths: tuple[str, ...] = ()
+
+    @classmethod
+    def from_pairs(cls, pairs: dict[str, str] | Iterable[tuple[str, str]], source_lang: str,
+                   target_lang: str) -> Glossary:
+        """A glossary from plain source → target pairs (benchmarks, tests, the CLI)."""
+        items = pairs.items() if isinstance(pairs, dict) else pairs
+        return cls(source_lang, target_lang, tuple(Term(s, t) for s, t in items))
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def lookup(self, source: str) -> Term | None:
+        """The entry whose source is `source` (case-insensitive unless the entry is case-sensitive)."""
+        for t in self.terms:
+            if t.source == source or (not t.case_sensitive and t.source.lower() == source.lower()):
+                return t
+        return None
+
+    def find(self, text: str) -> list[TermHit]:
+        """Term occurrences in a source text (lemma-aware, longest match wins).
+        An entry with a `context` counts only where one of its context words is near."""
+        hits = self.source_index.find(text)
+        if any(h.term.context for h in hits):
+            from translator.terms.context import in_context
+
+            hits = [h for h in hits if not h.term.context or in_context(h.term, text, h.start, h.end,
+                                                                        self.source_lang)]
+        return hits
+
+    def entries_for(self, texts: Iterable[str]) -> list[Term]:
+        """The terms occurring (lemma-aware) in any of these source texts, in glossary order."""
+        texts = list(texts)
+        self.source_index.warm(texts)
+        found = {hit.term for text in texts for hit in self.find(text)}
+        return sorted(found, key=self._order.__getitem__)  # glossary order, without a pass over all terms
+
+    @cached_property
+    def _order(self) -> dict[Term, int]:
+        order: dict[Term, int] = {}
+        for i, t in enumerate(self.terms):
+            order.setdefault(t, i)
+        return order
+
+    # compiled matchers, built on first use (see terms.py)
+    @cached_property
+    def source_index(self) -> TermIndex:
+        from translator.terms.match import TermIndex
+
+        return TermIndex.for_sources(self.terms, self.source_lang)
+
+    @cached_property
+    def target_index(self) -> TermIndex:
+        from translator.terms.match import TermIndex
+
+        return TermIndex.for_targets(self.terms, self.target_lang)
+
+    @cached_property
+    def forbidden_index(self) -> TermIndex:
+        from translator.terms.match import TermIndex
+
+        return TermIndex.for_forbidden(self.terms, self.target_lang)
+
+
+# --- maintenance ---------------------------------------------------------------
+
+
+def add_term(glossary: Glossary, term: Term, *, replace_existing: bool = False) -> Glossary:
+    """A glossary with `term` appended; an entry with the same source raises
+    GlossaryError unless `replace_existing`, which replaces it in place."""
+    existing = glossary.lookup(term.source)
+    if existing is None:
+        return replace(glossary, terms=glossary.terms + (term,))
+    if not replace_existing:
+        raise GlossaryError(f'"{term.source}" is already in the glossary (→ "{existing.rendering}"); '
+                            "use --replace to change it")
+    terms = tuple(term if t is existing else t for t in glossary.terms)
+    return replace(glossary, terms=terms)
+
+
+def remove_term(glossary: Glossary, source: str) -> Glossary:
+    """A glossary without the entry for `source`; GlossaryError if there is none."""
+    existing = glossary.lookup(source)
+    if existing is None:
+        raise GlossaryError(f'"{source}" is not in the glossary')
+    return replace(glossary, terms=tuple(t for t in glossary.terms if t is not existing))
+
+
+def filter_terms(glossary: Glossary, text: str = "") -> list[Term]:
+    """Entries whose source, target, note or forbidden variants contain `text` (case-insensitive)."""
+    needle = text.lower()
+    if not needle:
+        return list(glossary.terms)
+    return [t for t in glossary.terms
+            if any(needle in f.lower() for f in (t.source, t.target, t.note, *t.forbidden))]
+
+
+# --- files ---------------------------------------------------------------------
+
+
+def languages_of(path: str | Path) -> tuple[str, str] | None:
+    """("en", "es") for `ai.en-es.csv`; None when the name carries no pair."""
+    m = _NAME_RE.match(Path(path).name)
+    return (m.group("src").lower(), m.group("tgt").lower()) if m else None
+
+
+def default_glossary_dir() -> Path:
+    """`glossaries/` in the working directory if there is one, else the defaults
+    shipped in the package (package data)."""
+    from importlib.resources import files
+
+    here = Path.cwd() / "glossaries"
+    return here if here.is_dir() else Path(str(files("translator") / "glossaries"))
+
+
+def resolve_paths(paths: Sequence[str | Path], source_lang: str, target_lang: str,
+                  default_dir: str | Path | None = None) -> list[Path]:
+    """The glossary files to load: each given file, and in each given directory
+    the files named `*.SRC-TGT.csv`. With no paths, the pair's files in
+    `default_dir` (default: `default_glossary_dir()`; none there is fine)."""
+    suffix = f".{source_lang}-{target_lang}.csv".lower()
+    if not paths:
+        d = Path(default_dir) if default_dir else default_glossary_dir()
+        return sorted(p for p in d.glob("*.csv") if p.name.lower().endswith(suffix)) if d.is_dir() else []
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.glob("*.csv") if f.name.lower().endswith(suffix)))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise GlossaryError(f"{p}: no such glossary file or directory")
+    return out
+
+
+def load_glossary(paths: Sequence[str | Path], source_lang: str, target_lang: str,
+                  default_dir: str | Path | None = None) -> Glossary:
+    """One glossary from files and directories (see `resolve_paths`). When two
+    files define the same source, the later file wins."""
+    merged: dict[str, Term] = {}
+    files = resolve_paths(paths, source_lang, target_lang, default_dir)
+    for path in files:
+        for term in read_csv(path).terms:
+            key = term.source if term.case_sensitive else term.source.lower()
+            merged.pop(key, None)
+            merged[key] = term
+    return Glossary(source_lang, target_lang, tuple(merged.values()), tuple(str(p) for p in files))
+
+
+def read_csv(path: str | Path, source_lang: str = "", target_lang: str = "") -> Glossary:
+    """A glossary file; languages from the file name unless given. Raises
+    GlossaryError on the first malformed line."""
+    path = Path(path)
+    langs = languages_of(path) or ("", "")
+    from translator.terms.index import parse_csv_cached  # parsed once (a 100k-row glossary is seconds)
+
+    terms, issues = parse_csv_cached(_read_bytes(path), _display(path), source_lang or langs[0])
+    errors = [i for i in issues if i.level == "error"]
+    if errors:
+        raise GlossaryError(str(errors[0]))
+    return Glossary(source_lang or langs[0], target_lang or langs[1], tuple(terms), (str(path),))
+
+
+def write_csv(glossary: Glossary | Iterable[Term], path: str | Path) -> None:
+    """Write a glossary file atomically (a temporary file, then os.replace)."""
+    terms = glossary.terms if isinstance(glossary, Glossary) else tuple(glossary)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    with_context = any(t.context for t in terms)
+    writer.writerow(COLUMNS + (EXTRA_COLUMNS if with_context else ()))
+    for t in terms:
+        writer.writerow(csvsafe.row([t.source, "" if t.dnt and t.target == t.source else t.target, t.note, t.pos,
+                         "true" if t.case_sensitive else "", "true" if t.dnt else "",
+                         "|".join(t.forbidden)] + (["|".join(t.context)] if with_context else [])))  # no cell a spreadsheet would run as a formula
+    from translator.io.writer import write_text
+
+    write_text(Path(path), buf.getvalue())
+
+
+# --- parsing and lint ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LintIssue:
+    file: str
+    line: int  # 0: the whole file
+    message: str
+    level: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}, line {self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+def parse_csv(data: bytes, where: str = "<glossary>") -> tuple[list[Term], list[LintIssue]]:
+    """Terms and every format problem found (errors skip their line)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return [], [LintIssue(where, line, f"not UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8")]
+    issues: list[LintIssue] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as e:
+        return [], [LintIssue(where, 1, f"bad CSV: {e}")]
+    if header is None:
+        return [], [LintIssue(where, 0, "empty file; the first line must be a header: " + ",".join(COLUMNS))]
+    columns = [h.strip().lower() for h in header]
+    problem = _header_problem(columns)
+    if problem:
+        return [], [LintIssue(where, 1, problem)]
+    terms: list[Term] = []
+    line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            issues.append(LintIssue(where, reader.line_num, f"bad CSV: {e}"))
+            break
+        line = reader.line_num
+        if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
+            continue
+        row = [csvsafe.restore(cell) for cell in row]  # '=x written by write_csv reads back as =x
+        term, problem = _row_term(dict(zip(columns, row)), len(row), len(columns), f"{where}, line {line}")
+        if problem:
+            issues.append(LintIssue(where, line, problem))
+        else:
+            terms.append(term)
+    return terms, issues
+
+
+def lint(path: str | Path) -> list[LintIssue]:
+    """Every problem of a glossary file: format errors, and as warnings
+    duplicates, conflicting targets and forbidden variants equal to a target."""
+    path = Path(path)
+    where = _display(path)
+    terms, issues = parse_csv(_read_bytes(path), where)
+    return issues + lint_terms(terms, where, languages_of(path))
+
+
+def lint_terms(terms: Sequence[Term], where: str = "<glossary>",
+               langs: tuple[str, str] | None = None) -> list[LintIssue]:
+    """Semantic problems of a list of terms (see `lint`). With languages,
+    duplicates are found lemma-aware ("foundation models" = "foundation model")."""
+    from translator.terms.lemmas import lemmatizer
+
+    def line_of(t: Term) -> int:
+        m = re.search(r"line (\d+)$", t.where)
+        return int(m.group(1)) if m else 0
+
+    def key(text: str, lang: str | None, case: bool) -> str:
+        if lang:
+            toks = lemmatizer(lang).tokens(text)
+            if toks and lang not in ("zh", "ja", "ko"):
+                return " ".join(t.text if case else t.key for t in toks if t.key)
+        return text if case else text.lower()
+
+    issues: list[LintIssue] = []
+    seen: dict[str, Term] = {}
+    targets = {key(t.rendering, langs and langs[1], False): t for t in terms}
+    for t in terms:
+        k = key(t.source, langs and langs[0], t.case_sensitive)
+        first = seen.get(k)
+        if first is not None:
+            if key(first.rendering, langs and langs[1], False) == key(t.rendering, langs and langs[1], False):
+                msg = f'duplicate entry "{t.source}" (same as line {line_of(first)})'
+            else:
+                msg = (f'conflicting targets for "{t.source}": "{t.rendering}" here, '
+                       f'"{first.rendering}" on line {line_of(first)}')
+            issues.append(LintIssue(where, line_of(t), msg, "warning"))
+        else:
+            seen[k] = t
+        for variant in t.forbidden:
+            other = targets.get(key(variant, langs and langs[1], False))
+            if other is t:
+                issues.append(LintIssue(where, line_of(t), f'forbidden variant "{variant}" of "{t.source}" '
+                                        "is its own target", "error"))
+            elif other is not None:
+                issues.append(LintIssue(where, line_of(t), f'forbidden variant "{variant}" of "{t.source}" '
+                                        f'is the target of "{other.source}" (line {line_of(other)})', "warning"))
+    return issues
+
+
+def _header_problem(columns: list[str]) -> str:
+    unknown = [c for c in columns if c not in COLUMNS + EXTRA_COLUMNS]
+    if unknown:
+        return f"bad header: unknown column {unknown[0]!r}; expected columns: {','.join(COLUMNS)}"
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        return f"bad header: missing column {missing[0]!r}; expected columns: {','.join(COLUMNS)}"
+    dup = [c for c in columns if columns.count(c) > 1]
+    if dup:
+        return f"bad header: column {dup[0]!r} appears twice"
+    return ""
+
+
+def _row_term(row: dict[str, str], n_cells: int, n_columns: int, where: str) -> tuple[Term | None, str]:
+    if n_cells != n_columns:
+        return None, f"{n_cells} columns, expected {n_columns} (quote a value that contains a comma)"
+    source = row["source"].strip()
+    if not source:
+        return None, "empty source"
+    flags = {}
+    for name in ("case_sensitive", "dnt"):
+        value = row.get(name, "").strip().lower()
+        if value not in _TRUE | _FALSE:
+            return None, f"{name} must be true/false/yes/no/1/0 or empty, not {row[name]!r} (\"{source}\")"
+        flags[name] = value in _TRUE
+    target = row["target"].strip()
+    if not target:
+        if not flags["dnt"]:
+            return None, f'empty target for "{source}"'
+        target = source
+    forbidden = tuple(v.strip() for v in row.get("forbidden", "").split("|") if v.strip())
+    context = tuple(v.strip() for v in row.get("context", "").split("|") if v.strip())
+    return Term(source, target, row.get("note", "").strip(), row.get("pos", "").strip(),
+                flags["case_sensitive"], flags["dnt"], forbidden, where, context), ""
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise GlossaryError(f"{_display(path)}: cannot read ({e.strerror or e})") from e
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

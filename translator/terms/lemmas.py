@@ -1,0 +1,259 @@
+"""Tokens with lemma keys, for inflection-aware term matching.
+
+Every language gets spaCy's blank tokenizer; languages with a lookup table in
+`spacy-lookups-data` (English, Spanish, …) get a lemma per token from that
+table. A token's `key` is what matching compares: the lowercased lemma, or for
+words the table does not know (new jargon: "embeddings", "prompts"), the word
+with a plural `-s` removed. The same function keys terms and texts, so both
+sides agree. The lookup tables are not consistent ("modelos" → "modelo" but
+"modelo" → "modelar"), so a token also carries `keys`: its written form, its
+table lemma and its likely singulars; two tokens match when their `keys`
+intersect. Chinese and other languages without tables match by substring
+(see terms.py).
+
+Placeholder tokens (`<1>`, `</1>`, `<2/>`) are masked with spaces before
+tokenizing, so offsets stay those of the original text and no placeholder is
+ever part of a token.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from translator.document import PLACEHOLDER_RE
+
+NO_LEMMAS = {"zh", "ja", "ko", "th"}  # scripts matched by substring, not tokens
+_HYPHENS = {"-", "‐", "‑", "–"}
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    key: str  # lowercased lemma; "" for hyphens (ignored when matching)
+    keys: frozenset[str] = frozenset()  # every form this token may stand for (see module doc)
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def lookup_table(lang: str) -> dict[str, str]:
+    """spaCy's lookup lemma table for `lang` (from spacy-lookups-data), as a
+    plain dict. Building it through spaCy's Lookups takes seconds (half a
+    million hashed inserts for Spanish); the JSON is read directly and kept
+    as a marshal file in the user's cache, which loads in a fraction of that."""
+    import gzip
+    import json
+    import marshal
+    import os
+    from importlib import metadata
+    from importlib.resources import files
+
+    try:
+        version = metadata.version("spacy-lookups-data")
+        source = files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"
+    except (metadata.PackageNotFoundError, ModuleNotFoundError):
+        return {}
+    cache_root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    cached = Path(cache_root) / "newsletter-translator" / f"lemma-lookup-v2-{lang}-{version}.marshal"
+    try:
+        return marshal.loads(cached.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    try:
+        raw = json.loads(gzip.decompress(source.read_bytes()))
+    except (OSError, ValueError):
+        return {}  # no table for this language: keys are lowercase words
+    table = {}  # some tables give a list of lemmas for a form: keep the first
+    for form, lemma in raw.items():
+        lemma = lemma[0] if isinstance(lemma, list) and lemma else lemma
+        if isinstance(form, str) and isinstance(lemma, str):
+            table[form] = lemma
+    try:
+        from translator.io.writer import write_bytes
+
+        write_bytes(cached, marshal.dumps(table))
+    except OSError:
+        pass  # a read-only home: the cache is only a speed-up
+    return table
+
+
+class Lemmatizer:
+    """Tokenizer + lookup lemmas for one language (see `lemmatizer`)."""
+
+    def __init__(self, lang: str):
+        from translator.segment.nlp import blank
+
+        self.lang = lang
+        self.nlp = blank(lang)
+        code = self.nlp.lang
+        self.table: dict[str, str] = {}
+        self.lemmas: frozenset[str] = frozenset()
+        if lang not in NO_LEMMAS:
+            self.table = lookup_table(code)
+            self.lemmas = frozenset(v.lower() for v in self.table.values())
+
+    # --- keys ---------------------------------------------------------------
+
+    def key(self, word: str) -> str:
+        return _key(self, word)[0]
+
+    def keys(self, word: str) -> frozenset[str]:
+        return _key(self, word)[1]
+
+    def _lookup(self, w: str) -> str | None:
+        lemma = self.table.get(w) if self.table else None
+        return lemma.lower() if isinstance(lemma, str) else None
+
+    # --- tokens -------------------------------------------------------------
+
+    def tokens(self, text: str) -> tuple[Token, ...]:
+        return _tokens(self, text)
+
+    def tokens_many(self, texts: Iterable[str]) -> list[tuple[Token, ...]]:
+        """Tokens of many texts; uncached ones go through `nlp.pipe` together."""
+        texts = list(texts)
+        todo = [t for t in dict.fromkeys(texts) if _cached(self, t) is None]
+        if todo:
+            docs = self.nlp.tokenizer.pipe(mask_placeholders(t) for t in todo)
+            for text, doc in zip(todo, docs):
+                _store(self, text, self._from_doc(doc))
+        return [self.tokens(t) for t in texts]
+
+    def _from_doc(self, doc) -> tuple[Token, ...]:
+        out = []
+        for tok in doc:
+            if tok.is_space:
+                continue
+            for start, t in _split_hyphens(tok.text, tok.idx):
+                if t in _HYPHENS:
+                    out.append(Token(t, start, start + len(t), ""))
+                else:
+                    key, keys = _key(self, t)
+                    out.append(Token(t, start, start + len(t), key, keys))
+        return tuple(out)
+
+
+def _split_hyphens(text: str, start: int) -> list[tuple[int, str]]:
+    """"Statement-level" → "Statement", "-", "level" (tokenizers differ on
+    this); "FlashAttention" → "Flash", "Attention", so that text glued
+    together by a careless extraction ("flashintEste") still matches."""
+    parts = re.split(r"(-)", text) if _HYPHENATED.fullmatch(text) else [text]
+    out, pos = [], start
+    for part in parts:
+        for piece in _CAMEL.split(part) if part != "-" else [part]:
+            if piece:
+                out.append((pos, piece))
+                pos += len(piece)
+    return out
+
+
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+_CAMEL = re.compile(r"(?<=[a-záéíóúñü])(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñü])")
+
+
+def mask_placeholders(text: str) -> str:
+    """The text with each placeholder token replaced by spaces of the same length."""
+    return PLACEHOLDER_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: for lenient comparisons ("Autorización" ~ "autorizacion")."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=None)
+def lemmatizer(lang: str) -> Lemmatizer:
+    """The (cached) lemmatizer of a language code such as "en", "es", "zh"."""
+    return Lemmatizer(lang.split("-")[0].lower())
+
+
+# --- caches (module level so Lemmatizer stays hashable and simple) ----------
+
+_TOKEN_CACHE: dict[tuple[str, str], tuple[Token, ...]] = {}
+_KEY_CACHE: dict[tuple[str, str], tuple[str, frozenset[str]]] = {}
+_CACHE_LIMIT = 200_000
+
+
+def _cached(lem: Lemmatizer, text: str) -> tuple[Token, ...] | None:
+    return _TOKEN_CACHE.get((lem.lang, text))
+
+
+def _store(lem: Lemmatizer, text: str, toks: tuple[Token, ...]) -> None:
+    if len(_TOKEN_CACHE) > _CACHE_LIMIT:
+        _TOKEN_CACHE.clear()
+    _TOKEN_CACHE[(lem.lang, text)] = toks
+
+
+def _tokens(lem: Lemmatizer, text: str) -> tuple[Token, ...]:
+    toks = _cached(lem, text)
+    if toks is None:
+        toks = lem._from_doc(lem.nlp.tokenizer(mask_placeholders(text)))
+        _store(lem, text, toks)
+    return toks
+
+
+def _key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
+    ck = (lem.lang, word)
+    found = _KEY_CACHE.get(ck)
+    if found is None:
+        found = _compute_key(lem, word)
+        if len(_KEY_CACHE) > _CACHE_LIMIT:
+            _KEY_CACHE.clear()
+        _KEY_CACHE[ck] = found
+    return found
+
+
+def _compute_key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
+    w = word.lower()
+    if not lem.table:
+        return w, frozenset((w,))
+    lemma = lem._lookup(w)
+    stems = _singulars(w, lem.lang) if w.endswith("s") and len(w) > 3 and w.isalpha() else []
+    keys = {w}
+    if lemma:
+        keys.add(lemma)
+    for stem in stems:
+        keys.add(stem)
+        stem_lemma = lem._lookup(stem)
+        if stem_lemma:
+            keys.add(stem_lemma)
+    if w in lem.lemmas:
+        key = w  # a base form: "modelo" stays "modelo" even if the table says "modelar"
+    elif lemma:
+        key = lemma
+    else:
+        stem = next((s for s in stems if s in lem.lemmas), stems[0] if stems and not w.endswith(("ss", "us", "is")) else w)
+        key = lem._lookup(stem) if stem != w and lem._lookup(stem) else stem
+    keys.add(key)
+    return key, frozenset(keys)
+
+
+def _singulars(w: str, lang: str) -> list[str]:
+    """Possible singulars of a word ending in -s, most likely first."""
+    out = [w[:-1]]
+    if w.endswith("es"):
+        out.append(w[:-2])
+        if lang == "es":
+            if w.endswith("ces"):
+                out.append(w[:-3] + "z")
+            if w.endswith("iones"):
+                out.append(w[:-5] + "ión")
+            bare = fold_accents(w[:-2])
+            if bare != w[:-2]:
+                out.append(bare)  # órdenes → orden
+        if lang == "en" and w.endswith("ies"):
+            out.insert(0, w[:-3] + "y")
+    return out
+
+
+def fold_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))

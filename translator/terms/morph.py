@@ -1,0 +1,457 @@
+"""Just enough morphology to put a glossary target into a sentence.
+
+When a term is replaced inside a translation, the replacement must take the
+number of what it replaces ("modelos de fundación" → "modelos fundacionales"),
+a verb its tense ("grabe" → "guarde"), and the words around it the new gender
+("la plantilla" → "el modelo", "del" → "de la"). Spanish gets rules (plurals
+with accent shifts, gender by ending, a determiner table); when Apertium's
+Spanish analyser and generator are installed they refine gender and verb
+forms. English gets plurals. Other languages are left as they are.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Literal
+
+Gender = Literal["m", "f"]
+
+APERTIUM_DATA = (Path("/usr/share/apertium"), Path("/usr/local/share/apertium"))
+
+# --- Spanish -------------------------------------------------------------------
+
+ES_LINKS = {"de", "del", "para", "en", "a", "al", "por", "con", "sin", "sobre", "entre", "y", "o", "e", "u"}
+ES_FUNCTION = ES_LINKS | set("""el la los las un una unos unas lo le les que se su sus me te nos os mi mis tu tus
+este esta estos estas ese esa esos esas esto eso cual cuales quien como cuando donde si no ni es son ser
+está están ha han hay muy más ya también sólo solo""".split())
+_ES_M_IN_A = set("""día mapa problema sistema programa tema esquema idioma clima diagrama dilema paradigma
+lema teorema planeta cometa sofá poema drama síntoma fantasma pijama panorama aroma enigma dogma prisma
+trauma carisma emblema crucigrama telegrama holograma plasma axioma fonema morfema lexema ecosistema
+subsistema telefonema cronograma organigrama histograma pentagrama programa subprograma""".split())
+_ES_F_IN_O = {"mano", "foto", "moto", "radio", "libido", "seo", "nao"}
+_ES_F_ENDINGS = ("ción", "sión", "xión", "dad", "tad", "tud", "umbre", "eza", "itis", "sis", "ie", "iz")
+_ES_M_IN_SIS = {"análisis", "énfasis", "paréntesis", "génesis"}
+# masculine ↔ feminine forms of words that agree with a following noun
+_ES_SWAP = dict(pair.split(":") for pair in """el:la un:una unos:unas los:las este:esta estos:estas ese:esa
+esos:esas aquel:aquella aquellos:aquellas otro:otra otros:otras nuestro:nuestra nuestros:nuestras
+vuestro:vuestra vuestros:vuestras mucho:mucha muchos:muchas poco:poca pocos:pocas todo:toda
+todos:todas algún:alguna algunos:algunas ningún:ninguna ninguno:ninguna cierto:cierta ciertos:ciertas
+dicho:dicha dichos:dichas primer:primera primeros:primeras último:última últimos:últimas nuevo:nueva
+nuevos:nuevas propio:propia propios:propias único:única únicos:únicas mismo:misma mismos:mismas
+tercer:tercera segundo:segunda segundos:segundas próximo:próxima próximos:próximas
+cuyo:cuya cuyos:cuyas""".split())
+_ES_SWAP_F = {v: k for k, v in _ES_SWAP.items()}
+_ES_SWAP_F["la"] = "el"
+_VOWELS = "aeiouáéíóúü"
+_ACCENT = str.maketrans("aeiou", "áéíóú")
+_UNACCENT = str.maketrans("áéíóú", "aeiou")
+
+
+def es_pluralize_word(word: str, foreign: bool = False) -> str:
+    """The plural of one Spanish noun or adjective ("orden" → "órdenes",
+    "canción" → "canciones", "luz" → "luces", "análisis" → "análisis").
+    `foreign`: a loanword kept from English, which takes -s ("token" → "tokens")."""
+    if not word or not word[-1].isalpha() or (word.isupper() and len(word) > 1):
+        return word
+    low = word.lower()
+    last = low[-1]
+    if foreign:
+        return word + ("es" if low.endswith(("s", "x", "sh", "ch")) else "s")
+    if last in "aeiouáéóíú":
+        return word + "s"
+    if last == "z":
+        return word[:-1] + _case_like("ces", word[-1])
+    nuclei = _nuclei(low)
+    stressed_last = any(c in "áéíóú" for c in low[nuclei[-1][0]:nuclei[-1][1]]) if nuclei else False
+    if last in "sx" and len(nuclei) > 1 and not stressed_last:
+        return word  # crisis, análisis, lunes, tórax
+    if last in "lrndjsxy":
+        if stressed_last and len(nuclei) > 1:
+            a, b = nuclei[-1]
+            seg = word[a:b]
+            hiatus = len(seg) > 1 and any(c in "íú" for c in seg.lower())
+            if not hiatus:
+                word = word[:a] + seg.translate(_UNACCENT) + word[b:]
+        elif last == "n" and len(nuclei) > 1 and not any(c in "áéíóú" for c in low):
+            word = _accent_nucleus(word, nuclei[-2])  # orden → órdenes, imagen → imágenes
+        return word + _case_like("es", word[-1])
+    return word + _case_like("s", word[-1])  # chatbot → chatbots, club → clubs
+
+
+def es_singular_word(word: str) -> str:
+    """A guess at the singular of a Spanish plural (for agreement only)."""
+    low = word.lower()
+    if low.endswith("ces"):
+        return word[:-3] + "z"
+    if low.endswith("es") and len(low) > 4 and low[-3] not in _VOWELS:
+        return word[:-2]
+    if low.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def es_pluralize(phrase: str, foreign: Iterable[str] = ()) -> str:
+    """The plural of a Spanish noun phrase: nouns and adjectives before the first
+    preposition ("centro de trabajo" → "centros de trabajo",
+    "modelo fundacional" → "modelos fundacionales")."""
+    foreign = {f.lower() for f in foreign}
+    out = []
+    head = True
+    for tok in re.split(r"(\s+)", phrase):
+        if head and tok.strip():
+            if tok.lower() in ES_LINKS:
+                head = False
+            elif tok[0].isalpha():
+                tok = es_pluralize_word(tok, tok.lower() in foreign)
+        out.append(tok)
+    return "".join(out)
+
+
+def es_gender(noun: str) -> Gender | None:
+    """The grammatical gender of a Spanish noun (or the head of a noun phrase)."""
+    head = _first_word(noun)
+    if not head:
+        return None
+    low = head.lower()
+    found = apertium_es().gender(low) if apertium_es() else None
+    if found:
+        return found
+    if low.endswith("s") and low not in _ES_M_IN_SIS and es_is_plural(low):
+        from translator.terms.lemmas import lemmatizer
+
+        low = lemmatizer("es").key(low)  # plantillas → plantilla
+    if low in _ES_M_IN_A or low in _ES_M_IN_SIS:
+        return "m"
+    if low in _ES_F_IN_O:
+        return "f"
+    if low.endswith(_ES_F_ENDINGS) or low.endswith("a"):
+        return "f"
+    return "m"
+
+
+def es_is_plural(phrase: str) -> bool | None:
+    """Whether the head of a Spanish phrase is plural (None: cannot tell)."""
+    from translator.terms.lemmas import lemmatizer
+
+    head = _first_word(phrase)
+    if not head:
+        return None
+    low = head.lower()
+    if apertium_es():
+        number = apertium_es().number(low)
+        if number:
+            return number == "pl"
+    if lemmatizer("es").key(low) != low:
+        return low.endswith("s")
+    return len(low) > 3 and low.endswith("s") and not low.endswith(("is", "us", "ss"))
+
+
+def es_swap_gender(word: str, to: Gender) -> str | None:
+    """A determiner or prenominal adjective in the other gender ("los" → "las"), or None."""
+    low = word.lower()
+    table = _ES_SWAP if to == "f" else _ES_SWAP_F
+    new = table.get(low)
+    return None if new is None else _case_like(new, word)
+
+
+def es_adjective_to(word: str, to: Gender) -> str | None:
+    """An adjective or participle right after a noun, in gender `to` ("nueva" → "nuevo"),
+    or None when `word` does not look like a gendered adjective."""
+    low = word.lower()
+    ap = apertium_es()
+    if ap:
+        if not ap.is_agreeing(low):
+            return None
+    elif not re.search(r"(ad|id)[oa]s?$", low) and not _es_o_lemma(word):
+        return None
+    m = re.match(r"^(.*[^aeiou])([oa])(s?)$", word, re.IGNORECASE)
+    if not m:
+        return None
+    stem, vowel, plural = m.groups()
+    new_vowel = "a" if to == "f" else "o"
+    if vowel.lower() == new_vowel:
+        return None
+    return stem + _case_like(new_vowel, vowel) + plural
+
+
+def _es_o_lemma(word: str) -> bool:
+    """A lowercase word inflected from a lemma in -o: nueva, nuevos (an adjective, most likely)."""
+    from translator.terms.lemmas import lemmatizer
+
+    low = word.lower()
+    lemma = lemmatizer("es").key(low)
+    return word.islower() and lemma.endswith("o") and low != lemma and low[:-1].rstrip("oa") == lemma[:-1] \
+        if len(low) > 2 else False
+
+
+def es_conjugate_like(verb: str, form: str) -> str | None:
+    """`verb` (an infinitive) in the tense and person of `form` ("guardar",
+    "grabe" → "guarde"). None when `form` is not a form of a verb."""
+    low = form.lower()
+    ap = apertium_es()
+    if ap:
+        for lemma, tags in ap.analyses(low):
+            if tags and tags[0] == "vblex":
+                out = ap.generate(verb.lower(), tags)
+                if out:
+                    return _case_like(out, form)
+    lemma = _es_verb_lemma(low)
+    if not lemma:
+        return None
+    if lemma == low:
+        return _case_like(verb, form)
+    if lemma[-2:] != verb.lower()[-2:] or not low.startswith(lemma[:-2]):
+        return None
+    return _case_like(verb[:-2] + low[len(lemma) - 2:], form)
+
+
+def _es_verb_lemma(word: str) -> str | None:
+    from translator.terms.lemmas import lemmatizer
+
+    lemma = lemmatizer("es").key(word)
+    return lemma if re.search(r"[aei]r$", lemma) and len(lemma) > 3 else None
+
+
+def is_es_infinitive(word: str) -> bool:
+    low = word.lower()
+    return bool(re.fullmatch(r"[a-záéíóúñ]{2,}[aeií]r", low)) and low not in {
+        "lugar", "hogar", "mar", "bar", "par", "taller", "poder", "deber", "placer", "ser", "mujer",
+        "alquiler", "cráter", "láser", "bazar", "militar", "familiar", "similar", "particular",
+        "popular", "regular", "titular", "celular", "solar", "nivel", "collar", "azar", "pilar",
+        "dólar", "ámbar", "altar", "radar", "auxiliar", "peculiar", "singular", "vulgar", "polar",
+        "escolar", "modular", "estelar", "tabular", "molecular", "lunar", "elemental", "sur",
+    }
+
+
+# --- English -------------------------------------------------------------------
+
+
+def en_pluralize_word(word: str) -> str:
+    if not word or not word[-1].isalpha():
+        return word
+    low = word.lower()
+    if word.isupper() and len(word) > 1:
+        return word + "s"
+    if low.endswith("y") and len(low) > 1 and low[-2] not in "aeiou":
+        return word[:-1] + _case_like("ies", word[-1])
+    if low.endswith(("s", "x", "z", "ch", "sh")):
+        return word + _case_like("es", word[-1])
+    return word + _case_like("s", word[-1])
+
+
+def en_pluralize(phrase: str) -> str:
+    """The plural of an English noun phrase: its head ("model of the year" → "models of the year")."""
+    words = phrase.split(" ")
+    idx = next((i - 1 for i, w in enumerate(words) if w.lower() in {"of", "for", "in", "on"} and i > 0),
+               len(words) - 1)
+    words[idx] = en_pluralize_word(words[idx])
+    return " ".join(words)
+
+
+def en_is_plural(phrase: str) -> bool | None:
+    from translator.terms.lemmas import lemmatizer
+
+    words = [w for w in re.findall(r"[\w'-]+", phrase)]
+    if not words:
+        return None
+    idx = next((i - 1 for i, w in enumerate(words) if w.lower() in {"of", "for", "in", "on"} and i > 0),
+               len(words) - 1)
+    head = words[idx]
+    return head.lower().endswith("s") and lemmatizer("en").key(head) != head.lower()
+
+
+# --- language dispatch ------------------------------------------------------------
+
+
+def pluralize(phrase: str, lang: str, foreign: Iterable[str] = ()) -> str:
+    if lang == "es":
+        return es_pluralize(phrase, foreign)
+    if lang == "en":
+        return en_pluralize(phrase)
+    return phrase
+
+
+def is_plural(phrase: str, lang: str) -> bool | None:
+    if lang == "es":
+        return es_is_plural(phrase)
+    if lang == "en":
+        return en_is_plural(phrase)
+    return None
+
+
+def gender(phrase: str, lang: str) -> Gender | None:
+    return es_gender(phrase) if lang == "es" else None
+
+
+def match_case(new: str, old: str) -> str:
+    """`new` with the capitalisation of `old` (first letter; all caps for acronyms)."""
+    if not new or not old:
+        return new
+    if old[0].isupper() and new[0].islower():
+        return new[0].upper() + new[1:]
+    return new
+
+
+def _case_like(new: str, old: str) -> str:
+    if old.isupper() and len(old) > 1:
+        return new.upper()
+    if old[:1].isupper():
+        return new[:1].upper() + new[1:]
+    if old.isupper():
+        return new.upper()
+    return new
+
+
+def _first_word(phrase: str) -> str:
+    m = re.search(r"[^\W\d_]+", phrase)
+    return m.group(0) if m else ""
+
+
+def _nuclei(word: str) -> list[tuple[int, int]]:
+    """Vowel groups (syllable nuclei, approximately) as (start, end) offsets."""
+    out = []
+    for m in re.finditer(f"[{_VOWELS}]+", word.lower()):
+        a, b = m.span()
+        if word[a:a + 1].lower() == "u" and a > 0 and word[a - 1].lower() in "qg" and b - a > 1:
+            a += 1  # que, gui: the u is silent
+        out.append((a, b))
+    return out
+
+
+def _accent_nucleus(word: str, nucleus: tuple[int, int]) -> str:
+    a, b = nucleus
+    seg = word[a:b].lower()
+    strong = [i for i, c in enumerate(seg) if c in "aeo"]
+    i = a + (strong[-1] if strong else len(seg) - 1)
+    accented = word[i].lower().translate(_ACCENT)
+    return word[:i] + (accented.upper() if word[i].isupper() else accented) + word[i + 1:]
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+# --- Apertium's Spanish analyser and generator (optional) ---------------------------
+
+
+class NullFlush:
+    """A long-running pipe in Apertium's null-flush mode (`-z`): each request
+    ends with NUL and so does its answer. Any failure turns it off (`ask`
+    then answers None) and callers fall back to rules."""
+
+    def __init__(self, cmd: list[str]):
+        self.cmd = cmd
+        self.proc: subprocess.Popen | None = None
+        self.lock = threading.Lock()
+        self.broken = False
+
+    def ask(self, data: bytes) -> str | None:
+        with self.lock:
+            if self.broken:
+                return None
+            try:
+                if self.proc is None:
+                    self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                 stderr=subprocess.DEVNULL)
+                self.proc.stdin.write(data + b"\0")
+                self.proc.stdin.flush()
+                out = b""
+                while not out.endswith(b"\0"):
+                    chunk = os.read(self.proc.stdout.fileno(), 65536)
+                    if not chunk:
+                        raise OSError(f"{self.cmd[0]} stopped")
+                    out += chunk
+                return out[:-1].decode("utf-8", "replace")
+            except OSError:
+                self.broken = True
+                if self.proc is not None:
+                    self.proc.kill()
+                return None
+
+
+class LtProc(NullFlush):
+    """A long-running `lt-proc -z`: one word or one lexical unit per request,
+    answered in well under a millisecond ("" when it is off)."""
+
+    def __init__(self, binary: Path, *flags: str):
+        super().__init__(["lt-proc", "-z", *flags, str(binary)])
+
+    def ask(self, text: str) -> str:  # type: ignore[override]
+        out = super().ask(text.replace("\0", " ").encode("utf-8") + b" ")
+        return (out or "").strip()
+
+
+class ApertiumSpanish:
+    """Apertium's Spanish analyser and generator, cached per word."""
+
+    def __init__(self, analyser: LtProc, generator: LtProc):
+        self.analyser, self.generator = analyser, generator
+        self._analyses: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self._generated: dict[str, str] = {}
+
+    def analyses(self, word: str) -> list[tuple[str, tuple[str, ...]]]:
+        if word not in self._analyses:
+            self._analyses[word] = _parse_analyses(self.analyser.ask(word)) if word.strip() else []
+        return self._analyses[word]
+
+    def gender(self, word: str) -> Gender | None:
+        for _, tags in self.analyses(word):
+            if tags and tags[0] == "n":
+                if "m" in tags:
+                    return "m"
+                if "f" in tags:
+                    return "f"
+        return None
+
+    def number(self, word: str) -> str | None:
+        for _, tags in self.analyses(word):
+            if tags and tags[0] in ("n", "adj"):
+                if "pl" in tags:
+                    return "pl"
+                if "sg" in tags:
+                    return "sg"
+        return None
+
+    def is_agreeing(self, word: str) -> bool:
+        """An adjective or a past participle (words that agree with a noun)."""
+        return any(tags and (tags[0] == "adj" or (tags[0] == "vblex" and "pp" in tags))
+                   for _, tags in self.analyses(word))
+
+    def generate(self, lemma: str, tags: tuple[str, ...]) -> str | None:
+        key = "^" + lemma + "".join(f"<{t}>" for t in tags) + "$"
+        if key not in self._generated:
+            self._generated[key] = self.generator.ask(key)
+        out = self._generated[key]
+        return None if not out or out[:1] in "#@*" or "<" in out or " " in out else out
+
+
+def _parse_analyses(out: str) -> list[tuple[str, tuple[str, ...]]]:
+    m = re.match(r"^\^[^/]*/(.*)\$$", out.strip())
+    if not m or m.group(1).startswith("*"):
+        return []
+    result = []
+    for reading in m.group(1).split("/"):
+        if "+" in reading:  # contractions like del = de+el: not a single word
+            continue
+        lemma = reading.split("<", 1)[0]
+        tags = tuple(re.findall(r"<([^>]+)>", reading))
+        result.append((lemma, tags))
+    return result
+
+
+@lru_cache(maxsize=1)
+def apertium_es() -> ApertiumSpanish | None:
+    """Apertium's Spanish analyser/generator when `apertium-eng-spa` is installed,
+    else None; the same lt-proc processes as `lexicon.lexicon("es")`."""
+    from translator.terms.lexicon import lexicon
+
+    lex = lexicon("es")
+    if lex.analyser is None or lex.generator is None:
+        return None
+    return ApertiumSpanish(lex.analyser, lex.generator)

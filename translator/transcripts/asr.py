@@ -1,0 +1,211 @@
+"""Speech-recognition term repair: glossary names a transcript misheard.
+
+Auto-generated captions write names as they sound and in lower case:
+"openillai" for OpenAI, "stable difusión" for Stable Diffusion, "llama 2"
+and "meta" for Llama and Meta. The glossary knows the names (entries that
+are proper nouns or do-not-translate, written with a capital), so each is
+looked for in the transcript case-insensitively, accent-insensitively and,
+for words the source language's dictionary does not know, fuzzily (string
+similarity with rapidfuzz).
+
+Being wrong here would corrupt the source, so the rules are conservative:
+- a fuzzy match needs a word the dictionary does not know ("openillai"),
+  the same first letter, a similarity of at least 80, and is never a mere
+  derivation of the name ("Amazonia" is not "Amazon");
+- a name that is also an ordinary word ("llama" flame / calls, "meta"
+  goal) is repaired only when a version follows ("llama 2"), or when the
+  transcript is plainly about these names (two other glossary names found)
+  and the word is not preceded by an article, possessive or pronoun ("la
+  meta", "se llama" stay);
+- nothing is repaired without Apertium's dictionary for the language.
+Every repair is reported with the original words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*")
+_VERSION = re.compile(r"\s+(?:v?\d[\w.]*)\b")
+_BLOCKERS = {
+    "es": set("""la las el los un una unos unas su sus mi mis tu tus nuestra nuestro nuestras nuestros
+              vuestra vuestro esta este esa ese aquella aquel cuya cuyo se me te le les lo nos os que
+              él ella quien no ya gran nueva primera misma""".split()),
+    "en": set("""the a an my your his her its our their this that to i you he she we they it
+              who which not""".split()),
+}
+_MODES = {"es": "spa-eng", "en": "eng-spa"}
+MIN_RATIO = 80.0
+
+
+@dataclass(frozen=True)
+class Repair:
+    start: int  # span in the original text
+    end: int
+    original: str
+    replacement: str
+    reason: str  # "case", "fuzzy", "ordinary word"
+
+
+def _key(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(ch for ch in s if ch.isalnum() and not unicodedata.combining(ch)).lower()
+
+
+def names(glossary) -> list[str]:
+    """Glossary source entries that are names: proper nouns or do-not-translate, with a capital."""
+    if glossary is None:
+        return []
+    out = []
+    for t in glossary.terms:
+        if (t.dnt or t.pos == "propn") and re.search(r"[A-Z]", t.source) and _key(t.source):
+            out.append(t.source)
+    return sorted(set(out), key=lambda s: (-len(s.split()), s))
+
+
+def find_repairs(text: str, lang: str, glossary, known=None) -> list[Repair]:
+    """The repairs to make in `text`. `known(words) -> {word: bool}` tells
+    which words the language's dictionary knows (default: Apertium's)."""
+    candidates = names(glossary)
+    if not candidates:
+        return []
+    if known is None:
+        known = _apertium_known(lang)
+        if known is None:
+            return []
+    from rapidfuzz import fuzz, process
+
+    words = list(_WORD.finditer(text))
+    lower = [w.group(0).lower() for w in words]
+    vocabulary = known(sorted(set(lower)))
+    unknown = [not vocabulary.get(w, True) for w in lower]
+    wkeys = [_key(w) for w in lower]
+    by_key: dict[str, str] = {}
+    by_size: dict[int, dict[str, str]] = {}
+    for name in candidates:
+        by_key.setdefault(_key(name), name)
+        if len(_key(name)) >= 5:
+            by_size.setdefault(len(name.split()), {})[_key(name)] = name
+    exact_names = {w.group(0) for w in words} & set(candidates)  # names written right: the topic
+    longest = max(len(n.split()) for n in candidates) + 1
+    matches: list[tuple[float, int, int, str, str]] = []  # (rank, i, j, name, reason)
+    for i in range(len(words)):
+        for size in range(1, longest + 1):
+            j = i + size
+            if j > len(words):
+                break
+            original = text[words[i].start():words[j - 1].end()]
+            if "\n\n" in original or re.search(r"[.!?;:]", text[words[i].end():words[j - 1].start()]):
+                break
+            ck = "".join(wkeys[i:j])
+            name = by_key.get(ck)
+            if name is not None:
+                if " ".join(original.split()) == name or not original.islower():
+                    continue
+                if size == 1 and not unknown[i] and original.lower() == name.lower():
+                    if _ordinary_ok(text, words, i, lang):
+                        matches.append((1, i, j, name, "ordinary word"))
+                elif size > 1 and not any(unknown[i:j]) and len(name.split()) == 1:
+                    continue  # "open ai" may be ordinary words; leave it
+                else:
+                    matches.append((0, i, j, name, "case"))
+                continue
+            pool = by_size.get(size)
+            if not pool or not any(unknown[i:j]):
+                continue
+            best = process.extractOne(ck, list(pool), scorer=fuzz.ratio, score_cutoff=MIN_RATIO)
+            if best and _fuzzy(ck, best[0], original) and _word_by_word(wkeys[i:j], pool[best[0]]):
+                matches.append((2 + (100 - best[1]) / 100, i, j, pool[best[0]], "fuzzy"))
+    taken = [False] * len(words)
+    found: list[Repair] = []
+    for rank, i, j, name, reason in sorted(matches):
+        if any(taken[i:j]):
+            continue
+        for k in range(i, j):
+            taken[k] = True
+        found.append(Repair(words[i].start(), words[j - 1].end(), text[words[i].start():words[j - 1].end()],
+                            name, reason))
+    sure = {r.replacement for r in found if r.reason != "ordinary word"}
+    versioned = {r.replacement for r in found if r.reason == "ordinary word" and _VERSION.match(text, r.end)}
+    topic = len(sure | exact_names | versioned) >= 2
+    out = [r for r in found if r.reason != "ordinary word" or _VERSION.match(text, r.end) or topic]
+    return sorted(out, key=lambda r: r.start)
+
+
+def _fuzzy(cand: str, name: str, original: str) -> bool:
+    from rapidfuzz import fuzz
+
+    if cand[:1] != name[:1] or not original.islower():
+        return False
+    if cand.startswith(name) or name.startswith(cand):
+        return False  # a derivation ("amazonia") or a cut word, not a mishearing
+    if not 0.7 <= len(cand) / len(name) <= 1.6:
+        return False
+    return fuzz.ratio(cand, name) >= MIN_RATIO
+
+
+def _word_by_word(cand_words: list[str], name: str) -> bool:
+    """Each heard word must sound like its word of the name ("stable
+    difusión" ~ "Stable Diffusion"; "stability hizo" is not "Stability AI")."""
+    from rapidfuzz import fuzz
+
+    name_words = [_key(w) for w in name.split()]
+    if len(name_words) != len(cand_words):
+        return len(name_words) == 1
+    return all(a == b or fuzz.ratio(a, b) >= 75 for a, b in zip(cand_words, name_words))
+
+
+def _ordinary_ok(text: str, words, i: int, lang: str) -> bool:
+    """An ordinary-word reading is ruled out by what precedes it."""
+    if i == 0:
+        return True
+    prev = words[i - 1].group(0).lower()
+    between = text[words[i - 1].end():words[i].start()]
+    if prev in _BLOCKERS.get(lang, set()) and not re.search(r"[.!?;:]", between):
+        return False
+    return True
+
+
+def apply(text: str, repairs: list[Repair]) -> tuple[str, list[tuple[int, int, Repair]]]:
+    """The repaired text, and where each repair sits in it."""
+    out, pos, placed, shift = [], 0, [], 0
+    for r in repairs:
+        out.append(text[pos:r.start])
+        new_start = r.start + shift
+        new = _same_breaks(text[r.start:r.end], r.replacement)
+        out.append(new)
+        shift += len(new) - (r.end - r.start)
+        placed.append((new_start, new_start + len(new), r))
+        pos = r.end
+    out.append(text[pos:])
+    return "".join(out), placed
+
+
+def _same_breaks(old: str, new: str) -> str:
+    """`new` with the spaces and line breaks of `old` between its words when
+    both have as many ("hugging\nface" → "Hugging\nFace"): a caption line
+    break is not the term's to remove."""
+    gaps = re.findall(r"\s+", old.strip())
+    words = new.split()
+    if len(words) != len(gaps) + 1:
+        return new
+    return words[0] + "".join(g + w for g, w in zip(gaps, words[1:]))
+
+
+def _apertium_known(lang: str):
+    mode = _MODES.get(lang.split("-")[0])
+    if mode is None:
+        return None
+    try:
+        from translator.engines.apertium import _analyser, known_words
+    except ImportError:
+        return None
+    if not _analyser(mode):
+        return None
+    import shutil
+
+    if not shutil.which("lt-proc"):
+        return None
+    return lambda ws: known_words(mode, ws)
