@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from translator.report import build as report
+from translator.report.marks import highlight
+from translator.report.page import render_html
 
 from translator.qa import review
 from translator.pipeline.agents import Outcome
@@ -102,7 +104,7 @@ def evil_report() -> dict:
 
 
 def test_html_escapes_everything():
-    page = report.render_html(evil_report())
+    page = render_html(evil_report())
     p = Tags()
     p.feed(page)
     assert p.tags.count("script") == 1  # ours only
@@ -113,7 +115,7 @@ def test_html_escapes_everything():
 
 
 def test_html_csp_allows_only_our_script():
-    page = report.render_html(evil_report())
+    page = render_html(evil_report())
     script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
@@ -121,7 +123,7 @@ def test_html_csp_allows_only_our_script():
 
 
 def test_html_is_self_contained():
-    page = report.render_html(evil_report())
+    page = render_html(evil_report())
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page.split("<main>")[0])
     assert "@import" not in page and "<link" not in page
 
@@ -131,7 +133,7 @@ def test_html_highlights_the_span_and_shows_counts():
     r.suggestions.append(Suggestion("s11", "accuracy", "major", "12.900 millones", "12.9", "changed", "check",
                                     "open", "numbers"))
     data = report.build_review(r, fail_on="major")
-    page = report.render_html(data)
+    page = render_html(data)
     assert re.search(r'<mark class="hl sev-major"[^>]*>12.900 millones</mark>', page)
     assert 'data-major="1"' in page and 'id="n-major">1<' in page
     assert "FAIL" in page
@@ -143,7 +145,7 @@ def test_highlight_prefers_severe_and_skips_overlaps():
                   "explanation": ""}),
              (1, {"original": "grande", "severity": "critical", "category": "accuracy", "status": "open",
                   "explanation": ""})]
-    out = report.highlight("un modelo grande", marks)
+    out = highlight("un modelo grande", marks)
     assert out.count("<mark") == 1 and 'data-k="1"' in out
 
 
@@ -221,6 +223,6 @@ def test_translate_term_stats_in_report_and_page():
                              "violations": [{"id": "s1", "source": "foundation model", "target": "modelo fundacional"}]})
     data = report.build(doc, outcome, target_lang="es", engine="fake")
     assert data["terms"]["success_rate"] == 0.5
-    page = report.render_html(data)
+    page = render_html(data)
     assert "1/2 glossary terms kept (50%) · 1 violations" in page
     assert "<td>foundation model</td>" in page
