@@ -1,1 +1,2 @@
-"""The review report: one JSON document per file and one HTML page for editors."""
+"""The review report: one JSON document per file (build.py) and one HTML page for
+editors rendered from it through a jinja2 template (page.py, templates/)."""

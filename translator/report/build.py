@@ -92,11 +92,7 @@ def build_review(review, *, fail_on: str | None = None, max_penalty: float | Non
         "engine": "review",
         "encoding": {"name": tgt.encoding.name, "repairs": list(tgt.encoding.repairs)},
         "warnings": list(tgt.warnings) + (list(src.warnings) if src is not None else []),
-        "segments": [
-            {"id": u.id, "block": u.block, "kind": u.kind, "source": u.source if u.source is not None else "",
-             "translation": u.target, "status": u.status}
-            for u in review.units
-        ],
+        "segments": _review_segments(review.units),
         "suggestions": [suggestion_dict(s) for s in review.suggestions],
         "usage": dict(getattr(review, "usage", None) or {}),
         "terms": terms_dict(review.terms),
@@ -105,6 +101,11 @@ def build_review(review, *, fail_on: str | None = None, max_penalty: float | Non
     if fail_on is not None:
         data["gate"] = gate_dict(review.suggestions, data["score"], fail_on, max_penalty)
     return data
+
+
+def _review_segments(units) -> list[dict[str, Any]]:
+    return [{"id": u.id, "block": u.block, "kind": u.kind, "source": u.source if u.source is not None else "",
+             "translation": u.target, "status": u.status} for u in units]
 
 
 def gate_dict(suggestions: Iterable[Suggestion], mqm: Mapping[str, Any], fail_on: str,
