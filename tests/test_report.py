@@ -16,6 +16,7 @@ import pytest
 from translator.report import build as report
 from translator.report.marks import highlight
 from translator.report.page import render_html
+from translator.report.svg import score_histogram_svg
 
 from translator.qa import review
 from translator.pipeline.agents import Outcome
@@ -226,3 +227,30 @@ def test_translate_term_stats_in_report_and_page():
     page = render_html(data)
     assert "1/2 glossary terms kept (50%) · 1 violations" in page
     assert "<td>foundation model</td>" in page
+
+
+# --- the page's pieces ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "scores, titles",
+    [
+        ([], ["0–10: 0 segments", "90–100: 0 segments"]),
+        ([0, 5, 55.5, 99, 100, 100], ["0–10: 2 segments", "50–60: 1 segment<", "90–100: 3 segments"]),
+    ],
+)
+def test_score_histogram_bins(scores, titles):
+    svg = score_histogram_svg(scores)
+    assert svg.startswith('<svg id="score-plot"') and svg.count("<rect") == 10
+    for title in titles:
+        assert title in svg
+
+
+def test_glossary_statistics_of_any_shape_are_escaped():
+    doc = parse("<p>A foundation model.</p>", "html", source_lang="en")
+    outcome = Outcome({"s1": Translation("s1", "Un modelo base.")}, [],
+                      terms={"forbidden_found": 1, "by_term": {"a<b": 2}, "tags": ["<y>", "z"]})
+    page = re.sub(r">\n<", "><", render_html(report.build(doc, outcome, target_lang="es", engine="fake")))
+    assert '<span id="glossary-head">1 forbidden renderings found</span>' in page
+    assert "<h3>by term</h3><table><tbody><tr><th>a&lt;b</th><td>2</td></tr>" in page
+    assert "<p>tags: &lt;y&gt;, z</p>" in page

@@ -20,7 +20,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 _PLACEHOLDER = re.compile(r"(</?\d{1,3}/?>)")  # the pipeline's inline-markup tokens: <1>, </1>, <2/>
-_RESPELL = {"&#34;": "&quot;", "&#39;": "&#x27;"}
 
 
 def template(name: str) -> Template:
@@ -46,7 +45,10 @@ def placeholder_pieces(text: Any) -> Iterator[tuple[str, bool]]:
 def _finalize(value: Any) -> Any:
     if hasattr(value, "__html__"):
         return value
-    return Markup(re.sub("&#3[49];", lambda m: _RESPELL[m.group(0)], str(escape(value))))
+    text = str(escape(value))
+    if "&#3" in text:
+        text = text.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
+    return Markup(text)
 
 
 @lru_cache(maxsize=None)
