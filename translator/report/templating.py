@@ -6,8 +6,8 @@ reader).
 Escaping is autoescape's: every `{{ value }}` that is not `Markup` is
 escaped by markupsafe. `finalize` only respells its quote entities the way
 `html.escape` (and this page before the template) wrote them, `&quot;` and
-`&#x27;` for markupsafe's `&#34;` and `&#39;`: the same characters, the
-same bytes as earlier reports.
+`&#x27;` for markupsafe's `&#34;` and `&#39;` (the same characters; the
+spelling pages and their tests have always had).
 """
 
 from __future__ import annotations
