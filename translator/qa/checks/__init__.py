@@ -21,7 +21,7 @@ from typing import Mapping, Sequence
 
 from translator.document import Segment, Suggestion
 from translator.formats.assemble import placeholders_intact
-from translator.qa.checks.base import CheckContext, Pair, _clip, _norm, _s, _words
+from translator.qa.checks.base import CheckContext, Pair, _clip, _norm, _s, _words, dedupe
 from translator.qa.checks.currency import currencies
 from translator.qa.checks.duplicate import duplicates
 from translator.qa.checks.empty import empty
@@ -42,7 +42,7 @@ from translator.qa.checks.wrong_language import wrong_language
 
 __all__ = [
     "Check", "CheckContext", "Number", "Pair", "STOPWORDS", "Selection", "UnknownCheck", "active", "check_pair",
-    "check_pairs", "compare_links", "compare_markup", "currencies", "duplicates", "empty", "engine_marks",
+    "check_pairs", "compare_links", "compare_markup", "currencies", "dedupe", "duplicates", "empty", "engine_marks",
     "expected_ratio", "extract_numbers", "frontmatter_keys", "glossary_issues", "guess_language", "lang_name",
     "length_ratio", "markdown_refs", "match_numbers", "names", "number_words", "numbers", "placeholder_issue",
     "readings", "registered", "run", "select", "spanish_pairs", "stopword_scores", "text_urls", "untranslated",

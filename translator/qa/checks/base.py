@@ -54,3 +54,14 @@ def _norm(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(strip_placeholders(text))
+
+
+def dedupe(items: list[Suggestion]) -> list[Suggestion]:
+    """The suggestions in order, each said once (same segment, span, fix, check and words)."""
+    seen, out = set(), []
+    for s in items:
+        key = (s.id, s.category, s.severity, s.original, s.suggestion, s.check, s.explanation)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
