@@ -100,6 +100,8 @@ def translate(
                                                    help="JSON price table for --dry-run/--batch.")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Discard what editors changed in existing outputs.")] = False,
     xliff: Annotated[bool, typer.Option("--xliff", help="Also write STEM.LANG.xlf (XLIFF for CAT tools) beside each output.")] = False,
+    only_checks: Annotated[Optional[list[str]], typer.Option("--checks", help="Run only these QA checks (comma-separated names).")] = None,
+    skip_check: Annotated[Optional[list[str]], typer.Option("--skip-check", help="Do not run this QA check (repeatable).")] = None,
 ) -> None:
     """Translate newsletters: every input becomes STEM.LANG.EXT beside it (or in --out).
 
@@ -107,14 +109,22 @@ def translate(
 
     Exit codes: 0 when every file was translated in full. 1 when a file failed (one `Error:` line each; the other files are still done) or segments were left untranslated (the file is written with the source text kept for them, flagged in its report; a file where nothing could be translated is not written), and for an unknown engine, language code or unwritable output, found before anything is sent. 2 when the command line itself is wrong (an unknown option, a missing --to).
     """
+    from translator.qa import checks
+
+    try:
+        selection = checks.select(only_checks, skip_check or ())  # the QA checks the pipeline runs
+    except TranslatorError as e:
+        typer.echo(f"Error: {e}", err=True)
+        raise typer.Exit(2)
     if batch or dry_run:  # whole archives through the Batch API, or what a run would cost (cli_batch.py)
         from translator.cli.batch import translate_batch
 
-        return translate_batch(
-            paths=paths, to=to, from_=from_, model=model, glossary=glossary, no_glossary=no_glossary, draft=draft,
-            rounds=rounds, out=out, report=report, jobs=jobs, fmt=fmt, output_format=output_format,
-            translate_tags=translate_tags, cache=cache, no_cache=no_cache, quiet=quiet, batch=batch,
-            dry_run=dry_run, prices=prices)
+        with checks.using(selection):
+            return translate_batch(
+                paths=paths, to=to, from_=from_, model=model, glossary=glossary, no_glossary=no_glossary, draft=draft,
+                rounds=rounds, out=out, report=report, jobs=jobs, fmt=fmt, output_format=output_format,
+                translate_tags=translate_tags, cache=cache, no_cache=no_cache, quiet=quiet, batch=batch,
+                dry_run=dry_run, prices=prices)
     from translator import engines
     from translator.terms import glossary as glossary_mod
     from translator.io import outputs
@@ -160,7 +170,8 @@ def translate(
         overwrite=overwrite, xliff=xliff,
     )
     started = time.perf_counter()
-    results = _run_with_progress(Runner(engine_for, glossaries, job, memory), files, quiet)
+    with checks.using(selection):
+        results = _run_with_progress(Runner(engine_for, glossaries, job, memory), files, quiet)
     memory.close()
     journal.finish()  # a run that ends normally keeps no journal
     elapsed = time.perf_counter() - started

@@ -85,6 +85,10 @@ def review_command(
         Optional[str], typer.Option("--model", "-m", help="openai:MODEL: an LLM critic reviews every segment too.")
     ] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="html | markdown | text (default: from the file).")] = None,
+    only: Annotated[
+        Optional[list[str]], typer.Option("--checks", help="Run only these checks (comma-separated names).")
+    ] = None,
+    skip: Annotated[Optional[list[str]], typer.Option("--skip-check", help="Do not run this check (repeatable).")] = None,
 ) -> None:
     """Review a translation before publishing: structure-aligned checks, a
     reference-free quality estimate per segment (non-words, wrong language,
@@ -103,6 +107,9 @@ def review_command(
     _writable(html, "--html")
     _writable(report_file, "--report")
     try:
+        from translator.qa import checks
+
+        selection = checks.select(only, skip or ())
         if fmt is not None and fmt not in ("html", "markdown", "md", "text", "txt"):
             raise typer.BadParameter("use html, markdown or text", param_hint="--format")
         loaded: list = []
@@ -112,12 +119,13 @@ def review_command(
             return loaded[-1]
 
         result = review_files(translation, source=source, target_lang=to, source_lang=from_,
-                              glossary=glossary_for, fmt=fmt)
+                              glossary=glossary_for, fmt=fmt, selection=selection)
         if model is not None:
             from translator.qa.critic import critique_review
 
             result = critique_review(result, model, glossary=loaded[-1] if loaded else None)
         data = report.build_review(result, fail_on=fail_on.value, max_penalty=max_penalty)
+        data["checks"] = list(result.checks)
         if html is not None:
             report.write_html(data, html)
         if report_file is not None:
@@ -127,7 +135,7 @@ def review_command(
     except OSError as e:
         _fail(f"{e.filename or 'a file'}: {e.strerror or e}")
     if as_json:
-        typer.echo(json.dumps(report.summary(data), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({**report.summary(data), "checks": data["checks"]}, ensure_ascii=False, indent=2))
     else:
         _print_review(data, html)
     raise typer.Exit(EXIT_PASSED if data["gate"]["passed"] else EXIT_FAILED)

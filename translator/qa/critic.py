@@ -33,7 +33,7 @@ def critic_engine(spec: str):
 def critique_review(review, spec: str, *, glossary=None, engine=None):
     """The review with the critic's findings added (a new Review); usage in `review.usage`."""
     from translator.engines.base import Context, Item
-    from translator.qa.review import _dedupe
+    from translator.qa.checks import dedupe
 
     engine = engine or critic_engine(spec)
     sl = review.source_lang or "en"
@@ -50,6 +50,6 @@ def critique_review(review, spec: str, *, glossary=None, engine=None):
         raise EngineError(f"the critic ({engine.name}) gave no usable reply for any segment: "
                           + next(s.explanation for s in found if s.check == "llm-failed"))
     critic: list[Suggestion] = [s if s.origin else replace(s, origin="llm") for s in found]
-    return replace(review, suggestions=_dedupe(list(review.suggestions) + critic),
+    return replace(review, suggestions=dedupe(list(review.suggestions) + critic),
                    usage={"critique": {"calls": usage.calls, "prompt_tokens": usage.prompt_tokens,
                                        "completion_tokens": usage.completion_tokens}})

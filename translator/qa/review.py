@@ -18,16 +18,21 @@ that need none still run.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Sequence
 
-from translator.qa import checks
-from translator.document import Block, Document, Markup, Segment, Suggestion, Text, severity_at_least, strip_placeholders
+from translator.document import Document, Suggestion, severity_at_least, strip_placeholders
 from translator.errors import InputError
-from translator.report.build import count_words
+from translator.qa import checks
+from translator.qa.align import (  # noqa: F401 (the alignment's names, importable from here as before)
+    BlockInfo, SentenceInfo, align, align_blocks, anchors, block_similarity, blocks_info, sentence_info,
+    sentence_similarity,
+)
+from translator.qa.checks import Selection
+from translator.qa.checks.base import dedupe as _dedupe
+from translator.qa.terms_review import glossary_review
+from translator.qa.words import count_words
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,12 @@ class Unit:
     target_ids: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Review:
+    """What a review found: the aligned units, the findings (deduplicated,
+    in order), the block alignment, the glossary tally, the critic's usage
+    and the names of the checks that ran."""
+
     target: Document
     source: Document | None
     source_lang: str
@@ -55,8 +64,9 @@ class Review:
     units: list[Unit]
     suggestions: list[Suggestion]
     blocks: list[tuple[int | None, int | None]] = field(default_factory=list)
-    terms: object | None = None
+    terms: dict | None = None
     usage: dict = field(default_factory=dict)  # {step: {calls, prompt_tokens, completion_tokens}} (the critic)
+    checks: tuple[str, ...] = ()
 
     @property
     def words(self) -> int:
@@ -82,17 +92,19 @@ def review_files(
     source_lang: str | None = None,
     glossary=None,
     fmt: str | None = None,
+    selection: Selection | None = None,
 ) -> Review:
     """Read and review a translation, against its source when given.
     `glossary` may be a function (source_lang, target_lang) → glossary, called
-    once the source language is known. Raises InputError (and GlossaryError)."""
+    once the source language is known; `selection` the checks to run (default:
+    every one). Raises InputError (and GlossaryError)."""
     from translator.io.reader import read
 
     if source is None:
         tgt = read(translation, fmt=fmt, source_lang=target_lang)
         if callable(glossary):
             glossary = glossary(source_lang or "en", target_lang)
-        return review_target(tgt, target_lang, glossary)
+        return review_target(tgt, target_lang, glossary, selection=selection)
     src = read(source, fmt=fmt, source_lang=source_lang)
     tgt = read(translation, fmt=src.format, source_lang=target_lang)
     if source_lang is None and src.source_lang == target_lang.split("-")[0] and _language(tgt) != src.source_lang:
@@ -102,7 +114,7 @@ def review_files(
         )
     if callable(glossary):
         glossary = glossary(src.source_lang, target_lang)
-    return review_documents(src, tgt, target_lang, glossary)
+    return review_documents(src, tgt, target_lang, glossary, selection=selection)
 
 
 def _language(doc: Document) -> str:
@@ -111,82 +123,114 @@ def _language(doc: Document) -> str:
     return detect(" ".join(strip_placeholders(s.source) for s in doc.segments[:200]))
 
 
-def review_target(tgt: Document, target_lang: str, glossary=None) -> Review:
+def review_target(tgt: Document, target_lang: str, glossary=None, *, selection: Selection | None = None) -> Review:
+    selection = selection or checks.active()
     blocks = {b.index: b for b in tgt.blocks}
     units = [
         Unit(s.id, s.block, blocks[s.block].kind, None, s.source, "target-only", (), (s.id,))
         for s in tgt.segments
     ]
     pairs = [checks.Pair(u.id, None, u.target) for u in units]
-    found = checks.check_pairs(pairs, "", target_lang, None)
+    found = checks.check_pairs(pairs, "", target_lang, None, checks=selection)
     found.extend(_estimate(pairs, "", target_lang, glossary))
-    notes, stats = glossary_review(glossary, pairs)
+    notes, stats = _glossary(glossary, pairs, selection)
     found.extend(notes)
-    return Review(tgt, None, "", target_lang, units, _dedupe(found), [(None, b.index) for b in tgt.blocks], stats)
+    return Review(tgt, None, "", target_lang, units, _dedupe(found), [(None, b.index) for b in tgt.blocks], stats,
+                  checks=selection.names)
 
 
-def align_blocks(src: Document, tgt: Document, target_lang: str) -> list[tuple[int | None, int | None]]:
-    """Source and translation blocks paired through the document structure
-    (positions in `blocks_info` order, i.e. block indices); None on the
-    side where a block has no counterpart. Also used by post-edit mode."""
-    exp = checks.expected_ratio(src.source_lang or "en", target_lang)
-    return align(blocks_info(src), blocks_info(tgt), lambda a, b: block_similarity(a, b, exp), threshold=0.5)
-
-
-def review_documents(src: Document, tgt: Document, target_lang: str, glossary=None) -> Review:
+def review_documents(src: Document, tgt: Document, target_lang: str, glossary=None, *,
+                     selection: Selection | None = None) -> Review:
+    selection = selection or checks.active()
     sl, tl = src.source_lang or "en", target_lang
     exp = checks.expected_ratio(sl, tl)
     sinfo, tinfo = blocks_info(src), blocks_info(tgt)
     alignment = align(sinfo, tinfo, lambda a, b: block_similarity(a, b, exp), threshold=0.5)
-    units: list[Unit] = []
-    found: list[Suggestion] = []
-    reported_lost: Counter = Counter()
-    reported_added: Counter = Counter()
+    walk = _BlockWalk(src, tgt, exp, links=selection.enabled("links"))
     for i, j in alignment:
-        a = sinfo[i] if i is not None else None
-        b = tinfo[j] if j is not None else None
-        if a is not None and b is not None and a.segs and b.segs:
-            new_units, notes = _pair_blocks(a, b, exp)
-            units.extend(new_units)
-            found.extend(notes)
-            anchor = a.segs[0].id
-            found.extend(checks.compare_markup(anchor, a.tags, b.tags))
-            link_notes = checks.compare_links(anchor, a.links, b.links)
-            found.extend(_anchor_links(link_notes, a, b, src, tgt))
-            reported_lost.update(Counter(a.links) - Counter(b.links))
-            reported_added.update(Counter(b.links) - Counter(a.links))
-        elif a is not None and a.segs:
-            units.append(Unit(a.segs[0].id, a.block.index, a.block.kind, a.text_ph, "", "missing",
-                              tuple(s.id for s in a.segs), ()))
-            found.append(checks._s(
-                a.segs[0].id, "accuracy", "critical" if a.words >= 40 else "major", "", a.plain,
-                f"Block missing from the translation ({a.block.kind}, {a.words} words): "
-                f"“{checks._clip(a.plain)}”.", "dropped-block"))
-            reported_lost.update(a.links)
-        elif b is not None and b.segs:
-            uid = "t" + b.segs[0].id[1:]
-            units.append(Unit(uid, b.block.index, b.block.kind, None, b.text_ph, "added", (),
-                              tuple(s.id for s in b.segs)))
-            found.append(checks._s(
-                uid, "accuracy", "major" if b.words >= 20 else "minor", b.text_ph, "",
-                f"Block in the translation with no counterpart in the source ({b.block.kind}): "
-                f"“{checks._clip(b.plain)}”.", "added-block"))
-            reported_added.update(b.links)
+        walk.step(sinfo[i] if i is not None else None, tinfo[j] if j is not None else None)
     pairs = [checks.Pair(u.id, u.source if u.status != "added" else None, u.target)
-             for u in units if u.status != "missing"]
-    checked = checks.check_pairs(pairs, sl, tl, None)
+             for u in walk.units if u.status != "missing"]
+    checked = checks.check_pairs(pairs, sl, tl, None, checks=selection)
     checked.extend(_estimate(pairs, sl, tl, glossary))
-    notes, stats = glossary_review(glossary, pairs)
+    notes, stats = _glossary(glossary, pairs, selection)
     checked.extend(notes)
+    found = walk.found
     dropped = {f.id for f in found if f.check == "dropped-sentence" and f.severity != "minor"}
     found.extend(f for f in checked if not (f.check == "length" and f.id in dropped))  # said already
-    found.extend(_document_links(src, tgt, reported_lost, reported_added))
-    if src.format == "markdown":
-        found.extend(checks.frontmatter_keys(src.text, tgt.text))
-    from translator.qa.unsafe import findings as unsafe_findings  # markup that can run code, not in the source
+    if selection.enabled("links"):
+        found.extend(_document_links(src, tgt, walk.lost, walk.added))
+    found.extend(_file_findings(src, tgt))
+    return Review(tgt, src, sl, tl, walk.units, _dedupe(found), alignment, stats, checks=selection.names)
 
-    found.extend(unsafe_findings(src.text, tgt.text, src.format))
-    return Review(tgt, src, sl, tl, units, _dedupe(found), alignment, stats)
+
+def _glossary(glossary, pairs: list[checks.Pair], selection: Selection) -> tuple[list[Suggestion], dict | None]:
+    return glossary_review(glossary, pairs) if selection.enabled("glossary") else ([], None)
+
+
+def _file_findings(src: Document, tgt: Document) -> list[Suggestion]:
+    """What only the two whole files show: front-matter keys, and markup
+    that can run code which the source does not have."""
+    from translator.qa.unsafe import findings as unsafe_findings
+
+    found = checks.frontmatter_keys(src.text, tgt.text) if src.format == "markdown" else []
+    return found + unsafe_findings(src.text, tgt.text, src.format)
+
+
+@dataclass
+class _BlockWalk:
+    """The aligned blocks, one step at a time: the units to check, what the
+    structure shows (dropped and added blocks, sentences, markup, links),
+    and the links reported already (so the whole-file comparison does not
+    report them twice)."""
+
+    src: Document
+    tgt: Document
+    exp: float
+    links: bool = True
+    units: list[Unit] = field(default_factory=list)
+    found: list[Suggestion] = field(default_factory=list)
+    lost: Counter = field(default_factory=Counter)
+    added: Counter = field(default_factory=Counter)
+
+    def step(self, a: BlockInfo | None, b: BlockInfo | None) -> None:
+        if a is not None and b is not None and a.segs and b.segs:
+            self.pair(a, b)
+        elif a is not None and a.segs:
+            self.missing(a)
+        elif b is not None and b.segs:
+            self.extra(b)
+
+    def pair(self, a: BlockInfo, b: BlockInfo) -> None:
+        new_units, notes = _pair_blocks(a, b, self.exp)
+        self.units.extend(new_units)
+        self.found.extend(notes)
+        anchor = a.segs[0].id
+        self.found.extend(checks.compare_markup(anchor, a.tags, b.tags))
+        if self.links:
+            link_notes = checks.compare_links(anchor, a.links, b.links)
+            self.found.extend(_anchor_links(link_notes, a, b, self.src, self.tgt))
+        self.lost.update(Counter(a.links) - Counter(b.links))
+        self.added.update(Counter(b.links) - Counter(a.links))
+
+    def missing(self, a: BlockInfo) -> None:
+        self.units.append(Unit(a.segs[0].id, a.block.index, a.block.kind, a.text_ph, "", "missing",
+                               tuple(s.id for s in a.segs), ()))
+        self.found.append(checks._s(
+            a.segs[0].id, "accuracy", "critical" if a.words >= 40 else "major", "", a.plain,
+            f"Block missing from the translation ({a.block.kind}, {a.words} words): "
+            f"“{checks._clip(a.plain)}”.", "dropped-block"))
+        self.lost.update(a.links)
+
+    def extra(self, b: BlockInfo) -> None:
+        uid = "t" + b.segs[0].id[1:]
+        self.units.append(Unit(uid, b.block.index, b.block.kind, None, b.text_ph, "added", (),
+                               tuple(s.id for s in b.segs)))
+        self.found.append(checks._s(
+            uid, "accuracy", "major" if b.words >= 20 else "minor", b.text_ph, "",
+            f"Block in the translation with no counterpart in the source ({b.block.kind}): "
+            f"“{checks._clip(b.plain)}”.", "added-block"))
+        self.added.update(b.links)
 
 
 def _estimate(pairs, sl: str, tl: str, glossary) -> list[Suggestion]:
@@ -218,8 +262,6 @@ def _anchor_links(notes: list[Suggestion], a: BlockInfo, b: BlockInfo, src: Docu
     translation), when the block was aligned sentence by sentence."""
     if len(a.segs) != len(b.segs):
         return notes
-    from dataclasses import replace
-
     out = []
     for n in notes:
         url_src, url_tgt = n.suggestion, n.original
@@ -271,231 +313,3 @@ def _document_links(src: Document, tgt: Document, lost_done: Counter, added_done
                                 where="outside the text blocks")
 
 
-def glossary_review(glossary, pairs: Sequence[checks.Pair]) -> tuple[list[Suggestion], dict | None]:
-    """Glossary findings (terms.verify, or verify_target_only without a
-    source) and the per-term tally for the report: where each term was
-    found, kept, broken."""
-    if glossary is None:
-        return [], None
-    from translator.terms import match as terms
-
-    found: list[Suggestion] = []
-    tally: dict[tuple[str, str], dict] = {}
-
-    def row(source: str, target: str) -> dict:
-        return tally.setdefault((source, target), {"source": source, "target": target, "found": 0,
-                                                   "satisfied": 0, "violations": 0, "segments": []})
-
-    for p in pairs:
-        if p.source is None:
-            notes = _dedupe(list(terms.verify_target_only(glossary, p.target, p.id)))
-            for s in notes:
-                t = _term_of(glossary, s)
-                r = row(t.source, t.rendering) if t is not None else row(s.original, s.suggestion)
-                r["violations"] += 1
-                r["segments"].append(p.id)
-            found.extend(notes)
-            continue
-        rep = terms.verify(glossary, p.source, p.target, p.id)
-        found.extend(rep.suggestions)
-        for t in rep.found:
-            r = row(t.source, t.rendering)
-            r["found"] += 1
-            if t in rep.satisfied:
-                r["satisfied"] += 1
-            else:
-                r["violations"] += 1
-                r["segments"].append(p.id)
-    rows = sorted(tally.values(), key=lambda r: (-r["violations"], r["source"].lower()))
-    if any(p.source is not None for p in pairs):
-        n = sum(r["found"] for r in rows)
-        ok = sum(r["satisfied"] for r in rows)
-        head = {"found": n, "satisfied": ok, "violations": n - ok,
-                "success_rate": round(ok / n, 4) if n else None}
-    else:
-        head = {"forbidden_found": sum(r["violations"] for r in rows)}
-        rows = [{k: r[k] for k in ("source", "target", "violations", "segments")} for r in rows]
-    return found, {**head, "glossaries": list(getattr(glossary, "paths", ())), "terms": rows}
-
-
-def _term_of(glossary, s: Suggestion):
-    """The glossary entry a forbidden-variant finding is about."""
-    wrong = s.original.casefold()
-    for t in glossary.terms:
-        if any(f.casefold() == wrong for f in t.forbidden):
-            return t
-    m = re.search(r'for "(.+?)": use', s.explanation)
-    return glossary.lookup(m.group(1)) if m else None
-
-
-def _dedupe(items: list[Suggestion]) -> list[Suggestion]:
-    seen, out = set(), []
-    for s in items:
-        key = (s.id, s.category, s.severity, s.original, s.suggestion, s.check, s.explanation)
-        if key not in seen:
-            seen.add(key)
-            out.append(s)
-    return out
-
-
-# --- what is compared ----------------------------------------------------------
-
-_NAME = re.compile(r"\S*(?:\d|[a-z][A-Z]|[A-Z]{2})\S*|(?<=[^\s.!?:¿¡\"“«(]\s)[A-Z][\w-]+")
-
-
-@dataclass(frozen=True)
-class BlockInfo:
-    block: Block
-    segs: tuple[Segment, ...]
-    text_ph: str  # segment sources joined (with placeholders)
-    plain: str  # the same without placeholders
-    tags: Counter  # inline markup: tag names; (name, raw) for verbatim pieces
-    links: tuple[str, ...]
-    anchors: frozenset[str]
-    length: int
-    words: int
-
-    @property
-    def kind(self) -> str:
-        return self.block.kind
-
-
-@dataclass(frozen=True)
-class SentenceInfo:
-    anchors: frozenset[str]
-    length: int
-
-
-def anchors(text: str) -> frozenset[str]:
-    """What a translation keeps: numbers (every reading), names and codes
-    ("FlashAttention", "GPT-4o", capitalised words inside a sentence)."""
-    plain = strip_placeholders(text)
-    out = set()
-    for n in checks.extract_numbers(plain):
-        out.update(f"#{v}" for v in n.values)
-    for m in _NAME.finditer(plain):
-        word = m.group(0).strip(".,;:!?()[]\"'“”«»")
-        if len(word) > 1 and not word.isdigit():
-            out.add(word.lower())
-    return frozenset(out)
-
-
-def sentence_info(text: str) -> SentenceInfo:
-    plain = strip_placeholders(text)
-    return SentenceInfo(anchors(plain), len(plain.strip()))
-
-
-def blocks_info(doc: Document) -> list[BlockInfo]:
-    from translator.segment.segmenter import PROTECT
-
-    by_block: dict[int, list[Segment]] = {}
-    for s in doc.segments:
-        by_block.setdefault(s.block, []).append(s)
-    refs = checks.markdown_refs(doc.text) if doc.format == "markdown" else None
-    out = []
-    for b in doc.blocks:
-        segs = tuple(by_block.get(b.index, ()))
-        tags: Counter = Counter()
-        links: list[str] = []
-        texts = []
-        for p in b.pieces:
-            if isinstance(p, Markup):
-                raw = doc.text[p.start:p.end]
-                if p.role != "close":
-                    tags[(p.name, raw) if p.name in checks._VERBATIM else p.name] += 1
-                links.extend(checks.urls_in_markup(raw, refs))
-            elif isinstance(p, Text):
-                texts.append(p.text)
-        joined = "".join(texts)
-        for m in PROTECT.finditer(joined):
-            label = m.lastgroup or ""
-            if label in ("url", "email"):
-                links.append(m.group(0))
-            elif label not in ("placeholder",):
-                tags[(label, m.group(0))] += 1
-        text_ph = " ".join(s.source for s in segs)
-        plain = " ".join(strip_placeholders(text_ph).split())
-        out.append(BlockInfo(b, segs, text_ph, plain, tags, tuple(links), anchors(plain), len(plain),
-                             count_words(plain)))
-    return out
-
-
-def _dice(a, b) -> float:
-    if not a and not b:
-        return 1.0
-    return 2 * len(a & b) / (len(a) + len(b))
-
-
-def _counter_dice(a: Counter, b: Counter) -> float:
-    if a == b:
-        return 1.0
-    total = sum(a.values()) + sum(b.values())
-    return 2 * sum((a & b).values()) / total
-
-
-def _length_fit(la: int, lb: int, exp: float) -> float:
-    r = (lb + 10) / ((la + 10) * exp)
-    return min(r, 1 / r)
-
-
-def block_similarity(a: BlockInfo, b: BlockInfo, exp: float) -> float:
-    if a.kind == b.kind:
-        kind = 1.0
-    elif a.kind[:1] == b.kind[:1] == "h" or a.kind.split(":")[0] == b.kind.split(":")[0] != a.kind:
-        kind = 0.5
-    else:
-        kind = 0.0
-    anchor = 0.5 if not a.anchors and not b.anchors else _dice(a.anchors, b.anchors)
-    return (0.3 * kind + 0.15 * _counter_dice(a.tags, b.tags) + 0.3 * anchor
-            + 0.25 * _length_fit(a.length, b.length, exp))
-
-
-def sentence_similarity(a: SentenceInfo, b: SentenceInfo, exp: float) -> float:
-    anchor = 0.5 if not a.anchors and not b.anchors else _dice(a.anchors, b.anchors)
-    return 0.5 * anchor + 0.5 * _length_fit(a.length, b.length, exp)
-
-
-def align(a: Sequence, b: Sequence, sim: Callable[[object, object], float], threshold: float,
-          band: int = 60) -> list[tuple[int | None, int | None]]:
-    """Monotone alignment of two sequences maximising Σ (sim − threshold)
-    over the matched pairs; unmatched items pair with None. Cells far from
-    the diagonal (beyond `band` plus the length difference) are not
-    explored, so long documents stay fast."""
-    n, m = len(a), len(b)
-    width = band + abs(n - m)
-    neg = float("-inf")
-    score = [[neg] * (m + 1) for _ in range(n + 1)]
-    move = [[0] * (m + 1) for _ in range(n + 1)]  # 1 diag, 2 up (skip a), 3 left (skip b)
-    score[0][0] = 0.0
-    for i in range(n + 1):
-        center = i * m / n if n else 0
-        lo, hi = max(0, int(center - width)), min(m, int(center + width) + 1)
-        row, prev = score[i], score[i - 1] if i else None
-        for j in range(lo, hi + 1):
-            if i == 0 and j == 0:
-                continue
-            best, how = neg, 0
-            if i and prev[j] > best:
-                best, how = prev[j], 2
-            if j and row[j - 1] > best:
-                best, how = row[j - 1], 3
-            if i and j and prev[j - 1] > neg:
-                s = sim(a[i - 1], b[j - 1])
-                if s >= threshold and prev[j - 1] + s - threshold > best:
-                    best, how = prev[j - 1] + s - threshold, 1
-            row[j], move[i][j] = best, how
-    out: list[tuple[int | None, int | None]] = []
-    i, j = n, m
-    while i or j:
-        how = move[i][j]
-        if how == 1:
-            out.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
-        elif how == 2 or (how == 0 and i):
-            out.append((i - 1, None))
-            i -= 1
-        else:
-            out.append((None, j - 1))
-            j -= 1
-    out.reverse()
-    return out

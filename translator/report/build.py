@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from translator.document import SEVERITIES, SEVERITY_WEIGHT, Document, Suggestion, strip_placeholders
+from translator.qa.words import count_words
 
 GATE_MIN_WORDS = 500  # the --max-penalty gate counts a shorter text as this many words
 
@@ -191,15 +192,6 @@ def _jsonable(o):
     if isinstance(o, tuple):
         return list(o)
     return str(o)
-
-
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-
-
-def count_words(text: str) -> int:
-    """Words for the score; each CJK character counts as one."""
-    plain = strip_placeholders(text)
-    return len(_CJK.sub(" ", plain).split()) + len(_CJK.findall(plain))
 
 
 def score(suggestions: Iterable[Suggestion], words: int) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from translator.document import SEVERITY_WEIGHT, Suggestion
+from translator.qa.words import count_words
 
 __all__ = ["SegmentEstimate", "estimate", "estimate_pairs", "signals_for_pairs", "segment_score"]
 
@@ -41,8 +42,6 @@ class SegmentEstimate:
 
 
 def _words(text: str | None) -> int:
-    from translator.report.build import count_words
-
     return count_words(text or "")
 
 
@@ -92,7 +91,7 @@ def estimate_pairs(pairs: Sequence, source_lang: str, target_lang: str, *, gloss
     by_id: dict[str, list[Suggestion]] = {}
     for s in found:
         by_id.setdefault(s.id, []).append(s)
-    out = []
+    out: list[SegmentEstimate] = []
     for p in pairs:
         items = list(checks.check_pair(p, source_lang, target_lang, glossary)) if with_checks else []
         items.extend(by_id.get(p.id, []))

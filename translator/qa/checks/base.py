@@ -1,0 +1,67 @@
+"""What every check shares: the unit it looks at (`Pair`), the run's
+languages and glossary (`CheckContext`), and the Suggestion it emits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from translator.document import Suggestion, strip_placeholders
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One unit to check: a segment, or a whole block when the two sides do
+    not split into the same number of sentences. `source` is None in
+    target-only review."""
+
+    id: str
+    source: str | None
+    target: str
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may need besides the pair: the languages and the glossary."""
+
+    source_lang: str
+    target_lang: str
+    glossary: Any = None  # translator.terms.glossary.Glossary | None
+
+    @property
+    def target_base(self) -> str:
+        """The target language without its region ("es" for "es-MX")."""
+        return self.target_lang.split("-")[0]
+
+
+def _s(id_: str, category: str, severity: str, original: str, suggestion: str, explanation: str,
+       check: str, origin: str = "check") -> Suggestion:
+    return Suggestion(id_, category, severity, original, suggestion, explanation, origin, "open", check)  # type: ignore[arg-type]
+
+
+def _clip(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _norm(text: str) -> str:
+    return " ".join(strip_placeholders(text).split()).casefold()
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(strip_placeholders(text))
+
+
+def dedupe(items: list[Suggestion]) -> list[Suggestion]:
+    """The suggestions in order, each said once (same segment, span, fix, check and words)."""
+    seen, out = set(), []
+    for s in items:
+        key = (s.id, s.category, s.severity, s.original, s.suggestion, s.check, s.explanation)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
