@@ -32,7 +32,7 @@ from typing import Any, Sequence
 from translator.document import Usage
 from translator.errors import TranslatorError
 from translator.engines.llm.tokens import estimate_tokens
-from translator.engines.llm.transport import Reply
+from translator.engines.llm.replies import Reply
 
 PRICES: dict[str, dict[str, float]] = {
     "gpt-4o-mini": {"input": 0.15, "output": 0.60},

@@ -108,7 +108,7 @@ async def run(options: dict, state: State, run_id: int, *, report: Callable[[str
     engine = setup.engine
     coordinator = Coordinator(state, run_id, engine.transport, client=client, report=report)
     engine.transport = BatchTransport(engine.transport, coordinator)
-    memory = SnapshotMemory(setup.memory, state, run_id)
+    memory: Any = SnapshotMemory(setup.memory, state, run_id)  # a Memory to the Runner
     runner = Runner(setup.engine_for, setup.glossaries, setup.job, memory, progress)
     done = {p for p, status, _, _ in state.docs(run_id) if status == "done"}
     todo = [f for f in setup.files if str(f) not in done]
