@@ -32,7 +32,7 @@ from typing import Any, Sequence
 from translator.document import Usage
 from translator.errors import TranslatorError
 from translator.engines.llm.tokens import estimate_tokens
-from translator.engines.llm.transport import Reply
+from translator.engines.llm.replies import Reply
 
 PRICES: dict[str, dict[str, float]] = {
     "gpt-4o-mini": {"input": 0.15, "output": 0.60},
@@ -158,6 +158,13 @@ async def estimate(engine: Any, docs: list, rounds: int) -> Estimate:
             drafted = [Item(it.id, it.block, it.source, result.texts[it.id]) for it in items]
             _, usage = await engine.critique(drafted, ctx)
             est.steps["critique"].add(usage)
+    _extrapolate(est, rounds)
+    return est
+
+
+def _extrapolate(est: Estimate, rounds: int) -> None:
+    """The revise steps (and the later critiques) of `rounds` rounds, from the
+    first critique and translation: the dry critic finds nothing to revise."""
     c, t = est.steps["critique"], est.steps["translate"]
     per_round = Usage(math.ceil(c.calls * REVISE_SHARE), math.ceil(c.prompt_tokens * REVISE_SHARE * 1.15),
                       math.ceil(t.completion_tokens * REVISE_SHARE))
@@ -168,4 +175,3 @@ async def estimate(engine: Any, docs: list, rounds: int) -> Estimate:
                       math.ceil(c.completion_tokens * REVISE_SHARE))
         for _ in range(rounds - 1):
             est.steps["critique"].add(extra)
-    return est

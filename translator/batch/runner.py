@@ -58,22 +58,11 @@ class Setup:
 
 def build(options: dict) -> Setup:
     """Engine, glossaries, job and memory of a run, from its options."""
-    from translator import engines
     from translator.terms import glossary as glossary_mod
     from translator.cli.main import _glossary_resolver
-    from translator.engines.llm.engine import LLMEngine
     from translator.memory.store import Memory, default_path
-    from translator.pipeline.run import Job
-    from translator.io.reader import FORMAT_NAMES
 
-    extra = {"base_url": options["base_url"]} if options.get("base_url") else {}
-    spec = options.get("model")
-    if spec == "apertium" or (spec is None and not engines.default_spec().startswith("openai:")):
-        raise EngineError("--batch and --dry-run need an LLM engine (openai:MODEL) and OPENAI_API_KEY "
-                          "(or OPENAI_BASE_URL for a compatible Batch API)")
-    engine = engines.make_engine(spec, jobs=options.get("jobs", 4), **extra)
-    if not isinstance(engine, LLMEngine):
-        raise EngineError("--batch and --dry-run need an LLM engine (openai:MODEL)")
+    engine = _engine(options)
     glossaries = _glossary_resolver(glossary_mod, [Path(p) for p in options["glossary"]] or None,
                                     options.get("no_glossary", False))
     checked: set = set()
@@ -86,15 +75,37 @@ def build(options: dict) -> Setup:
 
     cache = options.get("cache")
     memory = Memory(None if options.get("no_cache") else (Path(cache) if cache else default_path()))
+    return Setup(engine, engine_for, glossaries, _job(options), memory, [Path(f) for f in options["files"]])
+
+
+def _engine(options: dict) -> Any:
+    """The run's LLM engine; EngineError for any other."""
+    from translator import engines
+    from translator.engines.llm.engine import LLMEngine
+
+    extra = {"base_url": options["base_url"]} if options.get("base_url") else {}
+    spec = options.get("model")
+    if spec == "apertium" or (spec is None and not engines.default_spec().startswith("openai:")):
+        raise EngineError("--batch and --dry-run need an LLM engine (openai:MODEL) and OPENAI_API_KEY "
+                          "(or OPENAI_BASE_URL for a compatible Batch API)")
+    engine = engines.make_engine(spec, jobs=options.get("jobs", 4), **extra)
+    if not isinstance(engine, LLMEngine):
+        raise EngineError("--batch and --dry-run need an LLM engine (openai:MODEL)")
+    return engine
+
+
+def _job(options: dict) -> Any:
+    from translator.io.reader import FORMAT_NAMES
+    from translator.pipeline.run import Job
+
     output_format = options.get("output_format")
-    job = Job(
+    return Job(
         target_lang=options["to"], source_lang=options.get("from"), rounds=options.get("rounds", 1),
         fmt=options.get("fmt"), output_format=FORMAT_NAMES.get(output_format) if output_format else None,
         translate_lists=options.get("translate_tags", False),
         out_dir=Path(options["out"]) if options.get("out") else None,
         report_dir=Path(options["report"]) if options.get("report") else None,
     )
-    return Setup(engine, engine_for, glossaries, job, memory, [Path(f) for f in options["files"]])
 
 
 async def run(options: dict, state: State, run_id: int, *, report: Callable[[str], None] | None = None,
@@ -108,77 +119,94 @@ async def run(options: dict, state: State, run_id: int, *, report: Callable[[str
     engine = setup.engine
     coordinator = Coordinator(state, run_id, engine.transport, client=client, report=report)
     engine.transport = BatchTransport(engine.transport, coordinator)
-    memory = SnapshotMemory(setup.memory, state, run_id)
+    memory: Any = SnapshotMemory(setup.memory, state, run_id)  # a Memory to the Runner
     runner = Runner(setup.engine_for, setup.glossaries, setup.job, memory, progress)
-    done = {p for p, status, _, _ in state.docs(run_id) if status == "done"}
-    todo = [f for f in setup.files if str(f) not in done]
-
-    prepared, targets = await runner.prepare(todo)  # every output path planned before anything is sent
-
-    async def one(result):
-        path = result.path
-        if result.error is None:
-            current_doc.set(str(path))
-            coordinator.enter(str(path))
-            try:
-                await runner.one(result, targets.get(path))
-            finally:
-                coordinator.leave(str(path))
-        state.doc_done(run_id, str(path), str(result.output) if result.output and not result.error else None,
-                       result.error)
-        return result
+    prepared, targets = await runner.prepare(_todo(setup, state, run_id))  # every output path planned first
 
     serve = asyncio.create_task(coordinator.serve())
     try:
-        results = await asyncio.gather(*(asyncio.create_task(one(r)) for r in prepared))
+        results = await asyncio.gather(*(asyncio.create_task(
+            _translate(runner, coordinator, r, targets.get(r.path), state, run_id)) for r in prepared))
     finally:
-        coordinator.closed = True
-        coordinator._changed()
-        try:
-            await serve
-        except Exception:
-            pass
+        await _close(coordinator, serve)
         setup.memory.close()
     if coordinator.fatal is not None:
         raise coordinator.fatal  # one message, not one per document; the run stays resumable
-    errors = [r for r in results if r.error]
-    state.finish_run(run_id, "failed" if errors else "done")
+    state.finish_run(run_id, "failed" if any(r.error for r in results) else "done")
     return list(results), engine, coordinator
+
+
+def _todo(setup: Setup, state: State, run_id: int) -> list[Path]:
+    """The run's files not done yet (a resumed run skips the finished ones)."""
+    done = {p for p, status, _, _ in state.docs(run_id) if status == "done"}
+    return [f for f in setup.files if str(f) not in done]
+
+
+async def _translate(runner: Any, coordinator: Coordinator, result: Any, target: Any, state: State,
+                     run_id: int) -> Any:
+    """One document, its model calls queued for the coordinator's waves; its
+    end recorded in the state."""
+    path = str(result.path)
+    if result.error is None:
+        current_doc.set(path)
+        coordinator.enter(path)
+        try:
+            await runner.one(result, target)
+        finally:
+            coordinator.leave(path)
+    state.doc_done(run_id, path, str(result.output) if result.output and not result.error else None, result.error)
+    return result
+
+
+async def _close(coordinator: Coordinator, serve: asyncio.Task) -> None:
+    """No document will queue more: let the coordinator send what is left and stop."""
+    coordinator.closed = True
+    coordinator._changed()
+    try:
+        await serve
+    except Exception:
+        pass
 
 
 async def dry_run(options: dict) -> tuple[Any, Any, list[str]]:
     """The estimate of what the run would send (cost.py), the engine, and an error per unreadable input."""
-    from translator.io import reader
-    from translator.engines.base import Context
-    from translator.memory.store import Memory
-    from translator.pipeline.run import _fingerprint, _summary
     from translator.batch.cost import DryTransport, estimate
 
     setup = build(options)
     engine = setup.engine
     engine.transport = DryTransport(engine.transport)
     engine.check = lambda source_lang, target_lang: None  # a cost preview calls nothing: no key needed
-    job = setup.job
     docs = []
     errors = []
     for path in setup.files:
         try:
-            doc = await asyncio.to_thread(reader.read, path, fmt=job.fmt, source_lang=job.source_lang,
-                                          translate_lists=job.translate_lists)
-            src, tgt = doc.source_lang, job.target_lang
-            if src == tgt:
-                raise TranslatorError(f"{path}: is already in {tgt}")
-            glossary = setup.glossaries(src, tgt)
-            ctx = Context(src, tgt, glossary, summary=_summary(doc))
-            fingerprint = _fingerprint(engine, glossary, job)
-            keys = {s.id: Memory.key(engine.name, src, tgt, fingerprint, s.source) for s in doc.segments}
-            found = setup.memory.get_many(keys.values())
-            docs.append((doc, ctx, {sid for sid, k in keys.items() if k in found}))
+            docs.append(await _dry_doc(setup, engine, path))
         except TranslatorError as e:
             errors.append(str(e) if str(e).startswith(str(path)) else f"{path}: {e}")
     setup.memory.close()
-    est = await estimate(engine, docs, job.rounds)
+    est = await estimate(engine, docs, setup.job.rounds)
     return est, engine, errors
+
+
+async def _dry_doc(setup: Setup, engine: Any, path: Path) -> tuple[Any, Any, set[str]]:
+    """A document of a dry run: its Document, Context and the ids the memory already has."""
+    from translator.io import reader
+    from translator.engines.base import Context
+    from translator.memory.store import Memory
+    from translator.pipeline.run import _fingerprint, _summary
+
+    job = setup.job
+    doc = await asyncio.to_thread(reader.read, path, fmt=job.fmt, source_lang=job.source_lang,
+                                  translate_lists=job.translate_lists)
+    src, tgt = doc.source_lang, job.target_lang
+    if src == tgt:
+        raise TranslatorError(f"{path}: is already in {tgt}")
+    glossary = setup.glossaries(src, tgt)
+    ctx = Context(src, tgt, glossary, summary=_summary(doc))
+    fingerprint = _fingerprint(engine, glossary, job)
+    keys = {s.id: Memory.key(engine.name, src, tgt, fingerprint, s.source) for s in doc.segments}
+    found = setup.memory.get_many(keys.values())
+    return doc, ctx, {sid for sid, k in keys.items() if k in found}
 
 
 def new_options(**kw: Any) -> dict:

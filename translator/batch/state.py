@@ -122,7 +122,8 @@ class State:
             self.db.execute("begin")
             cur = self.db.execute("insert into runs (created, status, options) values (?, 'running', ?)",
                                   (time.time(), json.dumps(options)))
-            run = int(cur.lastrowid)
+            assert cur.lastrowid is not None
+            run = cur.lastrowid
             self.db.executemany("insert or ignore into docs (run, path, status) values (?, ?, 'pending')",
                                 [(run, f) for f in files])
         return run
@@ -171,7 +172,8 @@ class State:
             cur = self.db.execute(
                 "insert into batches (run, task, wave, requests, status, created) values (?, ?, ?, ?, 'uploading', ?)",
                 (run, task, wave, len(requests), time.time()))
-            local = int(cur.lastrowid)
+            assert cur.lastrowid is not None
+            local = cur.lastrowid
             self.db.executemany(
                 "insert into requests (hash, run, custom_id, task, batch) values (?, ?, ?, ?, ?) "
                 "on conflict(hash) do update set batch = excluded.batch, custom_id = excluded.custom_id, "

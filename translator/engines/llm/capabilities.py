@@ -10,6 +10,9 @@ later refuses is probed again and the answer replaces the stored one.
 
     store = CapabilityStore(memory_path)      # None: remember nothing
     attach(engine, memory_path)               # what the CLI does
+
+Within a process, what was learnt is an `Endpoint`, shared by every transport
+talking to the same server and model.
 """
 
 from __future__ import annotations
@@ -17,8 +20,50 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+MODES = ("json_schema", "json_object", "tools", "plain")
+OPENAI = "https://api.openai.com/v1"
+
+
+@dataclass
+class Endpoint:
+    """What we learned about one server and model; shared by the whole process."""
+
+    mode: str | None = None  # None until the first call has found one
+    send_max_tokens: bool = True
+    send_temperature: bool = True  # reasoning models reject any but the default
+    refused: list[str] = field(default_factory=list)  # modes the server turned down
+
+    def state(self) -> dict[str, Any]:
+        return {"mode": self.mode, "refused": self.refused, "send_max_tokens": self.send_max_tokens,
+                "send_temperature": self.send_temperature}
+
+    def adopt(self, state: dict[str, Any] | None) -> None:
+        """Start from what an earlier run stored (when nothing is known yet)."""
+        if self.mode is None and state and state["mode"] in MODES:
+            self.mode, self.refused = state["mode"], list(state["refused"])
+            self.send_max_tokens = self.send_max_tokens and state["send_max_tokens"]
+            self.send_temperature = self.send_temperature and state["send_temperature"]
+
+
+_ENDPOINTS: dict[tuple[str, str], Endpoint] = {}
+
+
+def endpoint(base_url: str | None, model: str) -> Endpoint:
+    key = (base_url or OPENAI, model)
+    if key not in _ENDPOINTS:
+        official = base_url is None or "api.openai.com" in base_url
+        _ENDPOINTS[key] = Endpoint(send_max_tokens=not official)
+    return _ENDPOINTS[key]
+
+
+def forget_endpoints() -> None:
+    """Forget what was learnt about servers (for a server restarted with
+    another backend on the same address; tests use it between fake servers)."""
+    _ENDPOINTS.clear()
 
 _SCHEMA = """
 create table if not exists llm_endpoints (

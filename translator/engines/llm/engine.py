@@ -20,15 +20,25 @@ import asyncio
 import os
 import random
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 
 from translator.document import Suggestion, Usage
 from translator.errors import EngineError
 from translator.engines.llm.prompts import PromptSet, load_prompts
 from translator.engines.base import Context, EngineResult, Item
 
+if TYPE_CHECKING:
+    from translator.engines.llm.schemas import Task
+    from translator.engines.llm.steps import Outcome
+
 DEFAULT_MODEL = "gpt-4o-mini"
 NO_KEY = "no-key-needed"  # local servers ignore the key, but the SDK insists on one
+
+
+def _default_timeout(base_url: str | None) -> float:
+    """A local server answers one request at a time: queued requests wait."""
+    official = not base_url or "api.openai.com" in base_url
+    return float(os.environ.get("TRANSLATOR_TIMEOUT") or (120 if official else 600))
 
 
 class LLMEngine:
@@ -59,19 +69,16 @@ class LLMEngine:
         self._has_key = key is not None
         self.api_key = key or (NO_KEY if self.base_url else None)
         if timeout is None:
-            # a local server answers one request at a time: queued requests wait
-            official = not self.base_url or "api.openai.com" in self.base_url
-            timeout = float(os.environ.get("TRANSLATOR_TIMEOUT") or (120 if official else 600))
+            timeout = _default_timeout(self.base_url)
         self.retries = retries
         self.max_items = max_items
         # a batch's reply must fit under the output cap: ~1.3× the source in most
         # language pairs, plus the JSON around each segment
         self.batch_tokens = max(64, min(batch_tokens, int(max_tokens / 1.6)))
         self.prompts = prompts if isinstance(prompts, PromptSet) else load_prompts(prompts)
-        self.transport = Transport(
+        self.transport: Any = Transport(  # a BatchTransport or JournaledTransport may stand in
             model, base_url=self.base_url, api_key=self.api_key, timeout=timeout, retries=retries,
-            max_tokens=max_tokens, temperature=temperature, jobs=jobs, sleep=sleep, rng=rng,
-        )
+            max_tokens=max_tokens, temperature=temperature, jobs=jobs, sleep=sleep, rng=rng)
 
     # -- the Engine protocol ----------------------------------------------------
 
@@ -137,7 +144,7 @@ class LLMEngine:
             "register": ctx.register,
         })
 
-    async def _run(self, task: str, todo: Sequence[Item], context_items: Sequence[Item], ctx: Context):
+    async def _run(self, task: Task, todo: Sequence[Item], context_items: Sequence[Item], ctx: Context) -> Outcome:
         from translator.engines.llm.batching import plan_batches
         from translator.engines.llm.steps import Outcome, Step
 
@@ -156,7 +163,7 @@ class LLMEngine:
         return out
 
     @staticmethod
-    def _result(items: Sequence[Item], out: Any, result: EngineResult) -> EngineResult:
+    def _result(items: Sequence[Item], out: Outcome, result: EngineResult) -> EngineResult:
         result.texts.update(out.texts)
         result.texts = {it.id: result.texts[it.id] for it in items}  # document order, every id once
         result.suggestions.extend(out.suggestions)

@@ -102,29 +102,40 @@ class Journal:
             self.db = None
 
 
+class Repeats:
+    """A retry repeats its request word for word and hopes for another
+    answer: the n-th identical request of a run is a request of its own, keyed
+    `KEY#n` (a re-run asks them in the same order, so each gets back the reply
+    it had). The journal and the Batch API's state (batch/transport.py) key
+    their replies so."""
+
+    def __init__(self) -> None:
+        self._asked: dict[str, int] = {}  # request key → times asked in this run
+
+    def key(self, base: str) -> str:
+        n = self._asked.get(base, 0)
+        self._asked[base] = n + 1
+        return base if n == 0 else f"{base}#{n}"
+
+
 class JournaledTransport:
     """A Transport whose successful replies are journaled and, on a re-run, replayed."""
 
     def __init__(self, inner: Any, journal: Journal) -> None:
         self.inner = inner
         self.journal = journal
-        self._asked: dict[str, int] = {}  # request → times asked in this run
+        self._repeats = Repeats()
 
     def _key(self, system: str, user: str) -> str:
-        """A retry repeats its request word for word and hopes for another
-        answer: the n-th identical request of a run is its own entry (a re-run
-        asks them in the same order, so each gets back the reply it had)."""
-        base = Journal.key(str(getattr(self.inner, "model", "")), getattr(self.inner, "base_url", None), system, user)
-        n = self._asked.get(base, 0)
-        self._asked[base] = n + 1
-        return base if n == 0 else f"{base}#{n}"
+        model, base_url = str(getattr(self.inner, "model", "")), getattr(self.inner, "base_url", None)
+        return self._repeats.key(Journal.key(model, base_url, system, user))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
-    async def call(self, system: str, user: str, task: str, ids: Sequence[str], cap: int | None = None):
+    async def call(self, system: str, user: str, task: str, ids: Sequence[str], cap: int | None = None) -> Any:
         from translator.document import Usage
-        from translator.engines.llm.transport import Reply
+        from translator.engines.llm.replies import Reply
 
         key = self._key(system, user)
         hit = self.journal.get(key)

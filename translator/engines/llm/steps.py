@@ -69,6 +69,24 @@ def failure(item_id: str, task: Task, error: str, attempts: int) -> Suggestion:
 
 
 @dataclass
+class _Asking:
+    """Where the asking for one batch stands."""
+
+    out: Outcome
+    pending: dict[str, Item]  # not yet answered
+    errors: dict[str, str]  # what the next request states
+    last: dict[str, str] = field(default_factory=dict)  # the last error per pending id
+    attempts: int = 0
+    bare: bool = False  # without the document summary and neighbours
+
+    def hand_off(self, halves: Outcome) -> bool:
+        """Halves asked anew answer for everything: nothing is left to ask."""
+        self.out.merge(halves)
+        self.pending, self.last = {}, {}
+        return False
+
+
+@dataclass
 class Step:
     """One step (translate, critique or revise) of one document."""
 
@@ -98,9 +116,7 @@ class Step:
         return user_message(self.task, pending, self.ctx, prev, nxt, errors, glossary)
 
     async def run(self, batch: Sequence[Item]) -> Outcome:
-        if self.task == "critique":
-            return await self._critique(list(batch))
-        return await self._texts(list(batch))
+        return await self._run(list(batch), {})
 
     async def _loop(self, batch: list[Item], accept: Accept, errors: dict[str, str] | None = None,
                     shrink: Callable[[dict[str, Item]], bool] | None = None,
@@ -115,66 +131,72 @@ class Step:
         when `shrink(pending)` says so, what is pending is asked again in two
         halves sharing the retries left (a model copying its input does
         better with fewer segments at once)."""
-        out = Outcome()
-        pending = {it.id: it for it in batch}
-        errors = dict(errors or {})
-        last: dict[str, str] = {}
-        attempts, bare = 0, False
-        while pending and attempts <= self.retries:
-            attempts += 1
-            items = list(pending.values())
-            try:
-                reply = await self.transport.call(self.system, self._message(batch, items, errors, bare), self.task,
-                                                  list(pending), output_cap(self.task, items))
-            except CallFailed as e:
-                out.usage.add(e.usage)
-                if isinstance(e, TooLarge) and len(items) > 1:
-                    out.merge(await self._split(items, out))
-                    return out, {}, {}, attempts
-                if isinstance(e, TooLarge) and not bare:  # one segment: try it once without the context
-                    bare = True
-                    continue
-                last = {sid: str(e) for sid in pending}
+        a = _Asking(Outcome(), {it.id: it for it in batch}, dict(errors or {}))
+        while a.pending and a.attempts <= self.retries:
+            a.attempts += 1
+            if not await self._attempt(batch, a, accept, shrink):
                 break
-            out.usage.add(reply.usage)
-            # Cut off at the output cap: ask again in halves. The complete entries
-            # of a cut translation are kept; a cut critique may lack issues of any
-            # segment, so it is asked again whole.
-            partial_ok = reply.data is not None and self.task != "critique"
-            if reply.truncated and len(items) > 1 and not partial_ok:
-                out.merge(await self._split(items, out))
-                return out, {}, {}, attempts
-            if reply.data is None:
-                errors = {"": reply.error or "the reply was empty"}
-            else:
-                errors = accept(pending, reply.data, out, errors)
-            if reply.truncated and len(pending) > 1:
-                out.merge(await self._split(list(pending.values()), out))
-                return out, {}, {}, attempts
-            if shrink is not None and len(pending) > 1 and attempts <= self.retries and shrink(pending):
-                out.merge(await self._halves(list(pending.values()), errors, self.retries - attempts))
-                return out, {}, {}, attempts
-            last.update({sid: errors[""] for sid in pending} if "" in errors else errors)
-        return out, pending, last, attempts
+        return a.out, a.pending, a.last, a.attempts
 
-    async def _split(self, items: list[Item], out: Outcome) -> Outcome:
+    async def _attempt(self, batch: list[Item], a: _Asking, accept: Accept,
+                       shrink: Callable[[dict[str, Item]], bool] | None) -> bool:
+        """One request for what is pending; False when asking is over."""
+        items = list(a.pending.values())
+        try:
+            reply = await self.transport.call(self.system, self._message(batch, items, a.errors, a.bare), self.task,
+                                              list(a.pending), output_cap(self.task, items))
+        except CallFailed as e:
+            return await self._failed(e, items, a)
+        a.out.usage.add(reply.usage)
+        # Cut off at the output cap: ask again in halves. The complete entries
+        # of a cut translation are kept; a cut critique may lack issues of any
+        # segment, so it is asked again whole.
+        partial_ok = reply.data is not None and self.task != "critique"
+        if reply.truncated and len(items) > 1 and not partial_ok:
+            return a.hand_off(await self._halves(items, a.out))
+        if reply.data is None:
+            a.errors = {"": reply.error or "the reply was empty"}
+        else:
+            a.errors = accept(a.pending, reply.data, a.out, a.errors)
+        if reply.truncated and len(a.pending) > 1:
+            return a.hand_off(await self._halves(list(a.pending.values()), a.out))
+        if shrink is not None and len(a.pending) > 1 and a.attempts <= self.retries and shrink(a.pending):
+            left = self.retries - a.attempts
+            return a.hand_off(await self._halves(list(a.pending.values()), a.out, a.errors, left))
+        a.last.update({sid: a.errors[""] for sid in a.pending} if "" in a.errors else a.errors)
+        return True
+
+    async def _failed(self, e: CallFailed, items: list[Item], a: _Asking) -> bool:
+        """No reply came: split a request too large, else give up on it."""
+        a.out.usage.add(e.usage)
+        if isinstance(e, TooLarge) and len(items) > 1:
+            return a.hand_off(await self._halves(items, a.out))
+        if isinstance(e, TooLarge) and not a.bare:  # one segment: try it once without the context
+            a.bare = True
+            return True
+        a.last = {sid: str(e) for sid in a.pending}
+        return False
+
+    async def _halves(self, items: list[Item], out: Outcome, errors: dict[str, str] | None = None,
+                      retries: int | None = None) -> Outcome:
+        """Ask `items` again in two halves, which answer for them instead of
+        `out`: each half states its `errors` and has `retries` left (by
+        default the whole budget)."""
         out.handed_off |= {it.id for it in items}
+        sub = self if retries is None else replace(self, retries=retries)
+        errors = errors or {}
         half = len(items) // 2
         merged = Outcome()
-        for part in await asyncio.gather(self.run(items[:half]), self.run(items[half:])):
+        for part in await asyncio.gather(*(
+                sub._run(p, {it.id: errors[it.id] for it in p if it.id in errors})
+                for p in (items[:half], items[half:]))):
             merged.merge(part)
         return merged
 
-    async def _halves(self, items: list[Item], errors: dict[str, str], retries: int) -> Outcome:
-        """Re-ask `items` in two halves, each stating its errors, with `retries` left."""
-        sub = replace(self, retries=retries)
-        half = len(items) // 2
-        merged = Outcome()
-        parts = [items[:half], items[half:]]
-        for part in await asyncio.gather(*(
-                sub._texts(p, {it.id: errors[it.id] for it in p if it.id in errors}) for p in parts)):
-            merged.merge(part)
-        return merged
+    async def _run(self, batch: list[Item], errors: dict[str, str]) -> Outcome:
+        if self.task == "critique":
+            return await self._critique(batch)
+        return await self._texts(batch, errors)
 
     # -- translate / revise -----------------------------------------------------
 
@@ -204,39 +226,46 @@ class Step:
     # -- critique ---------------------------------------------------------------
 
     async def _critique(self, batch: list[Item]) -> Outcome:
-        valid: dict[str, list[Suggestion]] = {}  # id → its valid suggestions from every answer
-        templates = [0]
-
-        def accept(pending: dict[str, Item], data: Any, out: Outcome, sent: dict[str, str]) -> dict[str, str]:
-            check = check_critique(pending, data, target_lang=self.ctx.target_lang, sent=sent)
-            if check.reply_error:
-                return {"": check.reply_error}
-            out.usage.discarded += len(check.discarded)
-            if check.template:
-                templates[0] += 1
-                if templates[0] > 1:  # asked again once, the same form again: ignore this critique
-                    for sid in pending:
-                        valid.setdefault(sid, [])
-                    pending.clear()
-                    return {}
-                return {"": check.template}
-            for sid in list(pending):  # a re-asked segment's answer adds to what it had, never erases it
-                have = valid.setdefault(sid, [])
-                for s in check.valid.get(sid, []):
-                    if all((h.original, h.suggestion) != (s.original, s.suggestion) for h in have):
-                        have.append(s)
-                if sid not in check.errors:
-                    del pending[sid]
-            return check.errors
-
-        out, pending, last, attempts = await self._loop(batch, accept)
+        answers = _Critiques(self.ctx.target_lang)
+        out, pending, last, attempts = await self._loop(batch, answers.accept)
         for it in batch:
             if it.id not in out.handed_off:
                 # a suggestion whose span the critic never quoted right is dropped:
                 # on real models it is nearly always about the source or made up
-                out.suggestions.extend(valid.get(it.id, []))
+                out.suggestions.extend(answers.valid.get(it.id, []))
         for sid in pending:
-            if sid not in valid:  # never got a usable answer for this segment
+            if sid not in answers.valid:  # never got a usable answer for this segment
                 out.failed.add(sid)
                 out.suggestions.append(failure(sid, "critique", last.get(sid, "no reply"), attempts))
         return out
+
+
+class _Critiques:
+    """The valid suggestions of every answer to one critique batch."""
+
+    def __init__(self, target_lang: str) -> None:
+        self.target_lang = target_lang
+        self.valid: dict[str, list[Suggestion]] = {}  # id → its valid suggestions from every answer
+        self.templates = 0
+
+    def accept(self, pending: dict[str, Item], data: Any, out: Outcome, sent: dict[str, str]) -> dict[str, str]:
+        check = check_critique(pending, data, target_lang=self.target_lang, sent=sent)
+        if check.reply_error:
+            return {"": check.reply_error}
+        out.usage.discarded += len(check.discarded)
+        if check.template:
+            self.templates += 1
+            if self.templates > 1:  # asked again once, the same form again: ignore this critique
+                for sid in pending:
+                    self.valid.setdefault(sid, [])
+                pending.clear()
+                return {}
+            return {"": check.template}
+        for sid in list(pending):  # a re-asked segment's answer adds to what it had, never erases it
+            have = self.valid.setdefault(sid, [])
+            for s in check.valid.get(sid, []):
+                if all((h.original, h.suggestion) != (s.original, s.suggestion) for h in have):
+                    have.append(s)
+            if sid not in check.errors:
+                del pending[sid]
+        return check.errors

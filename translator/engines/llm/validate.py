@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
 from pydantic import ValidationError
 
-from translator.document import CATEGORIES, SEVERITIES, Suggestion, placeholder_tokens, strip_placeholders
+from translator.document import CATEGORIES, SEVERITIES, Category, Severity, Suggestion, placeholder_tokens, strip_placeholders
 from translator.engines.base import Item
 from translator.engines.llm.sanity import suggestion_problem, template_problem, translation_problem
 from translator.engines.llm.schemas import CritiqueReply, RawSuggestion, SegmentsReply
@@ -167,20 +167,20 @@ _SEVERITY_ALIASES = {"high": "major", "error": "major", "medium": "major", "seve
 _QUOTES = "\"'“”„‟«»‘’‚‛‹›「」『』"
 
 
-def _norm_category(raw: str) -> str | None:
+def _norm_category(raw: str) -> Category | None:
     key = raw.strip().lower()
     for part in [key, *re.split(r"[/\-:,(]", key)]:
         part = part.strip()
         if part in CATEGORIES:
-            return part
+            return cast(Category, part)
         if part in _CATEGORY_ALIASES:
-            return _CATEGORY_ALIASES[part]
+            return cast(Category, _CATEGORY_ALIASES[part])
     return None
 
 
-def _norm_severity(raw: str) -> str | None:
+def _norm_severity(raw: str) -> Severity | None:
     key = raw.strip().lower()
-    return key if key in SEVERITIES else _SEVERITY_ALIASES.get(key)
+    return cast("Severity | None", key if key in SEVERITIES else _SEVERITY_ALIASES.get(key))
 
 
 def _loose(text: str) -> str:
@@ -241,7 +241,7 @@ def _to_suggestion(raw: RawSuggestion, item: Item) -> tuple[Suggestion | None, s
     return Suggestion(
         id=raw.id,
         category=category or "style",
-        severity="minor" if downgraded else severity,
+        severity="minor" if downgraded or severity is None else severity,
         original=span,
         suggestion=raw.suggestion,
         explanation=raw.explanation.strip(),
