@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 from translator.terms import lexicon
 
 from translator.terms import morph
-from translator.terms.morph import NullFlush
+from translator.terms.apertium.process import APERTIUM_DATA, NullFlush
 from translator.document import PLACEHOLDER_RE
 
 NOUN, VERB, ADJ, ADV, FUNC = "noun", "verb", "adj", "adv", "function"
@@ -89,7 +89,7 @@ def _tagger_files(lang: str):
     names = _TAGGER.get(lang)
     if not names or not shutil.which("lt-proc") or not shutil.which("apertium-tagger"):
         return None
-    for root in morph.APERTIUM_DATA:
+    for root in APERTIUM_DATA:
         a, p = root / "apertium-eng-spa" / names[0], root / "apertium-eng-spa" / names[1]
         if a.is_file() and p.is_file():
             return a, p
