@@ -9,6 +9,7 @@ import pytest
 
 from translator.document import placeholder_tokens
 from translator.engines import apertium as ap
+from translator.terms.apertium import encode as ap_encode
 from translator.engines.apertium import ApertiumEngine, Job, decode, encode, translate_jobs
 from translator.engines.base import Context, Item
 from translator.errors import EngineError
@@ -106,7 +107,7 @@ def test_recovery_when_tags_come_back_broken(monkeypatch):
             return text.replace('<span id="p0">', "").replace("</span>", "")
         return text.replace("red", "rojo").replace("car", "coche")
 
-    monkeypatch.setattr(ap, "run_apertium", fake)
+    monkeypatch.setattr(ap_encode, "run_apertium", fake)
     monkeypatch.setattr(ap, "apertium_mode", lambda s, t: "eng-spa")
     monkeypatch.setattr(ap, "known_words", lambda mode, words: {w: True for w in words})
     result = translate_jobs([Job("s1", "A <1>red</1> car.")], "en", "es")
@@ -115,7 +116,7 @@ def test_recovery_when_tags_come_back_broken(monkeypatch):
 
 
 def test_fallback_to_source_when_apertium_output_is_lost(monkeypatch):
-    monkeypatch.setattr(ap, "run_apertium", lambda mode, text: "garbage")
+    monkeypatch.setattr(ap_encode, "run_apertium", lambda mode, text: "garbage")
     monkeypatch.setattr(ap, "apertium_mode", lambda s, t: "eng-spa")
     monkeypatch.setattr(ap, "known_words", lambda mode, words: {w: True for w in words})
     result = translate_jobs([Job("s1", "One."), Job("s2", "Two <1/>."), Job("s3", "<1/>")], "en", "es")

@@ -9,6 +9,7 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
+from translator.terms import cache as glossary_cache
 from translator.terms import index as glossary_index
 
 from translator.terms import match as terms
@@ -101,16 +102,16 @@ def test_cli_sends_only_the_documents_terms_to_apertium(tmp_path, monkeypatch):
 
 def test_big_file_is_parsed_once_and_cached(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(glossary_index, "BIG", 1000)
+    monkeypatch.setattr(glossary_cache, "BIG", 1000)
     path = tmp_path / "g.en-es.csv"
     path.write_text("source,target,note\n" + "".join(f"term {i},término {i},n{i}\n" for i in range(500)), encoding="utf-8")
     first = read_csv(path)
-    glossary_index._PARSED.clear()
+    glossary_cache._PARSED.clear()
     calls = []
-    monkeypatch.setattr(glossary_index, "parse_csv", lambda *a: calls.append(a) or ([], []))
+    monkeypatch.setattr(glossary_cache, "parse_csv", lambda *a: calls.append(a) or ([], []))
     again = read_csv(path)
     assert calls == [] and again.terms == first.terms and again.terms[3] == Term("term 3", "término 3", "n3")
     path.write_text(path.read_text(encoding="utf-8") + "new,nuevo,\n", encoding="utf-8")
-    glossary_index._PARSED.clear()
+    glossary_cache._PARSED.clear()
     read_csv(path)
     assert len(calls) == 1  # changed content: parsed again

@@ -11,7 +11,7 @@ separated by `|`; a `dnt` (do not translate) entry may leave `target` empty
 (it is the source). Loading is strict: the first problem raises GlossaryError
 naming file and line. `lint` reports every problem instead.
 
-Matching and enforcement live in terms.py; TBX in tbx.py.
+The CSV row format is csvfile.py; matching find.py; enforcement match.py; TBX tbx.py.
 """
 
 from __future__ import annotations
@@ -19,43 +19,22 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Literal, Sequence
+from typing import Iterable, Sequence
 
 from translator.io import csvsafe
 from translator.errors import GlossaryError
+from translator.terms.cache import parse_csv_cached
+from translator.terms.csvfile import COLUMNS, EXTRA_COLUMNS, LintIssue, parse_csv
+from translator.terms.find import TermHit, TermIndex
+from translator.terms.term import Term
 
-if TYPE_CHECKING:
-    from translator.terms.match import TermHit, TermIndex
+__all__ = ["COLUMNS", "Glossary", "LintIssue", "Term", "add_term", "filter_terms", "lint", "lint_terms",
+           "load_glossary", "parse_csv", "read_csv", "remove_term", "resolve_paths", "write_csv"]
 
-COLUMNS = ("source", "target", "note", "pos", "case_sensitive", "dnt", "forbidden")
-EXTRA_COLUMNS = ("context",)  # optional, written only when used (see Term.context)
-REQUIRED = ("source", "target")
-_TRUE = {"true", "yes", "1", "y"}
-_FALSE = {"false", "no", "0", "n", ""}
 _NAME_RE = re.compile(r"^(?P<name>.+)\.(?P<src>[A-Za-z]{2,3}(?:_[A-Za-z]+)?)-(?P<tgt>[A-Za-z]{2,3}(?:_[A-Za-z]+)?)\.csv$")
-
-
-@dataclass(frozen=True)
-class Term:
-    source: str
-    target: str
-    note: str = ""
-    pos: str = ""
-    case_sensitive: bool = False
-    dnt: bool = False
-    forbidden: tuple[str, ...] = ()
-    where: str = field(default="", compare=False)  # "glossaries/ai.en-es.csv, line 12"
-    # `|`-separated words, one of which must be near an occurrence for the entry to apply
-    # ("training" is "entrenamiento" near "model|data|GPU", not in "train drivers")
-    context: tuple[str, ...] = ()
-
-    @property
-    def rendering(self) -> str:
-        """What the translation must contain: the target, or the source for dnt."""
-        return self.target or self.source
 
 
 @dataclass(frozen=True)
@@ -110,20 +89,14 @@ class Glossary:
     # compiled matchers, built on first use (see terms.py)
     @cached_property
     def source_index(self) -> TermIndex:
-        from translator.terms.match import TermIndex
-
         return TermIndex.for_sources(self.terms, self.source_lang)
 
     @cached_property
     def target_index(self) -> TermIndex:
-        from translator.terms.match import TermIndex
-
         return TermIndex.for_targets(self.terms, self.target_lang)
 
     @cached_property
     def forbidden_index(self) -> TermIndex:
-        from translator.terms.match import TermIndex
-
         return TermIndex.for_forbidden(self.terms, self.target_lang)
 
 
@@ -217,8 +190,6 @@ def read_csv(path: str | Path, source_lang: str = "", target_lang: str = "") -> 
     GlossaryError on the first malformed line."""
     path = Path(path)
     langs = languages_of(path) or ("", "")
-    from translator.terms.index import parse_csv_cached  # parsed once (a 100k-row glossary is seconds)
-
     terms, issues = parse_csv_cached(_read_bytes(path), _display(path), source_lang or langs[0])
     errors = [i for i in issues if i.level == "error"]
     if errors:
@@ -240,62 +211,6 @@ def write_csv(glossary: Glossary | Iterable[Term], path: str | Path) -> None:
     from translator.io.writer import write_text
 
     write_text(Path(path), buf.getvalue())
-
-
-# --- parsing and lint ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LintIssue:
-    file: str
-    line: int  # 0: the whole file
-    message: str
-    level: Literal["error", "warning"] = "error"
-
-    def __str__(self) -> str:
-        where = f"{self.file}, line {self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
-
-
-def parse_csv(data: bytes, where: str = "<glossary>") -> tuple[list[Term], list[LintIssue]]:
-    """Terms and every format problem found (errors skip their line)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        return [], [LintIssue(where, line, f"not UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8")]
-    issues: list[LintIssue] = []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-    except csv.Error as e:
-        return [], [LintIssue(where, 1, f"bad CSV: {e}")]
-    if header is None:
-        return [], [LintIssue(where, 0, "empty file; the first line must be a header: " + ",".join(COLUMNS))]
-    columns = [h.strip().lower() for h in header]
-    problem = _header_problem(columns)
-    if problem:
-        return [], [LintIssue(where, 1, problem)]
-    terms: list[Term] = []
-    line = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            issues.append(LintIssue(where, reader.line_num, f"bad CSV: {e}"))
-            break
-        line = reader.line_num
-        if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
-            continue
-        row = [csvsafe.restore(cell) for cell in row]  # '=x written by write_csv reads back as =x
-        term, problem = _row_term(dict(zip(columns, row)), len(row), len(columns), f"{where}, line {line}")
-        if problem:
-            issues.append(LintIssue(where, line, problem))
-        else:
-            terms.append(term)
-    return terms, issues
 
 
 def lint(path: str | Path) -> list[LintIssue]:
@@ -348,42 +263,6 @@ def lint_terms(terms: Sequence[Term], where: str = "<glossary>",
                 issues.append(LintIssue(where, line_of(t), f'forbidden variant "{variant}" of "{t.source}" '
                                         f'is the target of "{other.source}" (line {line_of(other)})', "warning"))
     return issues
-
-
-def _header_problem(columns: list[str]) -> str:
-    unknown = [c for c in columns if c not in COLUMNS + EXTRA_COLUMNS]
-    if unknown:
-        return f"bad header: unknown column {unknown[0]!r}; expected columns: {','.join(COLUMNS)}"
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        return f"bad header: missing column {missing[0]!r}; expected columns: {','.join(COLUMNS)}"
-    dup = [c for c in columns if columns.count(c) > 1]
-    if dup:
-        return f"bad header: column {dup[0]!r} appears twice"
-    return ""
-
-
-def _row_term(row: dict[str, str], n_cells: int, n_columns: int, where: str) -> tuple[Term | None, str]:
-    if n_cells != n_columns:
-        return None, f"{n_cells} columns, expected {n_columns} (quote a value that contains a comma)"
-    source = row["source"].strip()
-    if not source:
-        return None, "empty source"
-    flags = {}
-    for name in ("case_sensitive", "dnt"):
-        value = row.get(name, "").strip().lower()
-        if value not in _TRUE | _FALSE:
-            return None, f"{name} must be true/false/yes/no/1/0 or empty, not {row[name]!r} (\"{source}\")"
-        flags[name] = value in _TRUE
-    target = row["target"].strip()
-    if not target:
-        if not flags["dnt"]:
-            return None, f'empty target for "{source}"'
-        target = source
-    forbidden = tuple(v.strip() for v in row.get("forbidden", "").split("|") if v.strip())
-    context = tuple(v.strip() for v in row.get("context", "").split("|") if v.strip())
-    return Term(source, target, row.get("note", "").strip(), row.get("pos", "").strip(),
-                flags["case_sensitive"], flags["dnt"], forbidden, where, context), ""
 
 
 def _read_bytes(path: Path) -> bytes:

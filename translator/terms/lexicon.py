@@ -26,11 +26,12 @@ import subprocess
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Literal
 
-from translator.terms.morph import APERTIUM_DATA, LtProc, _parse_analyses
+from translator.terms.apertium.process import APERTIUM_DATA, LtProc, parse_analyses as _parse_analyses
 
 Analysis = tuple[str, tuple[str, ...]]  # (lemma, tags)
+Gender = Literal["m", "f"]
 
 # per language: (analyser, generator) inside apertium-eng-spa, and Hunspell dictionaries to try
 _APERTIUM = {"es": ("spa-eng.automorf.bin", "eng-spa.autogen.bin"),
@@ -220,3 +221,60 @@ def analyses(word: str, lang: str) -> list[Analysis]:
 
 def generate(lemma: str, tags: Iterable[str], lang: str) -> str | None:
     return lexicon(lang).generate(lemma, tuple(tags))
+
+
+# --- Spanish, as morphology asks it -----------------------------------------
+
+
+class ApertiumSpanish:
+    """Apertium's Spanish analyser and generator, cached per word."""
+
+    def __init__(self, analyser: LtProc, generator: LtProc):
+        self.analyser, self.generator = analyser, generator
+        self._analyses: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self._generated: dict[str, str] = {}
+
+    def analyses(self, word: str) -> list[tuple[str, tuple[str, ...]]]:
+        if word not in self._analyses:
+            self._analyses[word] = _parse_analyses(self.analyser.ask(word)) if word.strip() else []
+        return self._analyses[word]
+
+    def gender(self, word: str) -> Gender | None:
+        for _, tags in self.analyses(word):
+            if tags and tags[0] == "n":
+                if "m" in tags:
+                    return "m"
+                if "f" in tags:
+                    return "f"
+        return None
+
+    def number(self, word: str) -> str | None:
+        for _, tags in self.analyses(word):
+            if tags and tags[0] in ("n", "adj"):
+                if "pl" in tags:
+                    return "pl"
+                if "sg" in tags:
+                    return "sg"
+        return None
+
+    def is_agreeing(self, word: str) -> bool:
+        """An adjective or a past participle (words that agree with a noun)."""
+        return any(tags and (tags[0] == "adj" or (tags[0] == "vblex" and "pp" in tags))
+                   for _, tags in self.analyses(word))
+
+    def generate(self, lemma: str, tags: tuple[str, ...]) -> str | None:
+        key = "^" + lemma + "".join(f"<{t}>" for t in tags) + "$"
+        if key not in self._generated:
+            self._generated[key] = self.generator.ask(key)
+        out = self._generated[key]
+        return None if not out or out[:1] in "#@*" or "<" in out or " " in out else out
+
+
+@lru_cache(maxsize=1)
+def apertium_es() -> ApertiumSpanish | None:
+    """Apertium's Spanish analyser/generator when `apertium-eng-spa` is installed,
+    else None; the same lt-proc processes as `lexicon.lexicon("es")`."""
+    lex = lexicon("es")
+    if lex.analyser is None or lex.generator is None:
+        return None
+    return ApertiumSpanish(lex.analyser, lex.generator)

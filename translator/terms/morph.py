@@ -11,18 +11,13 @@ forms. English gets plurals. Other languages are left as they are.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import threading
 import unicodedata
-from functools import lru_cache
-from pathlib import Path
 from typing import Iterable, Literal
 
-Gender = Literal["m", "f"]
+from translator.terms.lexicon import apertium_es
 
-APERTIUM_DATA = (Path("/usr/share/apertium"), Path("/usr/local/share/apertium"))
+Gender = Literal["m", "f"]
 
 # --- Spanish -------------------------------------------------------------------
 
@@ -338,120 +333,3 @@ def strip_accents(text: str) -> str:
 
 
 # --- Apertium's Spanish analyser and generator (optional) ---------------------------
-
-
-class NullFlush:
-    """A long-running pipe in Apertium's null-flush mode (`-z`): each request
-    ends with NUL and so does its answer. Any failure turns it off (`ask`
-    then answers None) and callers fall back to rules."""
-
-    def __init__(self, cmd: list[str]):
-        self.cmd = cmd
-        self.proc: subprocess.Popen | None = None
-        self.lock = threading.Lock()
-        self.broken = False
-
-    def ask(self, data: bytes) -> str | None:
-        with self.lock:
-            if self.broken:
-                return None
-            try:
-                if self.proc is None:
-                    self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                 stderr=subprocess.DEVNULL)
-                self.proc.stdin.write(data + b"\0")
-                self.proc.stdin.flush()
-                out = b""
-                while not out.endswith(b"\0"):
-                    chunk = os.read(self.proc.stdout.fileno(), 65536)
-                    if not chunk:
-                        raise OSError(f"{self.cmd[0]} stopped")
-                    out += chunk
-                return out[:-1].decode("utf-8", "replace")
-            except OSError:
-                self.broken = True
-                if self.proc is not None:
-                    self.proc.kill()
-                return None
-
-
-class LtProc(NullFlush):
-    """A long-running `lt-proc -z`: one word or one lexical unit per request,
-    answered in well under a millisecond ("" when it is off)."""
-
-    def __init__(self, binary: Path, *flags: str):
-        super().__init__(["lt-proc", "-z", *flags, str(binary)])
-
-    def ask(self, text: str) -> str:  # type: ignore[override]
-        out = super().ask(text.replace("\0", " ").encode("utf-8") + b" ")
-        return (out or "").strip()
-
-
-class ApertiumSpanish:
-    """Apertium's Spanish analyser and generator, cached per word."""
-
-    def __init__(self, analyser: LtProc, generator: LtProc):
-        self.analyser, self.generator = analyser, generator
-        self._analyses: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-        self._generated: dict[str, str] = {}
-
-    def analyses(self, word: str) -> list[tuple[str, tuple[str, ...]]]:
-        if word not in self._analyses:
-            self._analyses[word] = _parse_analyses(self.analyser.ask(word)) if word.strip() else []
-        return self._analyses[word]
-
-    def gender(self, word: str) -> Gender | None:
-        for _, tags in self.analyses(word):
-            if tags and tags[0] == "n":
-                if "m" in tags:
-                    return "m"
-                if "f" in tags:
-                    return "f"
-        return None
-
-    def number(self, word: str) -> str | None:
-        for _, tags in self.analyses(word):
-            if tags and tags[0] in ("n", "adj"):
-                if "pl" in tags:
-                    return "pl"
-                if "sg" in tags:
-                    return "sg"
-        return None
-
-    def is_agreeing(self, word: str) -> bool:
-        """An adjective or a past participle (words that agree with a noun)."""
-        return any(tags and (tags[0] == "adj" or (tags[0] == "vblex" and "pp" in tags))
-                   for _, tags in self.analyses(word))
-
-    def generate(self, lemma: str, tags: tuple[str, ...]) -> str | None:
-        key = "^" + lemma + "".join(f"<{t}>" for t in tags) + "$"
-        if key not in self._generated:
-            self._generated[key] = self.generator.ask(key)
-        out = self._generated[key]
-        return None if not out or out[:1] in "#@*" or "<" in out or " " in out else out
-
-
-def _parse_analyses(out: str) -> list[tuple[str, tuple[str, ...]]]:
-    m = re.match(r"^\^[^/]*/(.*)\$$", out.strip())
-    if not m or m.group(1).startswith("*"):
-        return []
-    result = []
-    for reading in m.group(1).split("/"):
-        if "+" in reading:  # contractions like del = de+el: not a single word
-            continue
-        lemma = reading.split("<", 1)[0]
-        tags = tuple(re.findall(r"<([^>]+)>", reading))
-        result.append((lemma, tags))
-    return result
-
-
-@lru_cache(maxsize=1)
-def apertium_es() -> ApertiumSpanish | None:
-    """Apertium's Spanish analyser/generator when `apertium-eng-spa` is installed,
-    else None; the same lt-proc processes as `lexicon.lexicon("es")`."""
-    from translator.terms.lexicon import lexicon
-
-    lex = lexicon("es")
-    if lex.analyser is None or lex.generator is None:
-        return None
-    return ApertiumSpanish(lex.analyser, lex.generator)

@@ -1,0 +1,210 @@
+"""The glossary target in the form of the word it replaces, made by the real
+generator (lexicon.py) with the same tags: "borrará" → "eliminará", "Muestra"
+→ "Visualiza" (a lemma the generator lacks is generated from a known base
+verb and the prefix put back: predefinir = pre + definir)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from translator.terms import lexicon
+from translator.terms import morph
+from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, VERB, WORD, Tagged, pos_classes, head_word, is_function_word,
+                                     pos_class, reading_at, term_pos)
+
+# prefixes tried when the generator lacks a lemma ("predefinir" = "pre" + "definir")
+_PREFIXES = sorted("""pre re des sub auto co inter sobre contra multi post pos anti semi super micro macro ante
+extra hiper infra intra meta mini mono poli pro pseudo retro trans ultra bi tri dis ex in""".split(), key=len,
+                   reverse=True)
+
+
+@dataclass(frozen=True)
+class Inflected:
+    text: str
+    generated: bool  # made by the generator (or from a generated base + prefix), not by a rule
+
+
+def generate(lemma: str, tags: Sequence[str], lang: str) -> str | None:
+    """lexicon.generate, with a fallback for lemmas the generator lacks:
+    a known base and the prefix put back ("predefinir" → "pre" + "definido")."""
+    out = lexicon.generate(lemma, tags, lang)
+    if out or not lemma:
+        return out
+    low = lemma.lower()
+    for p in _PREFIXES:
+        rest = low[len(p):]
+        if low.startswith(p) and len(rest) >= 4:
+            base = lexicon.generate(rest, tags, lang)
+            if base:
+                return lemma[:len(p)] + base
+    return None
+
+
+def _target_lemma(word: str, want: str, lang: str) -> tuple[str, tuple[str, ...]] | None:
+    """The lemma and tags of the target's head word in class `want`."""
+    low = word.lower()
+    readings = lexicon.analyses(low, lang)
+    for lem, t in readings:
+        if want in pos_classes(t):
+            return lem, t
+    if want == VERB and (lang != "es" or morph.is_es_infinitive(low)):
+        return low, ("vblex", "inf")
+    if want == ADJ and lang == "es" and morph.is_es_infinitive(low):
+        return low, ("vblex", "pp")  # "predeterminado" → the participle of "predefinir"
+    if want == NOUN and not any(t and t[0] == "n" for _, t in readings):
+        return low, ("n",)  # a noun the analyser lacks ("pulsador") or knows only as a verb form ("ajuste")
+    return None
+
+
+def inflect_word(target: str, old: Tagged, lang: str) -> Inflected | None:
+    """One target word (a citation form) in the form of the tagged word it replaces."""
+    want = old.pos
+    if "+" in old.tags and old.tags[:2] == ("vblex", "inf") and old.text.lower().startswith(old.lemma.lower()):
+        got = _target_lemma(target, VERB, lang)  # "grabarlas" → "guardarlas": the clitics stay
+        base = generate(got[0], ("vblex", "inf"), lang) if got else None
+        if not base:
+            return None
+        out = base + old.text[len(old.lemma):]
+        return Inflected(morph.match_case(out, old.text), True)
+    if not old.tags or want in ("", FUNC) or "+" in old.tags:
+        return None
+    got = _target_lemma(target, want, lang)
+    if got is None:
+        return None
+    lemma, own = got
+    tags = old.tags
+    out: str | None = None
+    if want == VERB and old.tags[0].startswith("vb"):
+        vtags = tuple(t for t in tags[1:] if t != "pron")
+        out = generate(lemma, (own[0] if own[0].startswith("vb") else "vblex",) + vtags, lang)
+    elif want == NOUN:
+        number = "pl" if "pl" in tags else "sg"
+        gender = next((g for g in own[1:] if g in ("m", "f", "mf")), None)
+        if gender:
+            out = generate(lemma, ("n", gender, number), lang)
+        if out is None:
+            out = generate(lemma, ("n", number), lang)
+        if out is None and target.lower() == lemma:
+            out = target if number == "sg" else morph.es_pluralize_word(target) if lang == "es" else \
+                morph.en_pluralize_word(target)
+            if number == "pl" and not lexicon.is_word(out, lang):
+                return None
+            return Inflected(morph.match_case(out, old.text) if not old.text.isupper() else out, False)
+    elif want == ADJ:
+        gender = next((g for g in tags if g in ("m", "f", "mf")), "mf")
+        number = next((n for n in tags if n in ("sg", "pl", "sp")), "sg")
+        if own and own[0] == "vblex":
+            out = generate(lemma, ("vblex", "pp", gender, number), lang)
+        else:
+            for g in (gender, "mf"):
+                out = generate(lemma, ("adj", g, number), lang) or generate(lemma, ("adj", number), lang)
+                if out:
+                    break
+    elif want == ADV:
+        out = target
+    if not out:
+        return None
+    return Inflected(morph.match_case(out, old.text) if not old.text.isupper() else out, True)
+
+
+def inflect(term, old_text: str, old_words: Sequence[Tagged], lang: str) -> Inflected | None:
+    """The term's rendering in the form of the span it replaces: its head
+    word generated with the tags of the span's head; the rest as written."""
+    new = term.rendering
+    if term.dnt or not old_words:
+        return None
+    content = [w for w in old_words if w.tags and pos_class(w.tags) != FUNC]
+    if not content:
+        return None
+    head_old = content[0] if lang != "en" else content[-1]
+    head = head_word(new, lang)
+    if not head:
+        return None
+    form = inflect_word(head, head_old, lang)
+    if form is None:
+        return None
+    i = new.lower().find(head.lower())
+    word = form.text.lower() if not head[:1].isupper() else morph.match_case(form.text.lower(), head)
+    if head.isupper():
+        word = form.text.upper()
+    rest = new[i + len(head):]
+    if lang == "es" and head_old.pos == NOUN:
+        rest = _agree_modifiers(rest, "pl" if "pl" in head_old.tags else "sg", lang)
+    text = new[:i] + word + rest
+    if not term.case_sensitive:
+        text = morph.match_case(text, old_text)
+    return Inflected(text, form.generated)
+
+
+def _agree_modifiers(rest: str, number: str, lang: str) -> str:
+    """The adjectives right after a noun head ("modelo| fundacional") in its number."""
+    out = rest
+    for m in list(WORD.finditer(rest)):
+        w = m.group(0)
+        if is_function_word(w, lang):
+            break  # "centro| de trabajo": what follows a preposition keeps its form
+        readings = [t for _, t in lexicon.analyses(w.lower(), lang) if t and t[0] == "adj"]
+        lemma = next((lem for lem, t in lexicon.analyses(w.lower(), lang) if t and t[0] == "adj"), None)
+        if not readings or lemma is None:
+            break
+        tags = readings[0]
+        if number in tags:
+            continue
+        gender = next((g for g in tags if g in ("m", "f", "mf")), "mf")
+        form = generate(lemma, ("adj", gender, number), lang)
+        if not form:
+            break
+        out = out[:m.start()] + morph.match_case(form, w) + out[m.end():]
+        # offsets after this word shift; the next match is recomputed on `out`
+        return _agree_modifiers_tail(out, m.start() + len(form), number, lang)
+    return out
+
+
+def _agree_modifiers_tail(text: str, at: int, number: str, lang: str) -> str:
+    return text[:at] + _agree_modifiers(text[at:], number, lang)
+
+
+def form_from_source(term, old_text: str, source: str, s_start: int, s_end: int, source_lang: str,
+                     lang: str) -> Inflected | None:
+    """A verb term's form when the draft's word is unknown to the analyser
+    ("Pausado"): a participle in the source ("Paused") gives the participle
+    ("Interrumpido", masculine singular: the form a participle takes alone)."""
+    if lang != "es" or term.dnt or term_pos(term, lang) != VERB or len(WORD.findall(term.rendering)) > 1:
+        return None
+    words = [w for w in reading_at(source, s_start, s_end, source_lang) if w.tags]
+    if not words or words[0].tags[0] != "vblex" or "pp" not in words[0].tags:
+        return None
+    if not re.search(r"[aei]d[oa]s?$", old_text.lower()):
+        return None  # the draft's word does not look like a participle either
+    low = old_text.lower()
+    gender = "f" if re.search(r"[aei]das?$", low) else "m"
+    number = "pl" if low.endswith("s") else "sg"
+    out = generate(term.rendering.lower(), ("vblex", "pp", gender, number), lang)
+    return Inflected(morph.match_case(out, old_text), True) if out else None
+
+
+def no_form(term, old_words: Sequence[Tagged], lang: str) -> str:
+    """Why a rule-made form must not be used ("" when it may): the generator
+    knows the target but has no form for the tags of the word it replaces
+    ("varios" has no singular to replace "múltiple")."""
+    content = [w for w in old_words if w.tags and pos_class(w.tags) != FUNC and "+" not in w.tags]
+    head = head_word(term.rendering, lang)
+    if term.dnt:
+        return ""
+    unknown = [w for w in old_words if not w.tags]
+    if not content and unknown and term_pos(term, lang) == VERB and not (
+            lang == "es" and morph.is_es_infinitive(unknown[0].text) and morph.is_es_infinitive(head)):
+        # "Pausado" → "Interrumpir": which form of the verb it is, nothing can tell
+        return f'the analyser does not know "{unknown[0].text}", so its verb form cannot be matched'
+    if not content or not head or len(WORD.findall(term.rendering)) > 1:
+        return ""  # a multiword target keeps its own words; only a one-word target must be generated
+    h = content[0] if lang != "en" else content[-1]
+    if h.text.lower() == head.lower():
+        return ""
+    if lexicon.analyses(head.lower(), lang):
+        return f'the generator has no form of "{head}" like "{h.text}" ({" ".join(h.tags)})'
+    return ""
+
+

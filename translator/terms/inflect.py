@@ -1,0 +1,111 @@
+"""A glossary target shaped for the place it goes: number, verb form and
+capitalisation of the span it replaces (`inflect_like`), and in Spanish the
+gender of the determiners and adjective around it (`agree_gender`)."""
+
+from __future__ import annotations
+
+import re
+
+from translator.terms import lexicon, morph
+from translator.terms.lemmas import lemmatizer, mask_placeholders
+from translator.terms.term import Term
+
+
+def inflect_like(term: Term, old: str, target_lang: str, *, plural: bool | None = None) -> str:
+    """The term's rendering shaped like `old`, the span it replaces: same
+    number (or `plural` when given), same verb form, same capitalisation.
+    A form the rules make that is not a word ("definires") is not used: the
+    rendering is then kept as the glossary gives it."""
+    new = _inflect_like(term, old, target_lang, plural=plural)
+    if new != term.rendering and target_lang in ("es", "en"):
+        given = {w.lower() for w in re.findall(r"[^\W\d_]+", term.rendering)}
+        if any(w.lower() not in given and not lexicon.is_word(w, target_lang)
+               for w in re.findall(r"[^\W\d_]+", new)):
+            return term.rendering if term.case_sensitive else morph.match_case(term.rendering, old)
+    return new
+
+
+def _inflect_like(term: Term, old: str, target_lang: str, *, plural: bool | None = None) -> str:
+    new = term.rendering
+    if term.dnt:
+        return new
+    words = old.split()
+    if target_lang == "es" and " " not in new and morph.is_es_infinitive(new) and len(words) == 1:
+        conj = _verb_form(new, words[0])
+        if conj:
+            return morph.match_case(conj, old)
+    if target_lang == "es" and " " not in new and morph.is_es_infinitive(new):
+        return new if term.case_sensitive else morph.match_case(new, old)  # a verb has no plural
+    if plural is None:
+        plural = morph.is_plural(old, target_lang)
+    if plural and not morph.is_plural(new, target_lang):
+        foreign = {w for w in new.split() if w.lower() in term.source.lower().split()}
+        new = morph.pluralize(new, target_lang, foreign)
+    if not term.case_sensitive:
+        new = morph.match_case(new, old)
+    return new
+
+
+def _verb_form(infinitive: str, old: str) -> str | None:
+    """`infinitive` in the form of `old` if `old` is a verb form ("grabe" → "guarde")."""
+    low = old.lower()
+    ap = morph.apertium_es()
+    if ap:
+        if any(tags and tags[0] in ("n", "adj") for _, tags in ap.analyses(low)) and not morph.is_es_infinitive(old):
+            return None  # "uso" is a noun here, not a form of "usar"
+    elif not (morph.is_es_infinitive(old) or re.search(r"(ad|id)[oa]s?$|(ando|iendo)$", low)):
+        lem = lemmatizer("es")
+        if lem.key(low) == low or low in lem.lemmas:
+            return None  # a base form of its own (a noun, most likely)
+    return morph.es_conjugate_like(infinitive, old)
+
+
+def agree_gender(before: str, after: str, old: str, new: str) -> tuple[str, str]:
+    """Spanish: when `new` replaces `old` and the gender changes, the
+    determiners before it and an adjective right after it follow
+    ("la plantilla nueva" → "el modelo nuevo", "del" ⇄ "de la")."""
+    old_g = morph.es_gender(old)
+    new_g = morph.es_gender(new)
+    if not old_g or not new_g or old_g == new_g:
+        return before, after
+    before = _agree_before(before, new_g)
+    m2 = re.match(r"^(\s+)(\w+)", mask_placeholders(after))
+    if m2:
+        adj = morph.es_adjective_to(m2.group(2), new_g)
+        if adj:
+            after = after[:m2.start(2)] + adj + after[m2.end(2):]
+    return before, after
+
+
+def _agree_before(before: str, gender: str) -> str:
+    """Walk back from the noun over determiners and prenominal adjectives
+    (placeholder tokens in between are transparent) and give them `gender`."""
+    masked = mask_placeholders(before)
+    chain: list[re.Match] = []
+    pos = len(masked)
+    for w in reversed(list(re.finditer(r"\w+", masked))):
+        if masked[w.end():pos].strip() or len(chain) == 4:
+            break
+        chain.append(w)
+        pos = w.start()
+    edits: list[tuple[int, int, str]] = []
+    for k, w in enumerate(chain):
+        word, low = w.group(0), w.group(0).lower()
+        if low in ("del", "al") and gender == "f":
+            edits.append((w.start(), w.end(), morph.match_case("de la" if low == "del" else "a la", word)))
+            continue
+        prev = chain[k + 1] if k + 1 < len(chain) else None
+        if gender == "m" and low == "la" and prev and prev.group(0).lower() in ("de", "a") \
+                and not before[prev.end():w.start()].strip():
+            edits.append((prev.start(), w.end(), morph.match_case("del" if prev.group(0).lower() == "de" else "al",
+                                                                 prev.group(0))))
+            break
+        swapped = morph.es_swap_gender(word, gender)
+        if swapped is None:
+            break
+        edits.append((w.start(), w.end(), swapped))
+    for start, end, text in sorted(edits, reverse=True):
+        before = before[:start] + text + before[end:]
+    return before
+
+
