@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from translator.document import SEVERITIES, SEVERITY_WEIGHT, Document, Suggestion, strip_placeholders
+from translator.document import SEVERITIES, SEVERITY_WEIGHT, Document, Suggestion
 from translator.qa.words import count_words
 
 GATE_MIN_WORDS = 500  # the --max-penalty gate counts a shorter text as this many words
