@@ -137,25 +137,32 @@ def non_words(id_: str, source: str | None, target: str, target_lang: str,
                               f"“{tok}” is left untranslated: a word of the source in {_lang(sl)}, "
                               f"not {_lang(lang)}.", "untranslated-word"))
             continue  # otherwise a name, a code, a term the source has too
-        if any(c.isupper() for c in tok[1:]):
-            continue  # an acronym or a brand: GPT, rOpenSci, McDonald
-        if tok[0].isupper() and a not in starts:
-            continue  # a proper noun inside a sentence
-        parts = [p for p in re.split(r"['’-]", tok) if p]
-        if len(tok) < 2 and len(parts) == 1:
-            continue
-        bad = [p for p in parts if len(p) > 1 and p.casefold() not in src_parts and not _is_word(p, lang)]
-        if not bad:
-            continue
-        glued = _glued(tok, lang) if len(parts) == 1 else None
-        if glued:
-            out.append(_s(id_, "fluency", "minor", tok, " ".join(glued),
-                          f"“{tok}” looks like two words run together (“{glued[0]} {glued[1]}”).", "glued-words"))
-        else:
-            out.append(_s(id_, "fluency", "minor", tok, "",
-                          f"“{tok}” is not a word the {_lang(lang)} dictionary or analyser knows "
-                          "(a typo, an invented word, or a word of another language).", "non-word"))
+        found = _unknown(id_, tok, a in starts, src_parts, lang)
+        if found is not None:
+            out.append(found)
     return out
+
+
+def _unknown(id_: str, tok: str, starts_sentence: bool, src_parts: set[str], lang: str) -> Suggestion | None:
+    """A token neither dictionary knows: glued words, or a non-word. Not an
+    acronym, a brand, a proper noun inside a sentence, a single letter."""
+    if any(c.isupper() for c in tok[1:]):
+        return None  # an acronym or a brand: GPT, rOpenSci, McDonald
+    if tok[0].isupper() and not starts_sentence:
+        return None  # a proper noun inside a sentence
+    parts = [p for p in re.split(r"['’-]", tok) if p]
+    if len(tok) < 2 and len(parts) == 1:
+        return None
+    bad = [p for p in parts if len(p) > 1 and p.casefold() not in src_parts and not _is_word(p, lang)]
+    if not bad:
+        return None
+    glued = _glued(tok, lang) if len(parts) == 1 else None
+    if glued:
+        return _s(id_, "fluency", "minor", tok, " ".join(glued),
+                  f"“{tok}” looks like two words run together (“{glued[0]} {glued[1]}”).", "glued-words")
+    return _s(id_, "fluency", "minor", tok, "",
+              f"“{tok}” is not a word the {_lang(lang)} dictionary or analyser knows "
+              "(a typo, an invented word, or a word of another language).", "non-word")
 
 
 def allowed_words_of(phrases: Iterable[str]) -> frozenset[str]:
@@ -201,6 +208,23 @@ def _foreign(word: str, sl: str, tl: str) -> bool:
     return lexicon.is_word(word, sl) and not lexicon.is_word(word, tl)
 
 
+def _longest_common_run(s: Sequence[str], t: Sequence[str]) -> tuple[int, int]:
+    """(length, end in `t`) of the longest run of tokens common to both
+    (dynamic programming, small inputs)."""
+    best, end = 0, 0
+    prev = [0] * (len(t) + 1)
+    for i in range(1, len(s) + 1):
+        cur = [0] * (len(t) + 1)
+        si = s[i - 1]
+        for j in range(1, len(t) + 1):
+            if si == t[j - 1]:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best:
+                    best, end = cur[j], j
+        prev = cur
+    return best, end
+
+
 def copied(id_: str, source: str | None, target: str, min_words: int = 6, source_lang: str = "",
            target_lang: str = "") -> list[Suggestion]:
     """The longest run of at least `min_words` source words found verbatim in
@@ -215,18 +239,7 @@ def copied(id_: str, source: str | None, target: str, min_words: int = 6, source
     t = [w.casefold() for _, _, w in t_tok]
     if len(s) < min_words or len(t) < min_words:
         return []
-    # longest common substring of tokens (dynamic programming, small inputs)
-    best, end = 0, 0
-    prev = [0] * (len(t) + 1)
-    for i in range(1, len(s) + 1):
-        cur = [0] * (len(t) + 1)
-        si = s[i - 1]
-        for j in range(1, len(t) + 1):
-            if si == t[j - 1]:
-                cur[j] = prev[j - 1] + 1
-                if cur[j] > best:
-                    best, end = cur[j], j
-        prev = cur
+    best, end = _longest_common_run(s, t)
     if best < min_words:
         return []
     run = t_tok[end - best:end]
