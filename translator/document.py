@@ -19,7 +19,7 @@ from typing import Literal
 
 Severity = Literal["minor", "major", "critical"]
 Category = Literal["accuracy", "fluency", "terminology", "style", "locale", "markup"]
-Origin = Literal["llm", "check", "glossary", "engine"]
+Origin = Literal["llm", "check", "glossary", "engine", "estimate"]  # "estimate": the quality estimate (qa/qe)
 Status = Literal["applied", "rejected", "open"]
 
 SEVERITIES: tuple[Severity, ...] = ("minor", "major", "critical")

@@ -98,8 +98,8 @@ def review_command(
     Exit codes: 0 the gate passed; 1 it failed (an open issue at or above
     --fail-on, or more than --max-penalty per 1000 words); 2 error (bad
     input, missing file, unknown option, unwritable --html/--report)."""
+    from translator.qa import checks
     from translator.report import build as report
-    from translator.qa.review import review_files
 
     if len(files) not in (1, 2):
         raise typer.BadParameter("give TRANSLATION, or SOURCE and TRANSLATION", param_hint="[SOURCE] TRANSLATION")
@@ -107,23 +107,11 @@ def review_command(
     _writable(html, "--html")
     _writable(report_file, "--report")
     try:
-        from translator.qa import checks
-
         selection = checks.select(only, skip or ())
         if fmt is not None and fmt not in ("html", "markdown", "md", "text", "txt"):
             raise typer.BadParameter("use html, markdown or text", param_hint="--format")
-        loaded: list = []
-
-        def glossary_for(source_lang: str, target_lang: str):
-            loaded.append(_glossary(glossary, no_glossary, source_lang, target_lang))
-            return loaded[-1]
-
-        result = review_files(translation, source=source, target_lang=to, source_lang=from_,
-                              glossary=glossary_for, fmt=fmt, selection=selection)
-        if model is not None:
-            from translator.qa.critic import critique_review
-
-            result = critique_review(result, model, glossary=loaded[-1] if loaded else None)
+        result = _reviewed(translation, source, to, from_, lambda sl, tl: _glossary(glossary, no_glossary, sl, tl),
+                           fmt, model, selection)
         data = report.build_review(result, fail_on=fail_on.value, max_penalty=max_penalty)
         data["checks"] = list(result.checks)
         if html is not None:
@@ -141,12 +129,32 @@ def review_command(
     raise typer.Exit(EXIT_PASSED if data["gate"]["passed"] else EXIT_FAILED)
 
 
+def _reviewed(translation: Path, source: Path | None, to: str, from_: str | None, load_glossary, fmt: str | None,
+              model: str | None, selection):
+    """The review (qa.review.Review), with the LLM critic's findings when
+    `model` is given; the glossary is loaded once the languages are known."""
+    from translator.qa.review import review_files
+
+    loaded: list = []
+
+    def glossary_for(source_lang: str, target_lang: str):
+        loaded.append(load_glossary(source_lang, target_lang))
+        return loaded[-1]
+
+    result = review_files(translation, source=source, target_lang=to, source_lang=from_,
+                          glossary=glossary_for, fmt=fmt, selection=selection)
+    if model is not None:
+        from translator.qa.critic import critique_review
+
+        result = critique_review(result, model, glossary=loaded[-1] if loaded else None)
+    return result
+
+
 def _print_review(data: dict, html: Path | None) -> None:
     from rich.console import Console
-    from rich.table import Table
 
     console = Console(highlight=False, soft_wrap=False)
-    c, sc, gate = data["counts"], data["score"], data["gate"]
+    sc = data["score"]
     what = data["output"] if data["mode"] == "target-only" else f'{data["source"]} → {data["output"]}'
     console.print(f"[bold]Review[/bold] {what} ({data['mode']}, {len(data['segments'])} units, {sc['words']} words)",
                   markup=True)
@@ -155,28 +163,45 @@ def _print_review(data: dict, html: Path | None) -> None:
     issues.sort(key=lambda s: order[s["severity"]])
     groups = data.get("groups") or []
     if len(issues) > 10 and len(groups) < len(issues):
-        table = Table(show_lines=False, header_style="bold", title="Findings by kind")
-        for col in ("check", "severity", "count", "examples"):
-            table.add_column(col, overflow="fold")
-        for g in groups:
-            table.add_row(g["check"], g["severity"], str(g["count"]), _short(", ".join(g["spans"][:4]), 60))
-        console.print(table)
+        _print_groups(console, groups)
         worst = {r["id"] for r in (data.get("segment_scores") or [])[:10] if r["penalty"]}
         issues = [s for s in issues if s["id"] in worst]
         if issues:
             console.print("Worst segments:", markup=False)
     if issues:
-        table = Table(show_lines=False, header_style="bold")
-        for col in ("id", "severity", "category", "check", "span", "explanation"):
-            table.add_column(col, overflow="fold")
-        style = {"critical": "red", "major": "yellow", "minor": "cyan"}
-        for s in issues[:40]:
-            table.add_row(s["id"], f'[{style[s["severity"]]}]{s["severity"]}[/]', s["category"], s["check"],
-                          _short(s["original"]), _short(s["explanation"], 90))
-        console.print(table)
-        if len(issues) > 40:
-            console.print(f"… and {len(issues) - 40} more" + (f" (all in {html})" if html else " (see --html)"))
-    open_ = c["open"]
+        _print_issues(console, issues, html)
+    _print_totals(console, data, html)
+
+
+def _print_groups(console, groups: list[dict]) -> None:
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold", title="Findings by kind")
+    for col in ("check", "severity", "count", "examples"):
+        table.add_column(col, overflow="fold")
+    for g in groups:
+        table.add_row(g["check"], g["severity"], str(g["count"]), _short(", ".join(g["spans"][:4]), 60))
+    console.print(table)
+
+
+def _print_issues(console, issues: list[dict], html: Path | None) -> None:
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    for col in ("id", "severity", "category", "check", "span", "explanation"):
+        table.add_column(col, overflow="fold")
+    style = {"critical": "red", "major": "yellow", "minor": "cyan"}
+    for s in issues[:40]:
+        table.add_row(s["id"], f'[{style[s["severity"]]}]{s["severity"]}[/]', s["category"], s["check"],
+                      _short(s["original"]), _short(s["explanation"], 90))
+    console.print(table)
+    if len(issues) > 40:
+        console.print(f"… and {len(issues) - 40} more" + (f" (all in {html})" if html else " (see --html)"))
+
+
+def _print_totals(console, data: dict, html: Path | None) -> None:
+    """Open issues, the score, the glossary's success and the gate's verdict."""
+    open_, sc, gate = data["counts"]["open"], data["score"], data["gate"]
     console.print(
         f"Open issues: {open_['critical']} critical, {open_['major']} major, {open_['minor']} minor · "
         f"MQM {sc['mqm_per_1000_words']} per 1000 words", markup=False)
@@ -233,6 +258,10 @@ def evaluate_command(
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
+    _print_evaluation(data)
+
+
+def _print_evaluation(data: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 

@@ -146,11 +146,18 @@ def align(a: Sequence[A], b: Sequence[B], sim: Callable[[A, B], float], threshol
     over the matched pairs; unmatched items pair with None. Cells far from
     the diagonal (beyond `band` plus the length difference) are not
     explored, so long documents stay fast."""
+    return _trace(_moves(a, b, sim, threshold, band), len(a), len(b))
+
+
+def _moves(a: Sequence[A], b: Sequence[B], sim: Callable[[A, B], float], threshold: float,
+           band: int) -> list[list[int]]:
+    """The best move into each cell of the score table: 1 diagonal (a
+    match), 2 up (skip an item of `a`), 3 left (skip one of `b`)."""
     n, m = len(a), len(b)
     width = band + abs(n - m)
     neg = float("-inf")
     score = [[neg] * (m + 1) for _ in range(n + 1)]
-    move = [[0] * (m + 1) for _ in range(n + 1)]  # 1 diag, 2 up (skip a), 3 left (skip b)
+    move = [[0] * (m + 1) for _ in range(n + 1)]
     score[0][0] = 0.0
     for i in range(n + 1):
         center = i * m / n if n else 0
@@ -169,6 +176,10 @@ def align(a: Sequence[A], b: Sequence[B], sim: Callable[[A, B], float], threshol
                 if s >= threshold and prev[j - 1] + s - threshold > best:
                     best, how = prev[j - 1] + s - threshold, 1
             row[j], move[i][j] = best, how
+    return move
+
+
+def _trace(move: list[list[int]], n: int, m: int) -> list[tuple[int | None, int | None]]:
     out: list[tuple[int | None, int | None]] = []
     i, j = n, m
     while i or j:

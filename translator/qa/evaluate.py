@@ -178,7 +178,8 @@ def _load_documents(hyp: Path, ref: Path, src: Path | None, source_lang, target_
         for i, j in pairs:
             if i is None:
                 continue
-            k = by_hyp.get(by_ref.get(i))
+            j = by_ref.get(i)
+            k = by_hyp.get(j) if j is not None else None
             srcs.append(sb[k].plain if k is not None else "")
     corpus = Corpus(hyps, refs, srcs, None, "documents")
     corpus.structure = document_structure(ref_doc, hyp_doc, rb, hb, pairs)

@@ -62,7 +62,7 @@ def glossary_review(glossary, pairs: Sequence[Pair]) -> tuple[list[Suggestion], 
 def _with_source(glossary, p: Pair, tally: _Tally) -> list[Suggestion]:
     from translator.terms import match as terms
 
-    rep = terms.verify(glossary, p.source, p.target, p.id)
+    rep = terms.verify(glossary, p.source or "", p.target, p.id)
     for t in rep.found:
         r = tally.row(t.source, t.rendering)
         r.found += 1

@@ -112,7 +112,7 @@ def _front_matter_problem(before: str, after: str) -> str | None:
     a, b = find(before), find(after)
     if (a is None) != (b is None):
         return "the front matter was lost or added"
-    if a is None or a.kind != "yaml":
+    if a is None or b is None or a.kind != "yaml":
         return None
     import yaml
 

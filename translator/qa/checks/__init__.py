@@ -38,12 +38,13 @@ from translator.qa.checks.placeholders import placeholder_issue
 from translator.qa.checks.registry import Check, Selection, UnknownCheck, active, names, registered, select, using
 from translator.qa.checks.spanish_punctuation import spanish_pairs
 from translator.qa.checks.untranslated import untranslated
-from translator.qa.checks.wrong_language import wrong_language
+from translator.qa.checks.wrong_language import language_found, wrong_language
 
 __all__ = [
     "Check", "CheckContext", "Number", "Pair", "STOPWORDS", "Selection", "UnknownCheck", "active", "check_pair",
     "check_pairs", "compare_links", "compare_markup", "currencies", "dedupe", "duplicates", "empty", "engine_marks",
     "expected_ratio", "extract_numbers", "frontmatter_keys", "glossary_issues", "guess_language", "lang_name",
+    "language_found",
     "length_ratio", "markdown_refs", "match_numbers", "names", "number_words", "numbers", "placeholder_issue",
     "readings", "registered", "run", "select", "spanish_pairs", "stopword_scores", "text_urls", "untranslated",
     "urls_in_markup", "using", "wrong_language", "_VERBATIM", "_clip", "_name_like", "_norm", "_s", "_words",

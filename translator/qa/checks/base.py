@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from translator.document import Suggestion, strip_placeholders
+from translator.document import Category, Origin, Severity, Suggestion, strip_placeholders
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,9 @@ class CheckContext:
         return self.target_lang.split("-")[0]
 
 
-def _s(id_: str, category: str, severity: str, original: str, suggestion: str, explanation: str,
-       check: str, origin: str = "check") -> Suggestion:
-    return Suggestion(id_, category, severity, original, suggestion, explanation, origin, "open", check)  # type: ignore[arg-type]
+def _s(id_: str, category: Category, severity: Severity, original: str, suggestion: str, explanation: str,
+       check: str, origin: Origin = "check") -> Suggestion:
+    return Suggestion(id_, category, severity, original, suggestion, explanation, origin, "open", check)
 
 
 def _clip(text: str, n: int = 60) -> str:

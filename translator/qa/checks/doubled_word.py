@@ -36,7 +36,7 @@ def doublings(text: str) -> list[tuple[int, int, str]]:
     by mistake as far as one can tell: not a word doubled on purpose ("muy
     muy", "ja ja"), nor a name ("Bora Bora", "la La Liga": the second word
     capitalised). Placeholders (inline markup) count as a break."""
-    out = []
+    out: list[tuple[int, int, str]] = []
     i = 0
     while (m := _DOUBLED.search(text, i)) is not None:
         a, b = m.group(1), m.group(2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from translator.document import Suggestion, strip_placeholders
+from translator.document import Severity, Suggestion, strip_placeholders
 from translator.qa.checks.base import CheckContext, Pair, _s
 
 NAME = "engine-marks"
@@ -35,7 +35,7 @@ def engine_marks(p: Pair) -> list[Suggestion]:
         if mark == "*" and re.search(r"\S\*", text[m.end():].split("\n")[0]):
             continue  # *emphasis over several words*
         if mark in "#@" and (p.source is None or re.search(mark + r"\w", src)):
-            sev = "minor"  # a hashtag or handle, perhaps
+            sev: Severity = "minor"  # a hashtag or handle, perhaps
         else:
             sev = "major"
         what = {"*": "unknown word", "@": "word without a dictionary translation", "#": "word the engine could not inflect"}[mark]

@@ -3,7 +3,7 @@ missing or added), by the target language's expected expansion."""
 
 from __future__ import annotations
 
-from translator.document import Suggestion, strip_placeholders
+from translator.document import Severity, Suggestion, strip_placeholders
 from translator.qa.checks.base import CheckContext, Pair, _s
 
 NAME = "length"
@@ -33,7 +33,7 @@ def length_ratio(p: Pair, source_lang: str, target_lang: str) -> list[Suggestion
         return []
     r = len(tgt) / len(src) / expected_ratio(source_lang, target_lang)
     if r < 0.5:
-        sev = "major" if r < 0.35 else "minor"
+        sev: Severity = "major" if r < 0.35 else "minor"
         return [_s(p.id, "accuracy", sev, p.target, "",
                    f"Much shorter than the source ({len(tgt)} vs {len(src)} characters): content may be missing.",
                    "length")]

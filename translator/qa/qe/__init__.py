@@ -75,7 +75,7 @@ def signals_for_pairs(pairs: Sequence, source_lang: str, target_lang: str, *, gl
 def _glossary_words(glossary) -> list[str]:
     if glossary is None:
         return []
-    out = []
+    out: list[str] = []
     for t in getattr(glossary, "terms", ()):
         out.extend(x for x in (getattr(t, "source", ""), getattr(t, "target", ""), getattr(t, "rendering", ""))
                    if isinstance(x, str) and x)

@@ -17,8 +17,8 @@ import re
 from typing import Sequence
 
 from translator.qa.checks import _clip
-from translator.document import Suggestion, strip_placeholders
-from translator.qa.qe.signals import ORIGIN
+from translator.document import Severity, Suggestion, strip_placeholders
+from translator.qa.qe.text import ORIGIN
 
 MIN_WORDS = 8  # shorter segments: too little text for a character n-gram score
 LOW = 25.0  # chrF of back-translation vs source below which the content is doubtful (minor)
@@ -82,10 +82,10 @@ def findings(ids: Sequence[str], sources: Sequence[str | None], targets: Sequenc
     for k, back in zip(todo, backs):
         if back is None:
             continue
-        sim = similarity(back, " ".join(strip_placeholders(sources[k]).split()))
+        sim = similarity(back, " ".join(strip_placeholders(sources[k] or "").split()))
         sims[ids[k]] = round(sim, 1)
         if sim < LOW:
-            sev = "major" if sim < VERY_LOW else "minor"
+            sev: Severity = "major" if sim < VERY_LOW else "minor"
             out.append(Suggestion(
                 ids[k], "accuracy", sev, "", "",
                 f"The translation may not say what the source says: translated back, it shares little with the "

@@ -29,39 +29,14 @@ import re
 from collections import Counter
 from typing import Iterable, Sequence
 
-from translator.qa.checks import _clip
 from translator.document import Suggestion, strip_placeholders
+from translator.qa.checks import _clip
+from translator.qa.qe.agreement import agreement
+from translator.qa.qe.repetition import repetition
+from translator.qa.qe.text import ORIGIN, _TOKEN, _s, sentences, tokens
 
-ORIGIN = "estimate"
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICODE)
-_SENT_END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+(?=[¿¡\"'“«(]?[A-ZÁÉÍÓÚÑ0-9])")
-
-
-def _s(id_: str, category: str, severity: str, original: str, suggestion: str, explanation: str,
-       check: str) -> Suggestion:
-    return Suggestion(id_, category, severity, original, suggestion, explanation, ORIGIN, "open", check)
-
-
-_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
-
-
-def tokens(text: str) -> list[tuple[int, int, str]]:
-    """Word tokens of a text (placeholders removed) with their offsets;
-    character references (&quot; &amp; as HTML keeps them) are markup, not words."""
-    text = _ENTITY.sub(lambda m: " " * len(m.group(0)), text)
-    return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Rough sentence spans (enough to judge the language of each)."""
-    out, start = [], 0
-    for m in _SENT_END.finditer(text):
-        out.append((start, m.start()))
-        start = m.end()
-    if text[start:].strip():
-        out.append((start, len(text)))
-    return out
-
+__all__ = ["ORIGIN", "agreement", "repetition", "sentences", "tokens", "non_words", "foreign_sentences", "copied",
+           "consistent_loanwords", "prefetch", "signals", "allowed_words_of", "_s"]
 
 def _lexicon_ready(lang: str) -> bool:
     from translator.terms import lexicon
@@ -162,25 +137,32 @@ def non_words(id_: str, source: str | None, target: str, target_lang: str,
                               f"“{tok}” is left untranslated: a word of the source in {_lang(sl)}, "
                               f"not {_lang(lang)}.", "untranslated-word"))
             continue  # otherwise a name, a code, a term the source has too
-        if any(c.isupper() for c in tok[1:]):
-            continue  # an acronym or a brand: GPT, rOpenSci, McDonald
-        if tok[0].isupper() and a not in starts:
-            continue  # a proper noun inside a sentence
-        parts = [p for p in re.split(r"['’-]", tok) if p]
-        if len(tok) < 2 and len(parts) == 1:
-            continue
-        bad = [p for p in parts if len(p) > 1 and p.casefold() not in src_parts and not _is_word(p, lang)]
-        if not bad:
-            continue
-        glued = _glued(tok, lang) if len(parts) == 1 else None
-        if glued:
-            out.append(_s(id_, "fluency", "minor", tok, " ".join(glued),
-                          f"“{tok}” looks like two words run together (“{glued[0]} {glued[1]}”).", "glued-words"))
-        else:
-            out.append(_s(id_, "fluency", "minor", tok, "",
-                          f"“{tok}” is not a word the {_lang(lang)} dictionary or analyser knows "
-                          "(a typo, an invented word, or a word of another language).", "non-word"))
+        found = _unknown(id_, tok, a in starts, src_parts, lang)
+        if found is not None:
+            out.append(found)
     return out
+
+
+def _unknown(id_: str, tok: str, starts_sentence: bool, src_parts: set[str], lang: str) -> Suggestion | None:
+    """A token neither dictionary knows: glued words, or a non-word. Not an
+    acronym, a brand, a proper noun inside a sentence, a single letter."""
+    if any(c.isupper() for c in tok[1:]):
+        return None  # an acronym or a brand: GPT, rOpenSci, McDonald
+    if tok[0].isupper() and not starts_sentence:
+        return None  # a proper noun inside a sentence
+    parts = [p for p in re.split(r"['’-]", tok) if p]
+    if len(tok) < 2 and len(parts) == 1:
+        return None
+    bad = [p for p in parts if len(p) > 1 and p.casefold() not in src_parts and not _is_word(p, lang)]
+    if not bad:
+        return None
+    glued = _glued(tok, lang) if len(parts) == 1 else None
+    if glued:
+        return _s(id_, "fluency", "minor", tok, " ".join(glued),
+                  f"“{tok}” looks like two words run together (“{glued[0]} {glued[1]}”).", "glued-words")
+    return _s(id_, "fluency", "minor", tok, "",
+              f"“{tok}” is not a word the {_lang(lang)} dictionary or analyser knows "
+              "(a typo, an invented word, or a word of another language).", "non-word")
 
 
 def allowed_words_of(phrases: Iterable[str]) -> frozenset[str]:
@@ -226,6 +208,23 @@ def _foreign(word: str, sl: str, tl: str) -> bool:
     return lexicon.is_word(word, sl) and not lexicon.is_word(word, tl)
 
 
+def _longest_common_run(s: Sequence[str], t: Sequence[str]) -> tuple[int, int]:
+    """(length, end in `t`) of the longest run of tokens common to both
+    (dynamic programming, small inputs)."""
+    best, end = 0, 0
+    prev = [0] * (len(t) + 1)
+    for i in range(1, len(s) + 1):
+        cur = [0] * (len(t) + 1)
+        si = s[i - 1]
+        for j in range(1, len(t) + 1):
+            if si == t[j - 1]:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best:
+                    best, end = cur[j], j
+        prev = cur
+    return best, end
+
+
 def copied(id_: str, source: str | None, target: str, min_words: int = 6, source_lang: str = "",
            target_lang: str = "") -> list[Suggestion]:
     """The longest run of at least `min_words` source words found verbatim in
@@ -240,18 +239,7 @@ def copied(id_: str, source: str | None, target: str, min_words: int = 6, source
     t = [w.casefold() for _, _, w in t_tok]
     if len(s) < min_words or len(t) < min_words:
         return []
-    # longest common substring of tokens (dynamic programming, small inputs)
-    best, end = 0, 0
-    prev = [0] * (len(t) + 1)
-    for i in range(1, len(s) + 1):
-        cur = [0] * (len(t) + 1)
-        si = s[i - 1]
-        for j in range(1, len(t) + 1):
-            if si == t[j - 1]:
-                cur[j] = prev[j - 1] + 1
-                if cur[j] > best:
-                    best, end = cur[j], j
-        prev = cur
+    best, end = _longest_common_run(s, t)
     if best < min_words:
         return []
     run = t_tok[end - best:end]
@@ -265,115 +253,6 @@ def copied(id_: str, source: str | None, target: str, min_words: int = 6, source
     span = t_text[run[0][0]:run[-1][1]]
     return [_s(id_, "accuracy", "major", span, "",
                f"{best} words copied from the source without translation: “{_clip(span)}”.", "copied-source")]
-
-
-# --- degenerate repetition -------------------------------------------------------------------
-
-
-def _max_repeat(words: Sequence[str]) -> tuple[int, int, int]:
-    """(times, n, start) of the n-gram repeated most often back to back."""
-    best = (1, 0, 0)
-    L = len(words)
-    for n in range(1, 9):
-        i = 0
-        while i + 2 * n <= L:
-            times = 1
-            while i + (times + 1) * n <= L and words[i + times * n:i + (times + 1) * n] == words[i:i + n]:
-                times += 1
-            if times > 1 and times * n > best[0] * max(best[1], 1):
-                best = (times, n, i)
-            i += max(1, (times - 1) * n) if times > 1 else 1
-    return best
-
-
-def repetition(id_: str, source: str | None, target: str) -> list[Suggestion]:
-    t_text = strip_placeholders(target)
-    t_tok = tokens(t_text)
-    words = [w.casefold() for _, _, w in t_tok]
-    times, n, start = _max_repeat(words)
-    if n == 0 or times < (4 if n == 1 else 3):
-        # also a long phrase (4+ words) said three times anywhere in the segment
-        grams = Counter(tuple(words[i:i + 4]) for i in range(len(words) - 3))
-        gram, k = grams.most_common(1)[0] if grams else ((), 0)
-        if k < 3:
-            return []
-        src = [w.casefold() for _, _, w in tokens(strip_placeholders(source or ""))]
-        if source is not None and _count_ngrams(src, 4) and max(_count_ngrams(src, 4).values()) >= k:
-            return []
-        phrase = " ".join(gram)
-        return [_s(id_, "fluency", "major", _span_of(t_text, t_tok, words, gram), "",
-                   f"The phrase “{phrase}” is repeated {k} times: the text may be stuck in a loop.",
-                   "repetition")]
-    if source is not None:
-        src = [w.casefold() for _, _, w in tokens(strip_placeholders(source))]
-        s_times, s_n, _ = _max_repeat(src)
-        if s_times >= times - 1 and s_n > 0:
-            return []  # the source repeats itself as much ("Check. Check.")
-    a, b = t_tok[start][0], t_tok[start + times * n - 1][1]
-    phrase = " ".join(words[start:start + n])
-    return [_s(id_, "fluency", "major", t_text[a:b], t_text[t_tok[start][0]:t_tok[start + n - 1][1]],
-               f"“{phrase}” is repeated {times} times in a row: the text may be stuck in a loop.", "repetition")]
-
-
-def _count_ngrams(words: Sequence[str], n: int) -> Counter:
-    return Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
-
-
-def _span_of(text: str, toks, words: Sequence[str], gram: tuple) -> str:
-    n = len(gram)
-    for i in range(len(words) - n + 1):
-        if tuple(words[i:i + n]) == gram:
-            return text[toks[i][0]:toks[i + n - 1][1]]
-    return ""
-
-
-# --- determiner–noun agreement ---------------------------------------------------------------
-
-_GENDERS, _NUMBERS = {"m", "f"}, {"sg", "pl"}
-# "el agua", "un hacha": a feminine noun with stressed a- takes el/un
-_EL_BEFORE_A = {"el", "un", "algún", "ningún", "aquel"}
-
-
-def _feats(tags: tuple[str, ...]) -> tuple[str | None, str | None]:
-    g = next((t for t in tags if t in _GENDERS), None)
-    n = next((t for t in tags if t in _NUMBERS), None)
-    return g, n
-
-
-def _disagree(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
-    return (a[0] is not None and b[0] is not None and a[0] != b[0]) or \
-           (a[1] is not None and b[1] is not None and a[1] != b[1])
-
-
-def agreement(id_: str, target: str, target_lang: str) -> list[Suggestion]:
-    """A determiner followed by a noun that disagrees with it in gender or
-    number by every reading of both (Spanish)."""
-    if target_lang.split("-")[0] != "es":
-        return []
-    from translator.terms import lexicon
-
-    if lexicon.lexicon("es").analyser is None:
-        return []
-    text = strip_placeholders(target)
-    toks = tokens(text)
-    out = []
-    for (a, _, w1), (_, e2, w2) in zip(toks, toks[1:]):
-        if text[a + len(w1):e2 - len(w2)].strip():
-            continue  # punctuation between: not one phrase
-        if w2[:1].isupper() and not w1[:1].isupper():
-            continue  # a name after the determiner
-        dets = [t for _, t in lexicon.analyses(w1.lower(), "es") if t and t[0] == "det"]
-        if not dets:
-            continue
-        r2 = lexicon.analyses(w2.lower(), "es") or lexicon.analyses(w2, "es")
-        if not r2 or any(t and t[0] not in ("n",) for _, t in r2):
-            continue  # unknown, or also a verb, adjective, … : we cannot be sure it is the noun
-        if w1.lower() in _EL_BEFORE_A and re.match(r"h?[aá]", w2.lower()):
-            continue
-        if all(_disagree(_feats(d), _feats(n)) for d in dets for _, n in r2):
-            out.append(_s(id_, "fluency", "minor", f"{w1} {w2}", "",
-                          f"“{w1}” and “{w2}” do not agree in gender or number.", "agreement"))
-    return out
 
 
 LOANWORD_SEGMENTS = 3  # a source word kept in this many segments is a choice, not an oversight
