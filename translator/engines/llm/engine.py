@@ -35,12 +35,6 @@ DEFAULT_MODEL = "gpt-4o-mini"
 NO_KEY = "no-key-needed"  # local servers ignore the key, but the SDK insists on one
 
 
-def _default_timeout(base_url: str | None) -> float:
-    """A local server answers one request at a time: queued requests wait."""
-    official = not base_url or "api.openai.com" in base_url
-    return float(os.environ.get("TRANSLATOR_TIMEOUT") or (120 if official else 600))
-
-
 class LLMEngine:
     def __init__(
         self,
@@ -170,3 +164,9 @@ class LLMEngine:
         result.usage.add(out.usage)
         result.failed = set(out.failed)
         return result
+
+
+def _default_timeout(base_url: str | None) -> float:
+    """A local server answers one request at a time: queued requests wait."""
+    official = not base_url or "api.openai.com" in base_url
+    return float(os.environ.get("TRANSLATOR_TIMEOUT") or (120 if official else 600))

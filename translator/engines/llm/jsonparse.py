@@ -34,6 +34,18 @@ def extract_json(text: str) -> Any:
             continue
     # JSON inside prose, or a reply cut short: take the complete values found
     # left to right; several objects with an "id" are the entries that survived.
+    values = _values_in(text)
+    entries = [v for v in values if isinstance(v, dict) and "id" in v]
+    if len(entries) > 1 or (entries and len(values) == 1 and values[0] is entries[0]):
+        return entries
+    if values:
+        return values[0]
+    raise ReplyNotJSON(f"the reply was not valid JSON ({first_error.msg} at character {first_error.pos})")
+
+
+def _values_in(text: str) -> list[Any]:
+    """Every complete, non-empty JSON object or array in `text`, left to right
+    (none inside another)."""
     decoder = json.JSONDecoder()
     values: list[Any] = []
     end = 0
@@ -46,9 +58,4 @@ def extract_json(text: str) -> Any:
             continue
         if isinstance(value, (dict, list)) and value:
             values.append(value)
-    entries = [v for v in values if isinstance(v, dict) and "id" in v]
-    if len(entries) > 1 or (entries and len(values) == 1 and values[0] is entries[0]):
-        return entries
-    if values:
-        return values[0]
-    raise ReplyNotJSON(f"the reply was not valid JSON ({first_error.msg} at character {first_error.pos})")
+    return values

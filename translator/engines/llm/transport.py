@@ -14,11 +14,14 @@ for later runs too. Replies are parsed the same way in every mode
 (replies.py: fences, prose and <think> blocks are tolerated), so a server
 that accepts a mode but ignores it still works.
 
-The request is built here, not by `with_structured_output`: LangChain's
-`json_mode` sends `{"type": "json_object"}` without the schema llama.cpp
-turns into a grammar, its `function_calling` adds `parallel_tool_calls`, and
-the Batch API (batch/transport.py) must send the very body an online call
-sends, which `request_kwargs` gives both.
+The request is built here, not by `with_structured_output(schema, method=…,
+include_raw=True)` (tried against tests/fake_openai.py with langchain-openai
+1.7): its `json_mode` sends `{"type": "json_object"}` without the schema
+llama.cpp turns into a grammar; `function_calling` adds `parallel_tool_calls`;
+its parsers give a partial object for a reply cut at the cap, and None with
+no parsing_error for broken tool arguments, so the raw message has to be
+read by replies.py all the same; and the Batch API (batch/transport.py) must
+send the very body an online call sends, which `request_kwargs` gives both.
 
 Output cap: ChatOpenAI sends its `max_tokens` as `max_completion_tokens`,
 which llama-cpp-python's server ignores (checked against a real one), as do

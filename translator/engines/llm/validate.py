@@ -116,38 +116,53 @@ def check_texts(items: Mapping[str, Item], data: Any, *, source_lang: str | None
     try:
         reply = SegmentsReply.model_validate(_as_segment_list(data))
     except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        msg = f'the reply does not match {{"segments": [{{"id": …, "text": …}}]}} ({where}: {first["msg"]})'
+        msg = f'the reply does not match {{"segments": [{{"id": …, "text": …}}]}} ({_first_error(e)})'
         return TextCheck(errors={i: msg for i in items})
-    seen: dict[str, str] = {}
-    for entry in reply.segments:
-        if entry.id not in items:
-            continue  # an invented id: ignored; the real ids it displaced show up as missing
-        if entry.id in seen and seen[entry.id] != entry.text:
-            result.errors[entry.id] = "this id appeared more than once with different texts; give it exactly once"
-        seen.setdefault(entry.id, entry.text)
+    seen = _texts_by_id(reply, items, result.errors)
     for sid, item in items.items():
         if sid in result.errors:
             continue
         if sid not in seen:
             result.errors[sid] = "this id was missing from your reply"
-            continue
-        text = seen[sid]
-        if not text.strip() and item.source.strip():
-            result.errors[sid] = "the text was empty"
-        elif needs_model(item.source) and not needs_model(text):
-            result.errors[sid] = "the text has no words; give the full translation"
-        elif problem := placeholder_problem(item.source, text):
+        elif (problem := _text_problem(item, seen[sid])) is not None:
             result.errors[sid] = problem
-        elif tag := added_markup(item.source, text):
-            result.errors[sid] = f"the text adds markup that is not in the source ({tag}); write plain text"
-        elif problem := translation_problem(item.source, text, source_lang, target_lang):
+        elif (problem := translation_problem(item.source, seen[sid], source_lang, target_lang)) is not None:
             result.errors[sid] = problem
             result.copies.add(sid)
         else:
-            result.ok[sid] = _keep_outer_space(item.source, text)
+            result.ok[sid] = _keep_outer_space(item.source, seen[sid])
     return result
+
+
+def _texts_by_id(reply: SegmentsReply, items: Mapping[str, Item], errors: dict[str, str]) -> dict[str, str]:
+    """The first text the reply gives each id of the batch; an id given two
+    different texts gets an error."""
+    seen: dict[str, str] = {}
+    for entry in reply.segments:
+        if entry.id not in items:
+            continue  # an invented id: ignored; the real ids it displaced show up as missing
+        if entry.id in seen and seen[entry.id] != entry.text:
+            errors[entry.id] = "this id appeared more than once with different texts; give it exactly once"
+        seen.setdefault(entry.id, entry.text)
+    return seen
+
+
+def _first_error(e: ValidationError) -> str:
+    first = e.errors()[0]
+    return f'{".".join(str(p) for p in first["loc"])}: {first["msg"]}'
+
+
+def _text_problem(item: Item, text: str) -> str | None:
+    """What is wrong with the form of one segment's text, or None."""
+    if not text.strip() and item.source.strip():
+        return "the text was empty"
+    if needs_model(item.source) and not needs_model(text):
+        return "the text has no words; give the full translation"
+    if problem := placeholder_problem(item.source, text):
+        return problem
+    if tag := added_markup(item.source, text):
+        return f"the text adds markup that is not in the source ({tag}); write plain text"
+    return None
 
 
 # --- critique -----------------------------------------------------------------
@@ -224,6 +239,20 @@ class CritiqueCheck:
     template: str | None = None  # every suggestion critical and one template: a failed critique
 
 
+def _sort(result: CritiqueCheck, raw: RawSuggestion, item: Item, target_lang: str | None,
+          sent: Mapping[str, str] | None) -> None:
+    """File one raw suggestion as valid, discarded (the sanity filter) or an error."""
+    suggestion, error = _to_suggestion(raw, item)
+    result.valid.setdefault(raw.id, [])
+    if error:
+        result.errors[raw.id] = error
+    elif suggestion is not None:
+        if (why := suggestion_problem(suggestion, item.source, item.draft, target_lang, sent)) is not None:
+            result.discarded.append((suggestion, why))
+        else:
+            result.valid[raw.id].append(suggestion)
+
+
 def _to_suggestion(raw: RawSuggestion, item: Item) -> tuple[Suggestion | None, str | None]:
     """A validated Suggestion, or (None, error) when its span is not in the draft.
     Unknown categories or severities are downgraded to minor rather than re-asked."""
@@ -259,30 +288,18 @@ def check_critique(items: Mapping[str, Item], data: Any, *, target_lang: str | N
     try:
         reply = CritiqueReply.model_validate(data)
     except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
         return CritiqueCheck(reply_error=(
             'the reply does not match {"suggestions": [{"id", "original", "explanation", "category", '
-            f'"severity", "suggestion"}}]}} ({where}: {first["msg"]})'))
+            f'"severity", "suggestion"}}]}} ({_first_error(e)})'))
     result = CritiqueCheck()
     seen: set[tuple[str, str, str]] = set()
     for raw in reply.suggestions:
         item = items.get(raw.id)
-        if item is None:
-            continue  # about a segment not in this batch: nothing to attach it to
         key = (raw.id, raw.original, raw.suggestion)
-        if key in seen:
-            continue
+        if item is None or key in seen:
+            continue  # about a segment not in this batch (nothing to attach it to), or said twice
         seen.add(key)
-        suggestion, error = _to_suggestion(raw, item)
-        result.valid.setdefault(raw.id, [])
-        if error:
-            result.errors[raw.id] = error
-        elif suggestion is not None:
-            if (why := suggestion_problem(suggestion, item.source, item.draft, target_lang, sent)) is not None:
-                result.discarded.append((suggestion, why))
-            else:
-                result.valid[raw.id].append(suggestion)
+        _sort(result, raw, item, target_lang, sent)
     every = [s for found in result.valid.values() for s in found] + [s for s, _ in result.discarded]
     if (problem := template_problem(every)) is not None:
         result.template = problem
