@@ -21,7 +21,7 @@ from translator.pipeline import revision
 
 from translator.terms import match as terms
 from translator.document import Document, Suggestion, Translation, Usage, severity_at_least
-from translator.engines.base import Context, Engine, Item
+from translator.engines.base import CRITIQUE, REVISE, Context, Engine, Item, supports
 
 STEPS = ("translate", "critique", "revise")
 
@@ -37,7 +37,7 @@ class Outcome:
 
 
 def is_critic(engine: Engine) -> bool:
-    return hasattr(engine, "critique") and hasattr(engine, "revise")
+    return supports(engine, CRITIQUE, REVISE)
 
 
 async def run(
