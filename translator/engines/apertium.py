@@ -35,7 +35,8 @@ from typing import Sequence
 
 from translator.document import PLACEHOLDER_RE, Suggestion, placeholder_tokens
 from translator.errors import EngineError
-from translator.engines.base import Context, EngineResult, Item
+from translator.engines.base import Context, Engine, EngineResult, Item
+from translator.engines.registry import register
 from translator.terms import morph
 from translator.terms.apertium.decode import Decoded, Replacer, decode, strip_marks
 from translator.terms.apertium.encode import BATCH_CHARS, WORD_RE as _WORD_RE, Encoded, Protect, encode, translate_encoded
@@ -125,6 +126,7 @@ class ApertiumEngine:
     """Offline rule-based MT with Apertium (see the module docstring)."""
 
     name = "apertium"
+    capabilities: frozenset[str] = frozenset()  # translate only
 
     def check(self, source_lang: str, target_lang: str) -> None:
         if not shutil.which("apertium"):
@@ -301,3 +303,8 @@ def _name_suggestions(seg_id: str, enc: Encoded) -> list[Suggestion]:
                        origin="engine", check="engine-unknown-word") for n in names]
 
 
+def _make(model: str = "", **options: object) -> Engine:
+    return ApertiumEngine()
+
+
+register("apertium", _make)

@@ -11,24 +11,22 @@ link even if the translator moved it).
 
 from __future__ import annotations
 
-
 from pathlib import Path
+from typing import Any, Sequence
 
 from translator.io import reader
 from translator.document import PLACEHOLDER_RE, Document, Segment, Suggestion
 from translator.io.encoding import decode
-from translator.errors import InputError
+from translator.engines.base import POST_EDIT, Context, Engine, EngineResult, Item
+from translator.engines.registry import register
+from translator.errors import EngineError, InputError
 from translator.segment.segmenter import segment_document
 
 
 def align_draft(doc: Document, path: Path, target_lang: str) -> tuple[Document, dict[str, str], list[Suggestion]]:
     """Returns the (possibly re-segmented) source document, a draft text for
     each of its segment ids, and notes on what could not be aligned."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"{path}: cannot read the draft ({e.strerror})") from None
-    text = decode(data, str(path)).text
+    text = _read(path)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     structured = doc.format != "text" and reader.sniff(text, path.suffix) == doc.format
     if not structured and len(lines) == len(doc.segments) and len(doc.blocks) != len(doc.segments):
@@ -40,12 +38,24 @@ def align_draft(doc: Document, path: Path, target_lang: str) -> tuple[Document, 
         )
     draft = reader.parse(text, doc.format, path=str(path), source_lang=target_lang)
     pairs = _align_blocks(doc, draft, target_lang)
-    whole = frozenset(
-        i for i, j in pairs.items() if len(_segs(doc, i)) != len(_segs(draft, j))
-    )
+    whole = frozenset(i for i, j in pairs.items() if len(_segs(doc, i)) != len(_segs(draft, j)))
     if whole:
         doc = segment_document(doc, doc.source_lang, whole)
         draft = segment_document(draft, target_lang, frozenset(pairs[i] for i in whole))
+    drafts, notes = _pair_segments(doc, draft, pairs)
+    return doc, drafts, notes
+
+
+def _read(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot read the draft ({e.strerror})") from None
+    return decode(data, str(path)).text
+
+
+def _pair_segments(doc: Document, draft: Document, pairs: dict[int, int]) -> tuple[dict[str, str], list[Suggestion]]:
+    """Segment by segment within aligned blocks; a block without its counterpart is noted."""
     drafts: dict[str, str] = {}
     notes: list[Suggestion] = []
     for block in doc.blocks:
@@ -53,12 +63,11 @@ def align_draft(doc: Document, path: Path, target_lang: str) -> tuple[Document, 
         j = pairs.get(block.index)
         theirs = _segs(draft, j) if j is not None else []
         if len(mine) != len(theirs):
-            for s in mine:
-                notes.append(_missing(s))
+            notes.extend(_missing(s) for s in mine)
             continue
         for s, d in zip(mine, theirs):
             drafts[s.id] = _renumber(doc, s, draft, d)
-    return doc, drafts, notes
+    return drafts, notes
 
 
 def _segs(doc: Document, block: int) -> list[Segment]:
@@ -106,4 +115,34 @@ def _missing(seg: Segment) -> Suggestion:
     )
 
 
+class DraftEngine:
+    """The given draft as an engine: `align` lines the file up with a
+    document (re-segmenting it where sentence splits differ); `translate`
+    then answers each segment with its draft (the source where there is none)."""
 
+    name = "draft"
+    capabilities: frozenset[str] = frozenset({POST_EDIT})
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.drafts: dict[str, str] = {}
+
+    def check(self, source_lang: str, target_lang: str) -> None:
+        if not self.path.is_file():
+            raise InputError(f"{self.path}: no such draft file")
+
+    def align(self, doc: Document, target_lang: str) -> tuple[Document, list[Suggestion]]:
+        doc, self.drafts, notes = align_draft(doc, self.path, target_lang)
+        return doc, notes
+
+    async def translate(self, items: Sequence[Item], ctx: Context) -> EngineResult:
+        return EngineResult({it.id: self.drafts.get(it.id, it.source) for it in items})
+
+
+def _make(model: str = "", *, path: str | Path | None = None, **options: Any) -> Engine:
+    if path is None:
+        raise EngineError("use --draft FILE to post-edit an existing translation")
+    return DraftEngine(Path(path))
+
+
+register("draft", _make, usage="--draft FILE", by_model=False)

@@ -20,8 +20,9 @@ from translator.qa import checks
 from translator.pipeline import revision
 
 from translator.terms import match as terms
+from translator.terms.stats import TermStats, term_stats as stats_of
 from translator.document import Document, Suggestion, Translation, Usage, severity_at_least
-from translator.engines.base import Context, Engine, Item
+from translator.engines.base import CRITIQUE, REVISE, Context, Engine, Item, supports
 
 STEPS = ("translate", "critique", "revise")
 
@@ -32,12 +33,12 @@ class Outcome:
     suggestions: list[Suggestion]
     usage: dict[str, Usage] = field(default_factory=lambda: {s: Usage() for s in STEPS})
     rounds: int = 0
-    terms: dict | None = None  # glossary terms found / satisfied / violations (see term_stats)
+    terms: TermStats | None = None  # glossary terms found / satisfied / violations (see term_stats)
     revisions: list[revision.Verdict] = field(default_factory=list)  # each revision accepted or rejected
 
 
 def is_critic(engine: Engine) -> bool:
-    return hasattr(engine, "critique") and hasattr(engine, "revise")
+    return supports(engine, CRITIQUE, REVISE)
 
 
 async def run(
@@ -173,16 +174,9 @@ def _enforce_all(ctx: Context, pairs: list) -> tuple[dict[str, str], list[Sugges
     return fixed, notes
 
 
-def term_stats(glossary, triples: list[tuple[str, str, str]]) -> dict:
+def term_stats(glossary, triples: list[tuple[str, str, str]]) -> TermStats:
     """Terms found in the sources, satisfied in the translations, and each violation."""
-    found = satisfied = 0
-    violations = []
-    for sid, source, translation in triples:
-        report = terms.verify(glossary, source, translation, sid)
-        found += len(report.found)
-        satisfied += len(report.satisfied)
-        violations += [{"id": sid, "source": t.source, "target": t.target} for t in report.violations]
-    return {"found": found, "satisfied": satisfied, "violations": violations}
+    return stats_of(glossary, triples)
 
 
 def _deterministic(doc: Document, texts: Mapping[str, str], ctx: Context, ids: set[str]) -> list[Suggestion]:

@@ -21,11 +21,12 @@ from translator.errors import EngineError, InputError
 
 def critic_engine(spec: str):
     from translator.engines import make_engine
+    from translator.engines.base import CRITIQUE, supports
 
     if not spec.strip() or spec.strip() == "apertium" or spec.strip() in ("draft", "none"):
         raise InputError(f"--model {spec}: the review's critic is an LLM: use --model openai:MODEL")
     engine = make_engine(spec)
-    if not (hasattr(engine, "critique")):
+    if not supports(engine, CRITIQUE):
         raise InputError(f"--model {spec}: this engine cannot critique; use --model openai:MODEL")
     return engine
 

@@ -10,7 +10,10 @@ import hashlib
 import marshal
 import os
 import re
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Iterable
 
 from translator.terms.csvfile import LintIssue, parse_csv
 from translator.terms.lemmas import NO_LEMMAS, lemmatizer
@@ -25,60 +28,155 @@ def words(text: str) -> list[str]:
     return [p.lower() for w in _WORD.findall(text) for p in (w, *_CAMEL.split(w)) if p]
 
 
-# --- first-word keys, kept between runs ------------------------------------------------
+# --- first-word keys ---------------------------------------------------------------------
 
 _FIRST: dict[tuple[str, Term], frozenset[str]] = {}
+_WORD_KEYS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def first_word(text: str) -> str:
+    """The first word of `words(text)` ("" when there is none)."""
+    m = _WORD.search(text)
+    return m.group(0).lower() if m else ""
+
+
+def word_keys(word: str, lem) -> frozenset[str]:
+    """The word and its lemma keys (cached: many entries share a first word)."""
+    got = _WORD_KEYS.get((lem.lang, word))
+    if got is None:
+        got = _WORD_KEYS[(lem.lang, word)] = frozenset((word, *lem.keys(word)))
+    return got
 
 
 def first_keys(term: Term, lem) -> frozenset[str]:
+    """The keys a document word must share for `term` to occur in it."""
     got = _FIRST.get((lem.lang, term))
     if got is None:
-        first = words(term.source)[:1]
-        got = frozenset((first[0], *lem.keys(first[0]))) if first else frozenset()
+        first = first_word(term.source)
+        got = word_keys(first, lem) if first else frozenset()
         _FIRST[(lem.lang, term)] = got
     return got
 
 
+@dataclass
+class FirstKeyIndex:
+    """For the entries of one parsed file: each first-word key → the
+    positions of the entries it opens (what `index.for_document` looks up)."""
+
+    lang: str
+    terms: list[Term]
+    by_key: dict[str, list[int]]
+
+    @cached_property
+    def ids(self) -> frozenset[int]:
+        return frozenset(map(id, self.terms))
+
+    def candidates(self, keys: Iterable[str]) -> set[int]:
+        """The ids of the entries whose first word has one of `keys`."""
+        terms, by_key = self.terms, self.by_key
+        return {id(terms[i]) for k in keys for i in by_key.get(k, ())}
+
+
+_INDEXES: dict[int, FirstKeyIndex] = {}  # id(terms list in _PARSED) → its index
+
+
+def indexes(lang: str) -> list[FirstKeyIndex]:
+    return [ix for ix in _INDEXES.values() if ix.lang == lang]
+
+
+def _build_index(terms: list[Term], lang: str) -> dict[str, list[int]]:
+    lem = lemmatizer(lang)
+    by_key: dict[str, list[int]] = {}
+    for i, t in enumerate(terms):
+        first = first_word(t.source)
+        for k in word_keys(first, lem) if first else ():
+            by_key.setdefault(k, []).append(i)
+    return by_key
+
+
+# --- the parse, kept between runs ---------------------------------------------------------
+
 _PARSED: dict[tuple[str, str], tuple[list[Term], list]] = {}
 BIG = 1_000_000  # bytes: a glossary this large is parsed once and kept in the user's cache
-_VERSION = "v1"
+INDEXED = 2000  # entries: from this many, a file's first-word keys are indexed
+_VERSION = "v2"
 _TERM_FIELDS = tuple(f.name for f in dataclasses.fields(Term))
+_PLAIN = Term("", "")  # an entry with only source and target: stored as two strings and its line
 
 
 def parse_csv_cached(data: bytes, where: str, source_lang: str = "") -> tuple[list[Term], list]:
-    """glossary.parse_csv, parsed once per process; a big file also once per
-    content (plain tuples, marshalled, in $XDG_CACHE_HOME/newsletter-translator),
+    """csvfile.parse_csv, parsed once per process; a big file also once per
+    content (plain values, marshalled, in $XDG_CACHE_HOME/newsletter-translator),
     with the first-word keys of its entries."""
     digest = hashlib.sha256(data).hexdigest()
     key = (digest, where)
     if key in _PARSED:
         return _PARSED[key]
     lang = source_lang.split("-")[0].lower()
+    if lang in NO_LEMMAS:
+        lang = ""
     path = _cache_path(digest, where, lang) if len(data) >= BIG else None
-    got = None
-    if path is not None and path.exists():
-        try:
-            with open(path, "rb") as f:
-                fields, rows, issue_rows, first = marshal.load(f)
-            if fields != _TERM_FIELDS:
-                raise ValueError("Term changed")
-            terms = [Term(*r) for r in rows]
-            got = (terms, [LintIssue(*i) for i in issue_rows])
-            if lang and first:
-                _FIRST.update(zip(((lang, t) for t in terms), map(frozenset, first)))
-        except Exception:  # a stale or broken cache is rebuilt
-            got = None
-    if got is None:
-        got = parse_csv(data, where)
-        if path is not None and not [i for i in got[1] if i.level == "error"]:
-            first = []
-            if lang and lang not in NO_LEMMAS:
-                lem = lemmatizer(lang)
-                first = [tuple(sorted(first_keys(t, lem))) for t in got[0]]
-            rows = [tuple(getattr(t, n) for n in _TERM_FIELDS) for t in got[0]]
-            _store(path, (_TERM_FIELDS, rows, [(i.file, i.line, i.message, i.level) for i in got[1]], first))
+    loaded = _load(path, where) if path is not None and path.exists() else None
+    if loaded is not None:
+        terms, issues, by_key = loaded
+    else:
+        terms, issues = parse_csv(data, where)
+        by_key = _build_index(terms, lang) if lang and len(terms) >= INDEXED else None
+        if path is not None and not [i for i in issues if i.level == "error"]:
+            _store(path, _payload(terms, issues, where, by_key))
+    got = (terms, issues)
+    if lang and by_key is not None:
+        _INDEXES[id(terms)] = FirstKeyIndex(lang, terms, by_key)
     _PARSED[key] = got
     return got
+
+
+def _payload(terms: list[Term], issues: list[LintIssue], where: str, by_key: dict[str, list[int]] | None) -> tuple:
+    """Plain entries as columns (source, target, line); the others whole."""
+    plain = _PLAIN.__dict__
+    sources, targets, lines = [], [], []
+    others: dict[int, tuple] = {}
+    prefix = f"{where}, line "
+    for i, t in enumerate(terms):
+        d = t.__dict__
+        line = d["where"][len(prefix):]
+        if d["where"].startswith(prefix) and line.isdigit() and all(
+                d[n] == plain[n] for n in _TERM_FIELDS if n not in ("source", "target", "where")):
+            sources.append(t.source)
+            targets.append(t.target)
+            lines.append(int(line))
+        else:
+            sources.append("")
+            targets.append("")
+            lines.append(0)
+            others[i] = tuple(d[n] for n in _TERM_FIELDS)
+    issue_rows = [(i.file, i.line, i.message, i.level) for i in issues]
+    return (_VERSION, _TERM_FIELDS, sources, targets, lines, others, issue_rows, by_key)
+
+
+def _load(path: Path, where: str) -> tuple[list[Term], list[LintIssue], dict[str, list[int]] | None] | None:
+    """The cached parse, or None when it is stale or broken (then it is rebuilt)."""
+    try:
+        with open(path, "rb") as f:
+            version, fields, sources, targets, lines, others, issue_rows, by_key = marshal.load(f)
+        if version != _VERSION or fields != _TERM_FIELDS:
+            return None
+        prefix = f"{where}, line "
+        base = dict(_PLAIN.__dict__)
+        new = object.__new__
+        terms: list[Term] = []
+        for i, (s, tg, n) in enumerate(zip(sources, targets, lines)):
+            if n:
+                t = new(Term)
+                d = t.__dict__
+                d.update(base)
+                d["source"], d["target"], d["where"] = s, tg, prefix + str(n)
+            else:
+                t = Term(*others[i])
+            terms.append(t)
+        return terms, [LintIssue(*i) for i in issue_rows], by_key
+    except Exception:  # noqa: BLE001 — any stale or broken cache is rebuilt
+        return None
 
 
 def _cache_path(digest: str, where: str, lang: str) -> Path:

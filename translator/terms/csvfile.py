@@ -62,7 +62,7 @@ def parse_csv(data: bytes, where: str = "<glossary>") -> tuple[list[Term], list[
         line = reader.line_num
         if not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
-        row = [csvsafe.restore(cell) for cell in row]  # '=x written by write_csv reads back as =x
+        row = [csvsafe.restore(cell) if cell[:1] == "'" else cell for cell in row]  # '=x written by write_csv reads back as =x
         term, problem = _row_term(dict(zip(columns, row)), len(row), len(columns), f"{where}, line {line}")
         if problem:
             issues.append(LintIssue(where, line, problem))

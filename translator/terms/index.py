@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from translator.terms import cache
 from translator.terms.cache import first_keys, words
 from translator.terms.glossary import Glossary
+from translator.terms.term import Term
 from translator.terms.lemmas import NO_LEMMAS, lemmatizer
 
 SMALL = 2000  # below this many entries, filtering costs more than it saves
@@ -38,12 +40,26 @@ def for_document(glossary: Glossary | None, texts: Iterable[str]) -> Glossary | 
         hay = "\n".join(texts).lower()
         keep = [t for t in glossary.terms if t.source.strip() and t.source.lower() in hay]
     else:
-        lem = lemmatizer(lang)
-        doc_keys: set[str] = set()
-        for w in dict.fromkeys(w for text in texts for w in words(text)):
-            doc_keys.add(w)
-            doc_keys.update(lem.keys(w))
-        keep = [t for t in glossary.terms if not doc_keys.isdisjoint(first_keys(t, lem))]
+        keep = _by_first_word(glossary, texts, lang)
     if len(keep) == len(glossary.terms):
         return glossary
     return Glossary(glossary.source_lang, glossary.target_lang, tuple(keep), glossary.paths)
+
+
+def _by_first_word(glossary: Glossary, texts: list[str], lang: str) -> list[Term]:
+    """The entries whose first word shares a lemma key with a document word:
+    looked up in the index of the file they were read from, else computed."""
+    lem = lemmatizer(lang)
+    doc_keys: set[str] = set()
+    for w in dict.fromkeys(w for text in texts for w in words(text)):
+        doc_keys.add(w)
+        doc_keys.update(lem.keys(w))
+    indexed = cache.indexes(lang)
+    found = set().union(*(ix.candidates(doc_keys) for ix in indexed))
+    covered = frozenset().union(*(ix.ids for ix in indexed))
+    keep = []
+    for t in glossary.terms:
+        i = id(t)
+        if i in found or (i not in covered and not doc_keys.isdisjoint(first_keys(t, lem))):
+            keep.append(t)
+    return keep

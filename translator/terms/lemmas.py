@@ -98,7 +98,7 @@ class Lemmatizer:
         self.lemmas: frozenset[str] = frozenset()
         if lang not in NO_LEMMAS:
             self.table = lookup_table(code)
-            self.lemmas = frozenset(v.lower() for v in self.table.values())
+            self.lemmas = frozenset(map(str.lower, self.table.values()))
 
     # --- keys ---------------------------------------------------------------
 

@@ -31,7 +31,9 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def is_llm(engine) -> bool:
-    return hasattr(engine, "transport") and hasattr(engine, "batch_tokens") and hasattr(engine, "retries")
+    from translator.engines.base import CLEAN, supports
+
+    return supports(engine, CLEAN)
 
 
 def _norm(word: str) -> str:

@@ -36,6 +36,8 @@ NO_KEY = "no-key-needed"  # local servers ignore the key, but the SDK insists on
 
 
 class LLMEngine:
+    capabilities: frozenset[str] = frozenset({"critique", "revise", "clean", "batch"})  # see engines.base.supports
+
     def __init__(
         self,
         model: str = DEFAULT_MODEL,
