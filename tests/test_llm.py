@@ -617,3 +617,40 @@ def test_usage_json_user_message_is_compact(fake_openai):
     run(engine(fake_openai).translate(make_items(2), CTX))
     user = fake_openai.chat_requests()[0].user
     assert json.loads(user)["segments"][0]["id"] == "s0" and ", " not in user[:40]
+
+
+def test_the_batch_api_calls_share_the_one_retry_policy():
+    """Files and batches calls (batch/jobs.py) retry by retry.Backoff, as chat
+    calls do: Retry-After honoured, a request the server rejects not retried."""
+    import httpx
+    import openai
+
+    from translator.engines.llm.retry import Backoff
+
+    def status(code: int, headers: dict | None = None) -> openai.APIStatusError:
+        response = httpx.Response(code, headers=headers, request=httpx.Request("POST", "http://fake/v1/files"))
+        kind = openai.RateLimitError if code == 429 else openai.BadRequestError
+        return kind("refused", response=response, body=None)
+
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    faults = [status(429, {"retry-after": "5"}), status(429, {"retry-after-ms": "250"})]
+
+    async def call() -> str:
+        if faults:
+            raise faults.pop(0)
+        return "file-1"
+
+    assert asyncio.run(Backoff(4, sleep).run(call)) == "file-1"
+    assert sleeps == [5.0, 0.25]
+    faults, sleeps[:] = [status(400)], []
+    with pytest.raises(openai.BadRequestError):
+        asyncio.run(Backoff(4, sleep).run(call))
+    assert sleeps == []
+    faults = [status(429)] * 3
+    with pytest.raises(openai.RateLimitError):
+        asyncio.run(Backoff(2, sleep, random.Random(0)).run(call))
+    assert len(sleeps) == 2, "the budget: one try and two retries"

@@ -65,6 +65,7 @@ def forget_endpoints() -> None:
     another backend on the same address; tests use it between fake servers)."""
     _ENDPOINTS.clear()
 
+
 _SCHEMA = """
 create table if not exists llm_endpoints (
     base_url text not null,

@@ -79,8 +79,8 @@ def whole_segment(original: str, draft: str) -> bool:
 def wrong_language(text: str, target_lang: str | None) -> str | None:
     """The language `text` is in when that is clearly not the target, else
     None. The test is the "wrong-language" check's own
-    (`translator.qa.checks.wrong_language`), so a replacement this filter
-    lets through is not flagged by the final checks for its language."""
+    (`translator.qa.checks.wrong_language`): one rule says what is in the
+    wrong language, for a critic's replacement and for a final translation."""
     tgt = base(target_lang)
     if not tgt or not checks.wrong_language(checks.Pair("", None, text), tgt):
         return None
