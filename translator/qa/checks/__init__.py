@@ -13,6 +13,12 @@ placeholder numbers are each document's own, so markup and links are
 compared by what they are, with `compare_markup` / `compare_links`).
 Target-only review has no source: `Pair.source is None`, and only the
 checks that need none run. A run may choose its checks (`select`).
+
+A new check is one new module here declaring NAME and `run` (see
+`registry`; `doubled_word.py` is a small example) and its test. The
+modules without NAME are what `review` compares over whole blocks and files
+(`markup`, `frontmatter`), the loop's `placeholders`, and shared helpers
+(`base`, `languages`).
 """
 
 from __future__ import annotations

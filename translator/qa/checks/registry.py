@@ -42,7 +42,6 @@ class Check:
     order: int
     quiet_after: tuple[str, ...]
     scope: Scope
-    summary: str  # the first line of the module's docstring
 
     def applies(self, pair: Pair, target_lang: str) -> bool:
         if self.needs_source and pair.source is None:
@@ -51,7 +50,6 @@ class Check:
 
 
 def _check_of(module: ModuleType) -> Check:
-    doc = (module.__doc__ or "").strip().splitlines()
     return Check(
         name=module.NAME,
         run=module.run,
@@ -60,7 +58,6 @@ def _check_of(module: ModuleType) -> Check:
         order=int(getattr(module, "ORDER", 100)),
         quiet_after=tuple(getattr(module, "QUIET_AFTER", ())),
         scope=getattr(module, "SCOPE", "pair"),
-        summary=doc[0] if doc else "",
     )
 
 

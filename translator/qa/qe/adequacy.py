@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from translator.qa.checks import _clip
 from translator.document import Severity, Suggestion, strip_placeholders
@@ -37,30 +37,33 @@ def back_translate(texts: Sequence[str], target_lang: str, source_lang: str) -> 
     if mode is None or not texts:
         return [None] * len(texts)
     out: list[str | None] = [None] * len(texts)
-    idx = [i for i, t in enumerate(texts) if t.strip()]
-    chunk: list[int] = []
-    size = 0
-
-    def run(ids: list[int]) -> None:
-        if not ids:
-            return
+    for ids in _chunks(texts):
         doc = "\n".join(f'<p id="k{i}">{html.escape(" ".join(texts[i].split()))}</p>' for i in ids) + "\n"
         try:
             got = {int(n): body for n, body in _P.findall(run_apertium(mode, doc))}
         except EngineError:
-            return
+            continue
         for i in ids:
             if i in got:
                 out[i] = _MARK.sub("", html.unescape(re.sub(r"<[^>]+>", "", got[i])))
-
-    for i in idx:
-        chunk.append(i)
-        size += len(texts[i])
-        if size > 150_000:
-            run(chunk)
-            chunk, size = [], 0
-    run(chunk)
     return out
+
+
+def _chunks(texts: Sequence[str], limit: int = 150_000) -> Iterator[list[int]]:
+    """The indices of the non-blank texts, in runs of about `limit` characters
+    (one Apertium process each)."""
+    chunk: list[int] = []
+    size = 0
+    for i, t in enumerate(texts):
+        if not t.strip():
+            continue
+        chunk.append(i)
+        size += len(t)
+        if size > limit:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def similarity(back: str, source: str) -> float:
