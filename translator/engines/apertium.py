@@ -166,6 +166,7 @@ def translate_jobs(jobs: Sequence[Job], source_lang: str, target_lang: str) -> E
     mode = apertium_mode(source_lang, target_lang)
     if mode is None:
         ApertiumEngine().check(source_lang, target_lang)
+        raise EngineError(f"Apertium has no {source_lang}→{target_lang} pair")  # check() raised already
     texts: dict[str, str] = {}
     suggestions: list[Suggestion] = []
     todo: list[Job] = []
@@ -246,9 +247,9 @@ def _recover(jobs: Sequence[Job], mode: str, target_lang: str) -> tuple[dict[str
     layout: dict[str, list[str | tuple[str]]] = {}
     for job in jobs:
         parts = PLACEHOLDER_RE.split(job.source)  # text, g1, g2, g3, text, …
-        texts, tokens = parts[0::4], placeholder_tokens(job.source)
+        pieces, tokens = parts[0::4], placeholder_tokens(job.source)
         row: list[str | tuple[str]] = []
-        for p, t in enumerate(texts):
+        for p, t in enumerate(pieces):
             if _WORD_RE.search(t):
                 sub = Job(f"{job.id}\0{p}", t, job.glossary)
                 sub_jobs.append(sub)

@@ -64,7 +64,7 @@ def parse_csv(data: bytes, where: str = "<glossary>") -> tuple[list[Term], list[
             continue
         row = [csvsafe.restore(cell) if cell[:1] == "'" else cell for cell in row]  # '=x written by write_csv reads back as =x
         term, problem = _row_term(dict(zip(columns, row)), len(row), len(columns), f"{where}, line {line}")
-        if problem:
+        if problem or term is None:
             issues.append(LintIssue(where, line, problem))
         else:
             terms.append(term)

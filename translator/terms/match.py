@@ -188,7 +188,8 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
     if repair.in_source_language(text, start, end, source_lang, lang):
         return text, _held(term, seg_id, old, "this sentence is still in the source language (flagged untranslated)")
     generated = term.dnt  # a kept term as written in the source is the glossary target itself
-    form, words = None, ()
+    form: repair.Inflected | None = None
+    words: list[repair.Tagged] = []
     if term.dnt:  # kept as written in the source ("Transformers"), in the number of the span
         new = hit.text
         if morph.is_plural(old, lang) and not morph.is_plural(new, source_lang):
