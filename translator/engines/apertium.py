@@ -166,6 +166,7 @@ def translate_jobs(jobs: Sequence[Job], source_lang: str, target_lang: str) -> E
     mode = apertium_mode(source_lang, target_lang)
     if mode is None:
         ApertiumEngine().check(source_lang, target_lang)
+        raise EngineError(f"Apertium has no {source_lang}→{target_lang} pair")  # check() raised already
     texts: dict[str, str] = {}
     suggestions: list[Suggestion] = []
     todo: list[Job] = []
@@ -243,21 +244,7 @@ def _apply_agreement(dec: Decoded, target_lang: str) -> str:
 def _recover(jobs: Sequence[Job], mode: str, target_lang: str) -> tuple[dict[str, str], list[Suggestion]]:
     """Translate the text between placeholders piece by piece; the placeholders keep the source order."""
     sub_jobs: list[Job] = []
-    layout: dict[str, list[str | tuple[str]]] = {}
-    for job in jobs:
-        parts = PLACEHOLDER_RE.split(job.source)  # text, g1, g2, g3, text, …
-        texts, tokens = parts[0::4], placeholder_tokens(job.source)
-        row: list[str | tuple[str]] = []
-        for p, t in enumerate(texts):
-            if _WORD_RE.search(t):
-                sub = Job(f"{job.id}\0{p}", t, job.glossary)
-                sub_jobs.append(sub)
-                row.append((sub.id,))
-            else:
-                row.append(t)
-            if p < len(tokens):
-                row.append(tokens[p])
-        layout[job.id] = row
+    layout = {job.id: _pieces(job, sub_jobs) for job in jobs}
     done, failed, suggestions = _translate(sub_jobs, mode, target_lang, lambda j: j.source)
     suggestions = [_reid(s, s.id.split("\0")[0]) for s in suggestions]
     lost = {j.id.split("\0")[0] for j in failed}
@@ -276,6 +263,23 @@ def _recover(jobs: Sequence[Job], mode: str, target_lang: str) -> tuple[dict[str
             "Apertium moved the inline markup, so the text around each tag was translated "
             "separately; check the word order.", origin="engine", check="engine-markup-recovered"))
     return texts, suggestions
+
+
+def _pieces(job: Job, sub_jobs: list[Job]) -> list[str | tuple[str]]:
+    """The job as its text pieces (each with words a sub-job, added to `sub_jobs`) and placeholder tokens."""
+    parts = PLACEHOLDER_RE.split(job.source)  # text, g1, g2, g3, text, …
+    pieces, tokens = parts[0::4], placeholder_tokens(job.source)
+    row: list[str | tuple[str]] = []
+    for p, t in enumerate(pieces):
+        if _WORD_RE.search(t):
+            sub = Job(f"{job.id}\0{p}", t, job.glossary)
+            sub_jobs.append(sub)
+            row.append((sub.id,))
+        else:
+            row.append(t)
+        if p < len(tokens):
+            row.append(tokens[p])
+    return row
 
 
 def _reid(s: Suggestion, seg_id: str) -> Suggestion:

@@ -37,7 +37,6 @@ def parse_csv(data: bytes, where: str = "<glossary>") -> tuple[list[Term], list[
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         return [], [LintIssue(where, line, f"not UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8")]
-    issues: list[LintIssue] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
@@ -49,8 +48,13 @@ def parse_csv(data: bytes, where: str = "<glossary>") -> tuple[list[Term], list[
     problem = _header_problem(columns)
     if problem:
         return [], [LintIssue(where, 1, problem)]
+    return _rows(reader, columns, where)
+
+
+def _rows(reader, columns: list[str], where: str) -> tuple[list[Term], list[LintIssue]]:
+    """The entries after the header; a malformed line is an issue (bad CSV ends the file)."""
     terms: list[Term] = []
-    line = 1
+    issues: list[LintIssue] = []
     while True:
         try:
             row = next(reader)
@@ -64,7 +68,7 @@ def parse_csv(data: bytes, where: str = "<glossary>") -> tuple[list[Term], list[
             continue
         row = [csvsafe.restore(cell) if cell[:1] == "'" else cell for cell in row]  # '=x written by write_csv reads back as =x
         term, problem = _row_term(dict(zip(columns, row)), len(row), len(columns), f"{where}, line {line}")
-        if problem:
+        if problem or term is None:
             issues.append(LintIssue(where, line, problem))
         else:
             terms.append(term)

@@ -66,8 +66,7 @@ def inflect_word(target: str, old: Tagged, lang: str) -> Inflected | None:
         base = generate(got[0], ("vblex", "inf"), lang) if got else None
         if not base:
             return None
-        out = base + old.text[len(old.lemma):]
-        return Inflected(morph.match_case(out, old.text), True)
+        return Inflected(morph.match_case(base + old.text[len(old.lemma):], old.text), True)
     if not old.tags or want in ("", FUNC) or "+" in old.tags:
         return None
     got = _target_lemma(target, want, lang)

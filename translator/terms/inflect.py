@@ -77,7 +77,7 @@ def agree_gender(before: str, after: str, old: str, new: str) -> tuple[str, str]
     return before, after
 
 
-def _agree_before(before: str, gender: str) -> str:
+def _agree_before(before: str, gender: morph.Gender) -> str:
     """Walk back from the noun over determiners and prenominal adjectives
     (placeholder tokens in between are transparent) and give them `gender`."""
     masked = mask_placeholders(before)

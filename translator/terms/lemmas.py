@@ -232,7 +232,7 @@ def _compute_key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
         key = lemma
     else:
         stem = next((s for s in stems if s in lem.lemmas), stems[0] if stems and not w.endswith(("ss", "us", "is")) else w)
-        key = lem._lookup(stem) if stem != w and lem._lookup(stem) else stem
+        key = (lem._lookup(stem) if stem != w else None) or stem
     keys.add(key)
     return key, frozenset(keys)
 

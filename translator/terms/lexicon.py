@@ -60,12 +60,16 @@ class Hunspell:
                     self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                                  stderr=subprocess.DEVNULL, text=True, encoding="utf-8",
                                                  bufsize=1)
-                    self.proc.stdout.readline()  # the version banner
-                self.proc.stdin.write("^" + word.replace("\n", " ") + "\n")
-                self.proc.stdin.flush()
+                    if self.proc.stdout is not None:
+                        self.proc.stdout.readline()  # the version banner
+                stdin, stdout = self.proc.stdin, self.proc.stdout
+                if stdin is None or stdout is None:
+                    raise OSError("hunspell has no pipes")
+                stdin.write("^" + word.replace("\n", " ") + "\n")
+                stdin.flush()
                 lines = []
                 while True:
-                    line = self.proc.stdout.readline()
+                    line = stdout.readline()
                     if not line:
                         raise OSError("hunspell stopped")
                     if line == "\n":

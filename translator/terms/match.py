@@ -57,28 +57,35 @@ def prepare_enforcement(glossary: Glossary, pairs: Iterable[tuple[str, str]], *,
     pairs = list(pairs)
     glossary.source_index.warm(s for s, _ in pairs)
     glossary.target_index.warm(t for _, t in pairs)
-    drafts, content, present = [], [], {}
-    tag_src, tag_tgt = [], []
+    present, drafts, todo_pairs = _needs(glossary, pairs)
+    content = [t.text for _, translation in todo_pairs for t in content_tokens(translation, lang)]
+    repair.prefetch_tags([s for s, _ in todo_pairs], glossary.source_lang)  # one tagger run per side
+    repair.prefetch_tags([t for _, t in todo_pairs], lang)
+    words = sorted({w for _, t in todo_pairs for w in re.findall(r"[^\W\d_]+", t)})  # the language checks' words
+    for code in dict.fromkeys((lang, glossary.source_lang)):
+        repair.lexicon.prefetch(words, code)
+    for name, arg in (("prefetch_terms", _to_prefetch(glossary, present)), ("prefetch_drafts", drafts),
+                      ("back_translations", content)):
+        fn = getattr(hints, name, None)
+        if fn and arg:
+            fn(arg)
+    return hints
+
+
+def _needs(glossary: Glossary, pairs: list[tuple[str, str]]):
+    """The terms present in the sources, the (source, span) drafts to ask for
+    the terms not satisfied, and the pairs that have such a term."""
+    present: dict[Term, None] = {}
+    drafts: list[tuple[str, tuple[int, int]]] = []
+    todo_pairs: list[tuple[str, str]] = []
     for source, translation in pairs:
         hits = glossary.find(source)
         present.update(dict.fromkeys(h.term for h in hits))
         todo = [h for h in hits if not glossary.target_index.find_term(translation, h.term)]
         drafts += [(source, (h.start, h.end)) for h in todo]
         if todo:
-            content += [t.text for t in content_tokens(translation, lang)]
-            tag_src.append(source)
-            tag_tgt.append(translation)
-    repair.prefetch_tags(tag_src, glossary.source_lang)  # one tagger run per side
-    repair.prefetch_tags(tag_tgt, lang)
-    words = sorted({w for t in tag_tgt for w in re.findall(r"[^\W\d_]+", t)})  # the language checks' words
-    for code in dict.fromkeys((lang, glossary.source_lang)):
-        repair.lexicon.prefetch(words, code)
-    for name, arg in (("prefetch_terms", _to_prefetch(glossary, list(present))), ("prefetch_drafts", drafts),
-                      ("back_translations", content)):
-        fn = getattr(hints, name, None)
-        if fn and arg:
-            fn(arg)
-    return hints
+            todo_pairs.append((source, translation))
+    return list(present), drafts, todo_pairs
 
 
 def _to_prefetch(glossary: Glossary, found: list[Term]) -> Sequence[Term]:
@@ -120,48 +127,61 @@ def enforce(glossary: Glossary, source: str, translation: str, seg_id: str, *, t
 
 def _enforce_term(glossary: Glossary, term: Term, src_hits: list[TermHit], source: str, text: str,
                   seg_id: str, lang: str, hints: Hints, done: list[Term]):
+    """Repair one term: its forbidden variants, then (still missing) the
+    engine's rendering or the aligned span. Returns the text, the applied
+    edits and what is left open (held edits with their exact span first)."""
+    text, applied, held = _fix_forbidden(glossary, term, src_hits[0], source, text, seg_id, lang)
+    if not glossary.target_index.find_term(text, term):
+        text, more, more_held = _fix_missing(glossary, term, src_hits, source, text, seg_id, lang, hints, done)
+        applied += more
+        held += more_held
+    left = [forbidden_suggestion(glossary, f, seg_id) for f in forbidden_hits(glossary, text, [term])
+            if not any(h.original == f.text for h in held)]
+    if not glossary.target_index.find_term(text, term) and not held:
+        left.append(missing_suggestion(term, seg_id, lang))
+    return text, applied, held + left
+
+
+def _fix_forbidden(glossary: Glossary, term: Term, hit: TermHit, source: str, text: str, seg_id: str,
+                   lang: str) -> tuple[str, list[Suggestion], list[Suggestion]]:
+    """1. Forbidden variants are always wrong: replace each (the gate permitting)."""
     applied: list[Suggestion] = []
     held: list[Suggestion] = []  # edits the no-harm gate refused: open, with the exact span
     refused: list[tuple[int, int]] = []
-    # 1. forbidden variants are always wrong
     for _ in range(8):
         wrong = [f for f in forbidden_hits(glossary, text, [term]) if not touches_placeholder(text, f)
                  and (f.start, f.end, f.text) not in [(a, b, text[a:b]) for a, b in refused]]
         if not wrong:
             break
         text, s = _replace(term, text, wrong[0].start, wrong[0].end, seg_id, lang,
-                           f'forbidden variant "{wrong[0].variant}"', src_hits[0], glossary.source_lang, source)
+                           f'forbidden variant "{wrong[0].variant}"', hit, glossary.source_lang, source)
         if s.status == "open":
             refused.append((wrong[0].start, wrong[0].end))
             held.append(s)
         else:
             applied.append(s)
-    if not glossary.target_index.find_term(text, term):
-        # 2. how the engine renders the term on its own; 3. alignment with the engine's draft
-        for hit in src_hits:
-            sense = repair.source_sense(term, source, hit.start, hit.end, glossary.source_lang, lang)
-            if sense:
-                held.append(_held(term, seg_id, "", sense))
-                continue
-            # one candidate only: a second guess after a refused one is mostly a wrong place
-            spans = [rendering_span(glossary, term, text, lang, hints, done + [term])
-                     or slot_span(glossary, term, text, lang, done + [term])
-                     or aligned_span(glossary, term, hit, source, text, lang, hints, done + [term])]
-            refusal = None
-            for span in dict.fromkeys(sp for sp in spans if sp is not None):
-                text, s = _replace(term, text, span[0], span[1], seg_id, lang, "", hit, glossary.source_lang, source)
-                if s.status != "open":
-                    applied.append(s)
-                    refusal = None
-                    break
-                refusal = refusal or s  # the first candidate's refusal is the one reported
-            if refusal is not None:
-                held.append(refusal)
-    left = [forbidden_suggestion(glossary, f, seg_id) for f in forbidden_hits(glossary, text, [term])
-            if not any(h.original == f.text for h in held)]
-    if not glossary.target_index.find_term(text, term) and not held:
-        left.append(missing_suggestion(term, seg_id, lang))
-    return text, applied, held + left
+    return text, applied, held
+
+
+def _fix_missing(glossary: Glossary, term: Term, src_hits: list[TermHit], source: str, text: str, seg_id: str,
+                 lang: str, hints: Hints, done: list[Term]) -> tuple[str, list[Suggestion], list[Suggestion]]:
+    """2. How the engine renders the term on its own; 3. alignment with the engine's draft."""
+    applied: list[Suggestion] = []
+    held: list[Suggestion] = []
+    for hit in src_hits:
+        sense = repair.source_sense(term, source, hit.start, hit.end, glossary.source_lang, lang)
+        if sense:
+            held.append(_held(term, seg_id, "", sense))
+            continue
+        # one candidate only: a second guess after a refused one is mostly a wrong place
+        span = (rendering_span(glossary, term, text, lang, hints, done + [term])
+                or slot_span(glossary, term, text, lang, done + [term])
+                or aligned_span(glossary, term, hit, source, text, lang, hints, done + [term]))
+        if span is None:
+            continue
+        text, s = _replace(term, text, span[0], span[1], seg_id, lang, "", hit, glossary.source_lang, source)
+        (held if s.status == "open" else applied).append(s)
+    return text, applied, held
 
 
 def drop_restated(items: list[Suggestion]) -> list[Suggestion]:
@@ -188,7 +208,8 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
     if repair.in_source_language(text, start, end, source_lang, lang):
         return text, _held(term, seg_id, old, "this sentence is still in the source language (flagged untranslated)")
     generated = term.dnt  # a kept term as written in the source is the glossary target itself
-    form, words = None, ()
+    form: repair.Inflected | None = None
+    words: list[repair.Tagged] = []
     if term.dnt:  # kept as written in the source ("Transformers"), in the number of the span
         new = hit.text
         if morph.is_plural(old, lang) and not morph.is_plural(new, source_lang):

@@ -114,7 +114,8 @@ def es_gender(noun: str) -> Gender | None:
     if not head:
         return None
     low = head.lower()
-    found = apertium_es().gender(low) if apertium_es() else None
+    ap = apertium_es()
+    found = ap.gender(low) if ap else None
     if found:
         return found
     if low.endswith("s") and low not in _ES_M_IN_SIS and es_is_plural(low):
@@ -138,8 +139,9 @@ def es_is_plural(phrase: str) -> bool | None:
     if not head:
         return None
     low = head.lower()
-    if apertium_es():
-        number = apertium_es().number(low)
+    ap = apertium_es()
+    if ap:
+        number = ap.number(low)
         if number:
             return number == "pl"
     if lemmatizer("es").key(low) != low:
@@ -191,7 +193,7 @@ def es_conjugate_like(verb: str, form: str) -> str | None:
     low = form.lower()
     ap = apertium_es()
     if ap:
-        for lemma, tags in ap.analyses(low):
+        for _, tags in ap.analyses(low):
             if tags and tags[0] == "vblex":
                 out = ap.generate(verb.lower(), tags)
                 if out:

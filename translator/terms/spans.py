@@ -113,16 +113,16 @@ def _aligned_spans(glossary: Glossary, term: Term, hit: TermHit, source: str, te
                     or _explained_elsewhere(hints, source, hit, glossary.source_lang, text[s:e], lang)
                     or _bracketed(text, s) != _bracketed(source, hit.start))
 
-    out = []
+    out: list[tuple[int, int]] = []
     got = hints.draft(source, (hit.start, hit.end))
     region = None
     if got:
         span, region = align_span(got[0], got[1], text, lang)
-        if usable(span):
+        if span is not None and usable(span):
             out.append(span)
     span = residual_span(source, (hit.start, hit.end), glossary.source_lang, text, lang,
                          getattr(hints, "back_translations", None), got, n_target, region)
-    if usable(span) and span not in out:
+    if span is not None and usable(span) and span not in out:
         out.append(span)
     return out
 

@@ -25,13 +25,29 @@ class Decoded:
 Replacer = Callable[[object, str], str]  # (term payload, Apertium's rendering) → replacement
 
 
+Atom = tuple[str, frozenset[str]]  # a piece of text and the ids of the spans around it
+
+
 def decode(enc: Encoded, out_html: str, replace_term: Replacer | None = None) -> Decoded | None:
     """The translated segment with its placeholders back, or None when the
     tags cannot be put back in a valid order."""
-    atoms = _atoms(out_html)
     unknown: list[str] = []
     atoms = [(strip_marks(t, enc.source, None if any(i.startswith("t") for i in ids) else unknown), ids)
-             for t, ids in atoms]
+             for t, ids in _atoms(out_html)]
+    replaced = _replace_protected(enc, atoms, replace_term)
+    if replaced is None:
+        return None
+    inserts = _inserts(enc, atoms)
+    if inserts is None:
+        return None
+    text, spans = _rebuild(enc, atoms, inserts, replaced)
+    return Decoded(text, unknown, spans) if _valid(enc.source, text) else None
+
+
+def _replace_protected(enc: Encoded, atoms: list[Atom],
+                       replace_term: Replacer | None) -> dict[str, tuple[str, str, object]] | None:
+    """Each protected span's atoms become one: the term's replacement, or the
+    name as written; words Apertium moved inside it follow it. None when a name vanished."""
     replaced: dict[str, tuple[str, str, object]] = {}
     for tid, prot in enc.protected.items():
         idx = [i for i, (_, ids) in enumerate(atoms) if tid in ids]
@@ -50,7 +66,12 @@ def decode(enc: Encoded, out_html: str, replace_term: Replacer | None = None) ->
             new = replace_term(prot.payload, old) if replace_term else old
         atoms[first:last + 1] = [(new, common)] + ([(" ", frozenset())] + carried if carried else [])
         replaced[tid] = (old, new, prot.payload)
-    inserts: list[tuple[int, int, str]] = []  # (before atom, source order, token)
+    return replaced
+
+
+def _inserts(enc: Encoded, atoms: list[Atom]) -> list[tuple[int, int, str]] | None:
+    """(before atom, source order, token) for every placeholder token; None when one lost its anchor."""
+    inserts: list[tuple[int, int, str]] = []
     for pid, (open_tok, close_tok, oi, ci) in enc.pairs.items():
         idx = [i for i, (_, ids) in enumerate(atoms) if pid in ids]
         if not idx:
@@ -64,9 +85,14 @@ def decode(enc: Encoded, out_html: str, replace_term: Replacer | None = None) ->
             inserts.append((idx[-1] + 1, v.order, (" " if v.space_before else "") + v.token))
         else:
             inserts.append((idx[0], v.order, v.token + (" " if v.space_after else "")))
-    inserts.sort()
+    return sorted(inserts)
+
+
+def _rebuild(enc: Encoded, atoms: list[Atom], inserts: list[tuple[int, int, str]],
+             replaced: dict[str, tuple[str, str, object]]) -> tuple[str, list[tuple[int, int, str, str, object]]]:
+    """The text with the tokens inserted, and where each replaced term sits in it."""
     pieces: list[str] = []
-    spans = []
+    spans: list[tuple[int, int, str, str, object]] = []
     length = k = 0
     for i in range(len(atoms) + 1):
         while k < len(inserts) and inserts[k][0] == i:
@@ -81,8 +107,7 @@ def decode(enc: Encoded, out_html: str, replace_term: Replacer | None = None) ->
             spans.append((length, length + len(t), *replaced.pop(tid)))
         pieces.append(t)
         length += len(t)
-    text = "".join(pieces)
-    return Decoded(text, unknown, spans) if _valid(enc.source, text) else None
+    return "".join(pieces), spans
 
 
 def _is_glue(text: str) -> bool:
@@ -143,6 +168,8 @@ def _valid(source: str, text: str) -> bool:
     stack: list[str] = []
     for tok in got:
         m = PLACEHOLDER_RE.fullmatch(tok)
+        if m is None:
+            continue
         closing, n, void = m.group(1), m.group(2), m.group(3)
         if void or n not in paired:
             continue

@@ -53,8 +53,20 @@ def encode(source: str, protect: Sequence[Protect] = ()) -> Encoded:
     tokens = list(PLACEHOLDER_RE.finditer(source))
     enc = Encoded(source)
     pair_of = _pairs(tokens, enc)
-    masked = PLACEHOLDER_RE.sub(lambda m: " " * len(m.group(0)), source)
-    words = [(w.start(), w.end()) for w in WORD_RE.finditer(masked)]
+    spans = _usable(source, protect)
+    opens: dict[int, list[str]] = {}
+    closes: dict[int, list[str]] = {}
+    for k, p in enumerate(spans):
+        enc.protected[f"t{k}"] = p
+        opens.setdefault(p.start, []).append(f"t{k}")
+        closes.setdefault(p.end, []).insert(0, f"t{k}")
+    _anchor_voids(enc, tokens, pair_of, spans, opens, closes)
+    enc.html = _html(enc, tokens, pair_of, opens, closes)
+    return enc
+
+
+def _usable(source: str, protect: Sequence[Protect]) -> list[Protect]:
+    """The protected spans that hold no placeholder and overlap no earlier one."""
     spans: list[Protect] = []
     for p in sorted(protect, key=lambda p: (p.start, -p.end)):
         if PLACEHOLDER_RE.search(source, p.start, p.end) or not source[p.start:p.end].strip():
@@ -62,12 +74,16 @@ def encode(source: str, protect: Sequence[Protect] = ()) -> Encoded:
         if spans and p.start < spans[-1].end:
             continue
         spans.append(p)
-    opens: dict[int, list[str]] = {}
-    closes: dict[int, list[str]] = {}
-    for k, p in enumerate(spans):
-        enc.protected[f"t{k}"] = p
-        opens.setdefault(p.start, []).append(f"t{k}")
-        closes.setdefault(p.end, []).insert(0, f"t{k}")
+    return spans
+
+
+def _anchor_voids(enc: Encoded, tokens: list[re.Match[str]], pair_of: dict[int, str], spans: list[Protect],
+                  opens: dict[int, list[str]], closes: dict[int, list[str]]) -> None:
+    """Each token outside a pair is anchored to the word before it (after it, at
+    the start), or to the whole protected span holding that word."""
+    source = enc.source
+    masked = PLACEHOLDER_RE.sub(lambda m: " " * len(m.group(0)), source)
+    words = [(w.start(), w.end()) for w in WORD_RE.finditer(masked)]
     for i, m in enumerate(tokens):
         if i in pair_of:
             continue
@@ -82,23 +98,27 @@ def encode(source: str, protect: Sequence[Protect] = ()) -> Encoded:
                                source[m.end():m.end() + 1].isspace(), bool(before))
         opens.setdefault(s, []).insert(0, aid)
         closes.setdefault(e, []).append(aid)
+
+
+def _html(enc: Encoded, tokens: list[re.Match[str]], pair_of: dict[int, str], opens: dict[int, list[str]],
+          closes: dict[int, list[str]]) -> str:
+    source = enc.source
     out: list[str] = []
     pos = 0
-    for i, m in enumerate(tokens + [None]):
-        end = m.start() if m else len(source)
+    for i, tok in enumerate([*tokens, None]):
+        end = tok.start() if tok else len(source)
         out.append(_encode_text(source, pos, end, opens, closes, enc.protected))
-        if m is None:
+        if tok is None:
             break
-        pos = m.end()
+        pos = tok.end()
         if i in pair_of:
             pid = pair_of[i]
             out.append(f'<span id="{pid}">' if enc.pairs[pid][2] == i else "</span>")
-        elif source[m.start() - 1:m.start()].isspace() and source[pos:pos + 1].isspace():
+        elif source[tok.start() - 1:tok.start()].isspace() and source[pos:pos + 1].isspace():
             pos += 1  # "a <2/> b" → "a b"
-        elif not (source[m.start() - 1:m.start()].isspace() or source[pos:pos + 1].isspace()):
+        elif not (source[tok.start() - 1:tok.start()].isspace() or source[pos:pos + 1].isspace()):
             out.append(" ")  # "a<2/>b" must not become one word
-    enc.html = "".join(out).strip()
-    return enc
+    return "".join(out).strip()
 
 
 def _pairs(tokens, enc: Encoded) -> dict[int, str]:
@@ -123,7 +143,7 @@ def _pairs(tokens, enc: Encoded) -> dict[int, str]:
 
 def _encode_text(source: str, start: int, end: int, opens, closes, protected) -> str:
     cuts = sorted({p for p in (*opens, *closes) if start <= p <= end} | {start, end})
-    out = []
+    out: list[str] = []
     skip_to = -1
     for i, p in enumerate(cuts):
         out.extend("</span>" for _ in closes.get(p, ()))

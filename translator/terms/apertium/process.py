@@ -71,11 +71,14 @@ class NullFlush:
                 if self.proc is None:
                     self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                                  stderr=subprocess.DEVNULL)
-                self.proc.stdin.write(data + b"\0")
-                self.proc.stdin.flush()
+                stdin, stdout = self.proc.stdin, self.proc.stdout
+                if stdin is None or stdout is None:
+                    raise OSError(f"{self.cmd[0]} has no pipes")
+                stdin.write(data + b"\0")
+                stdin.flush()
                 out = b""
                 while not out.endswith(b"\0"):
-                    chunk = os.read(self.proc.stdout.fileno(), 65536)
+                    chunk = os.read(stdout.fileno(), 65536)
                     if not chunk:
                         raise OSError(f"{self.cmd[0]} stopped")
                     out += chunk
