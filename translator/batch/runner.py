@@ -60,7 +60,7 @@ def build(options: dict) -> Setup:
     """Engine, glossaries, job and memory of a run, from its options."""
     from translator import engines
     from translator.terms import glossary as glossary_mod
-    from translator.cli.main import _glossary_resolver
+    from translator.pipeline.setup import glossary_resolver as _glossary_resolver
     from translator.engines.llm.engine import LLMEngine
     from translator.memory.store import Memory, default_path
     from translator.pipeline.run import Job
@@ -151,7 +151,8 @@ async def dry_run(options: dict) -> tuple[Any, Any, list[str]]:
     from translator.io import reader
     from translator.engines.base import Context
     from translator.memory.store import Memory
-    from translator.pipeline.run import _fingerprint, _summary
+    from translator.pipeline.prepare import summary as _summary
+    from translator.pipeline.signature import fingerprint as _fingerprint
     from translator.batch.cost import DryTransport, estimate
 
     setup = build(options)

@@ -253,7 +253,7 @@ def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = Non
     from translator.io import writer
     from translator.formats.assemble import assemble
     from translator.io.encoding import encode
-    from translator.pipeline.run import _verify
+    from translator.pipeline.gate import verify_structure as _verify
     from translator.segment.segmenter import segment_document
 
     info, units = read_units(path)

@@ -17,10 +17,11 @@ from typing import Mapping
 
 from translator.qa import checks
 
-from translator.pipeline import revision
+from translator.pipeline import failures, revision
+from translator.pipeline.failures import Failure
 
 from translator.terms import match as terms
-from translator.document import Document, Suggestion, Translation, Usage, severity_at_least
+from translator.document import Document, Segment, SegmentStatus, Suggestion, Translation, Usage, severity_at_least
 from translator.engines.base import Context, Engine, Item
 
 STEPS = ("translate", "critique", "revise")
@@ -34,6 +35,7 @@ class Outcome:
     rounds: int = 0
     terms: dict | None = None  # glossary terms found / satisfied / violations (see term_stats)
     revisions: list[revision.Verdict] = field(default_factory=list)  # each revision accepted or rejected
+    failures: dict[str, Failure] = field(default_factory=dict)  # segments left in the source language
 
 
 def is_critic(engine: Engine) -> bool:
@@ -59,19 +61,36 @@ async def run(
     if drafts is not None:
         texts.update({s.id: drafts.get(s.id, s.source) for s in todo})
     elif todo:
-        result = await engine.translate([Item(s.id, s.block, s.source) for s in todo], ctx)
-        texts.update(result.texts)
-        out.suggestions.extend(result.suggestions)
-        out.usage["translate"].add(result.usage)
-        failed |= set(result.failed) | {s.id for s in result.suggestions if s.check == "llm-failed"}
-    by_id = {s.id: s for s in doc.segments}
+        assert engine is not None, "without drafts, an engine translates"
+        failed = await _draft(engine, todo, ctx, texts, out)
     todo_ids = {s.id for s in todo}
     if engine is not None and is_critic(engine) and rounds > 0 and todo:
         await _rounds(engine, doc, ctx, rounds, texts, failed, todo_ids, out)
+    await _final_checks(doc, ctx, texts, todo_ids - failed, out)
+    for seg in doc.segments:
+        text = texts.get(seg.id, seg.source)
+        out.translations[seg.id] = Translation(seg.id, text, _status(seg, text, cached, failed, drafts))
+    return out
+
+
+async def _draft(engine: Engine, todo: list[Segment], ctx: Context, texts: dict[str, str], out: Outcome) -> set[str]:
+    """The engine's translation of `todo` into `texts`; returns the ids it could not translate."""
+    result = await engine.translate([Item(s.id, s.block, s.source) for s in todo], ctx)
+    texts.update(result.texts)
+    out.suggestions.extend(result.suggestions)
+    out.usage["translate"].add(result.usage)
+    out.failures.update(failures.from_engine(result.suggestions))
+    return set(result.failed) | {s.id for s in result.suggestions if s.check == "llm-failed"}
+
+
+async def _final_checks(doc: Document, ctx: Context, texts: dict[str, str], enforce: set[str], out: Outcome) -> None:
+    """The glossary enforced on `enforce`, then the checks and the quality
+    estimate on everything that will be published."""
+    by_id = {s.id: s for s in doc.segments}
     if ctx.glossary is not None and ctx.glossary.terms:
         # Without an LLM this is the repair; after one, the safety net for
         # what the reviser left: the glossary holds whichever engine drafted.
-        pairs = [(by_id[i], texts[i]) for i in sorted(todo_ids - failed, key=_order)
+        pairs = [(by_id[i], texts[i]) for i in sorted(enforce, key=_order)
                  if not _still_in_source_language(by_id[i].source, texts[i], ctx)]
         fixed, notes = await asyncio.to_thread(_enforce_all, ctx, pairs)
         texts.update(fixed)
@@ -85,18 +104,17 @@ async def run(
     out.suggestions = _dedupe(out.suggestions)
     if ctx.glossary is not None and ctx.glossary.terms:
         out.terms = term_stats(ctx.glossary, [(s.id, s.source, texts[s.id]) for s in doc.segments])
-    for seg in doc.segments:
-        text = texts.get(seg.id, seg.source)
-        if seg.id in cached:
-            status = "translated"
-        elif seg.id in failed:
-            status = "fallback"
-        elif drafts is not None:
-            status = "draft" if text == drafts.get(seg.id) else "translated"
-        else:
-            status = "unchanged" if text == seg.source else "translated"
-        out.translations[seg.id] = Translation(seg.id, text, status)
-    return out
+
+
+def _status(seg: Segment, text: str, cached: Mapping[str, str], failed: set[str],
+            drafts: Mapping[str, str] | None) -> SegmentStatus:
+    if seg.id in cached:
+        return "translated"
+    if seg.id in failed:
+        return "fallback"
+    if drafts is not None:
+        return "draft" if text == drafts.get(seg.id) else "translated"
+    return "unchanged" if text == seg.source else "translated"
 
 
 async def _rounds(engine, doc: Document, ctx: Context, rounds: int, texts: dict[str, str], failed: set[str],
