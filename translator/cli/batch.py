@@ -66,8 +66,8 @@ def translate_batch(*, paths: list[Path], to: str, from_: str | None, model: str
         errors.extend(_preview(options, table))
     else:
         errors.extend(_start(options, files, from_ or "en", to, quiet, table))
-    for e in errors:
-        _err(f"Error: {e}")
+    for error in errors:
+        _err(f"Error: {error}")
     if errors:
         raise typer.Exit(1)
 
@@ -307,7 +307,7 @@ def resume(
     if not quiet:
         _err(f"resuming batch run {row.id}: {len(pending)} document(s) left")
     errors = _execute(state, row.id, row.options, quiet, table)
-    for e in errors:
-        _err(f"Error: {e}")
+    for error in errors:
+        _err(f"Error: {error}")
     if errors:
         raise typer.Exit(1)

@@ -370,6 +370,7 @@ def keep_as_text(seg: Segment, text: str) -> str:
     tail = out[len(words):]
     if wrap:
         m = re.match(r"(.*?)(\S*?)([.,;:!?…)\]»”\"']*)$", words, re.S)
+        assert m is not None  # every part of the pattern may be empty
         head, last, punct = m.group(1), m.group(2) or "…", m.group(3)
         words = head + "".join(wrap) + last + "".join(f"</{t[1:]}" for t in reversed(wrap)) + punct
     fixed = "".join(lone_open) + words + "".join(rest) + tail

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 from translator.document import PLACEHOLDER_RE, Document, Segment
@@ -73,7 +74,7 @@ def to_rich(text: str, seg: Segment | None = None):
 
     pairs = _nested_pairs(text)
     root: list = []
-    stack: list[tuple[object, list]] = []
+    stack: list[tuple[Any, list]] = []
     current = root
     pos = 0
     for m in PLACEHOLDER_RE.finditer(text):
@@ -147,7 +148,7 @@ def write_xliff(doc: Document, outcome, output: Path, target_lang: str) -> Path:
     from translate.storage import xliff
 
     path = xliff_path(output)
-    store = xliff.xlifffile(sourcelanguage=doc.source_lang, targetlanguage=target_lang)
+    store: Any = xliff.xlifffile(sourcelanguage=doc.source_lang, targetlanguage=target_lang)
     source = Path(doc.path or "")
     try:
         original = os.path.relpath(source.resolve(), path.parent.resolve())

@@ -181,6 +181,7 @@ def _enforce_all(ctx: Context, pairs: list) -> tuple[dict[str, str], list[Sugges
     """Deterministic glossary repair of every segment (no LLM), with the
     engine lookups it needs made in a few batched calls."""
     glossary = ctx.glossary
+    assert glossary is not None, "enforced only with a glossary"
     hints = terms.prepare_enforcement(glossary, [(s.source, t) for s, t in pairs], target_lang=ctx.target_lang)
     fixed: dict[str, str] = {}
     notes: list[Suggestion] = []

@@ -44,7 +44,7 @@ class Job:
     translate_lists: bool = False
     out_dir: Path | None = None
     report_dir: Path | None = None
-    drafts: dict[str, Path] = field(default_factory=dict)  # input path → draft file
+    drafts: dict[Path, Path] = field(default_factory=dict)  # input path → draft file
     subdirs: dict[Path, Path] = field(default_factory=dict)  # input → its folder under out_dir/report_dir (folder inputs)
     overwrite: bool = False  # discard hand edits in existing outputs
     xliff: bool = False  # also write STEM.LANG.xlf beside each output
@@ -94,7 +94,7 @@ class Runner:
         results = [FileResult(p) for p in paths]
         await asyncio.gather(*(self._guard(r, self._read(r)) for r in results))
         candidates = {r.path: self._target(r.path, r.doc) for r in results
-                      if r.error is None and r.doc.source_lang != self.job.target_lang}
+                      if r.error is None and r.doc is not None and r.doc.source_lang != self.job.target_lang}
         targets, refused = outputs.plan(candidates, list(paths) + list(self.job.drafts.values()))
         for r in results:
             r.error = r.error or refused.get(r.path)

@@ -100,17 +100,17 @@ def find_repairs(text: str, lang: str, glossary, known=None) -> list[Repair]:
             if "\n\n" in original or re.search(r"[.!?;:]", text[words[i].end():words[j - 1].start()]):
                 break
             ck = "".join(wkeys[i:j])
-            name = by_key.get(ck)
-            if name is not None:
-                if " ".join(original.split()) == name or not original.islower():
+            exact = by_key.get(ck)
+            if exact is not None:
+                if " ".join(original.split()) == exact or not original.islower():
                     continue
-                if size == 1 and not unknown[i] and original.lower() == name.lower():
+                if size == 1 and not unknown[i] and original.lower() == exact.lower():
                     if _ordinary_ok(text, words, i, lang):
-                        matches.append((1, i, j, name, "ordinary word"))
-                elif size > 1 and not any(unknown[i:j]) and len(name.split()) == 1:
+                        matches.append((1, i, j, exact, "ordinary word"))
+                elif size > 1 and not any(unknown[i:j]) and len(exact.split()) == 1:
                     continue  # "open ai" may be ordinary words; leave it
                 else:
-                    matches.append((0, i, j, name, "case"))
+                    matches.append((0, i, j, exact, "case"))
                 continue
             pool = by_size.get(size)
             if not pool or not any(unknown[i:j]):

@@ -51,7 +51,7 @@ def _words(text: str) -> list[str]:
     return out
 
 
-def keeps_words(source: str, cleaned: str, names: set[str] = frozenset()) -> str:
+def keeps_words(source: str, cleaned: str, names: frozenset[str] | set[str] = frozenset()) -> str:
     """"" when the cleaned unit keeps the speaker's words, else why not."""
     if Counter(placeholder_tokens(source)) != Counter(placeholder_tokens(cleaned)):
         return "the placeholders changed"
@@ -85,7 +85,7 @@ async def clean(doc: Document, engine, ctx, glossary=None) -> tuple[Document, li
     system = prompt.render({"source_lang": language_name(doc.source_lang)})
     items = [Item(s.id, s.block, s.source) for s in doc.segments]
     src_ctx = replace(ctx, target_lang=ctx.source_lang)
-    step = Step("clean", system, src_ctx, engine.transport, engine.retries, items)
+    step = Step("clean", system, src_ctx, engine.transport, engine.retries, items)  # type: ignore[arg-type]
     batches = plan_batches(items, engine.batch_tokens, engine.max_items)
     texts: dict[str, str] = {}
     for part in await asyncio.gather(*(step.run(b) for b in batches)):
