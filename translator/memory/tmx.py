@@ -27,7 +27,7 @@ def _lang(code: str) -> str:
 
 def _fill(seg, text: str) -> None:
     """Put `text` (with placeholders) into a TMX <seg> as text and inline codes."""
-    from translator.memory.xliff import _nested_pairs
+    from translator.memory.inline import nested_pairs as _nested_pairs
 
     for child in list(seg):
         seg.remove(child)

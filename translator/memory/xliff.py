@@ -24,6 +24,7 @@ from pathlib import Path
 
 from translator.document import PLACEHOLDER_RE, Document, Segment
 from translator.errors import InputError, TranslatorError
+from translator.memory.inline import nested_pairs as _nested_pairs
 
 _CTYPE = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "u": "underlined", "a": "link",
           "link": "link", "img": "image", "image": "image", "br": "lb"}
@@ -31,33 +32,6 @@ DATATYPE = {"html": "html", "markdown": "x-markdown", "text": "plaintext"}
 
 
 # --- placeholders ⇄ translate-toolkit rich strings ------------------------------
-
-
-def _nested_pairs(text: str) -> set[str]:
-    """Numbers of the pairs that have both halves in `text` and nest."""
-    toks = [(m.group(1), m.group(2), m.group(3)) for m in PLACEHOLDER_RE.finditer(text)]
-    opens = {n for c, n, v in toks if not c and not v}
-    closes = {n for c, n, v in toks if c}
-    ok = opens & closes
-    while True:
-        stack: list[str] = []
-        bad: set[str] = set()
-        for c, n, v in toks:
-            if v or n not in ok:
-                continue
-            if not c:
-                stack.append(n)
-            elif stack and stack[-1] == n:
-                stack.pop()
-            else:
-                bad.add(n)
-                if stack:
-                    bad.add(stack[-1])
-                break
-        bad |= set(stack)
-        if not bad:
-            return ok
-        ok -= bad
 
 
 def to_rich(text: str, seg: Segment | None = None):
