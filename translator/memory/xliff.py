@@ -220,15 +220,41 @@ def _unit(u) -> Unit:
     return Unit(u.getid().split("\x04")[-1], from_rich(u.rich_source[0]), target, block, approved)
 
 
-def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = None,
+def import_xliff(path: Path, out_dir: Path | None, memory: Any, fmt: str | None = None,
                  overwrite: bool = False) -> Imported:
     """Write the document from the XLIFF's targets and learn them."""
-    from translator.memory import edits
-    from translator.io import reader
-    from translator.io import writer
     from translator.formats.assemble import assemble
+    from translator.io import writer
     from translator.io.encoding import encode
+    from translator.memory import edits
     from translator.pipeline.gate import verify_structure as _verify
+
+    source, doc, tgt, units = _source_of(path, fmt)
+    by_id = {u.id: u for u in units}
+    output = writer.output_path(source, doc.source_lang, tgt, out_dir or path.parent, doc.format)
+    if output.resolve() == source.resolve():
+        raise InputError(f"{path}: the output would overwrite the source {source}; use --out DIR")
+    mt = _what_we_wrote(memory, edits, output, doc)
+    texts, repaired = _targets(doc, by_id, mt)
+    built = assemble(doc, texts)
+    if built.kept_source:
+        raise TranslatorError(
+            f"{path}: the inline codes of unit(s) {', '.join(built.kept_source)} do not match their source's; "
+            "fix them in the CAT tool (nothing was written)")
+    if doc.format in ("html", "markdown"):
+        _verify(doc, built.text)
+    data = encode(built.text, doc.encoding)
+    if output.exists() and not overwrite:
+        _refuse_changed(memory, output)
+    writer.write_bytes(output, data)
+    learned, changed = _learn(memory, path, doc, tgt, by_id, mt, texts, repaired)
+    edits.record(memory, output, source, doc, texts, data, tgt, doc.format)
+    return Imported(source, output, len(units), changed, learned, repaired)
+
+
+def _source_of(path: Path, fmt: str | None) -> tuple[Path, Document, str, list[Unit]]:
+    """The source file the XLIFF names, read and segmented as it was; the target language; the units."""
+    from translator.io import reader
     from translator.segment.segmenter import segment_document
 
     info, units = read_units(path)
@@ -243,37 +269,45 @@ def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = Non
     if doc is None:
         raise InputError(f"{path}: its units do not match {source} any more (the source changed since the XLIFF "
                          "was written); translate it again with --xliff")
-    by_id = {u.id: u for u in units}
-    output = writer.output_path(source, doc.source_lang, tgt, out_dir or path.parent, doc.format)
-    if output.resolve() == source.resolve():
-        raise InputError(f"{path}: the output would overwrite the source {source}; use --out DIR")
-    mt = _what_we_wrote(memory, edits, output, doc)
-    # an empty target (not translated in the CAT tool) keeps what we wrote, else the source
+    return source, doc, tgt, units
+
+
+def _targets(doc: Document, by_id: dict[str, Unit], mt: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The text per segment, and the ids whose inline codes did not match the source's (the words
+    kept, the markup restored). An empty target (not translated in the CAT tool) keeps what we
+    wrote, else the source."""
+    from translator.memory.inline import fix_markup
+
     texts = {s.id: (by_id[s.id].target or mt.get(s.id) or s.source) for s in doc.segments}
-    repaired = []  # targets whose inline codes do not match the source's: the words kept, the markup restored
+    repaired = []
     for seg in doc.segments:
-        fixed = edits.fix_markup(seg, texts[seg.id])
+        fixed = fix_markup(seg, texts[seg.id])
         if fixed != texts[seg.id]:
             texts[seg.id] = fixed
             repaired.append(seg.id)
-    built = assemble(doc, texts)
-    if built.kept_source:
-        raise TranslatorError(
-            f"{path}: the inline codes of unit(s) {', '.join(built.kept_source)} do not match their source's; "
-            "fix them in the CAT tool (nothing was written)")
-    if doc.format in ("html", "markdown"):
-        _verify(doc, built.text)
-    data = encode(built.text, doc.encoding)
-    if output.exists() and not overwrite:
-        import hashlib
+    return texts, repaired
 
-        rec = edits.written(memory, output)
-        if rec is None or hashlib.sha256(output.read_bytes()).hexdigest() != rec[0]:
-            raise InputError(f"{output}: was changed since it was written (or not written by us); importing would "
-                             "replace it: use --overwrite, or --out DIR")
-    writer.write_bytes(output, data)
-    changed: list = []  # targets the editor changed (or, with no record of ours, approved)
-    approved: list = []  # targets approved as they were
+
+def _refuse_changed(memory: Any, output: Path) -> None:
+    """An existing output is replaced only when it is what we wrote."""
+    import hashlib
+
+    from translator.memory import edits
+
+    rec = edits.written(memory, output)
+    if rec is None or hashlib.sha256(output.read_bytes()).hexdigest() != rec[0]:
+        raise InputError(f"{output}: was changed since it was written (or not written by us); importing would "
+                         "replace it: use --overwrite, or --out DIR")
+
+
+def _learn(memory: Any, path: Path, doc: Document, tgt: str, by_id: dict[str, Unit], mt: dict[str, str],
+           texts: dict[str, str], repaired: list[str]) -> tuple[int, int]:
+    """Learn the targets the editor changed (or, with no record of ours,
+    approved) and those approved as they were; returns (learned, changed)."""
+    from translator.memory import edits
+
+    changed: list[edits.Edit] = []
+    approved: list[edits.Edit] = []
     for seg in doc.segments:
         unit = by_id[seg.id]
         if not unit.target:
@@ -284,8 +318,7 @@ def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = Non
             approved.append(edits.Edit(seg.id, mt.get(seg.id, ""), texts[seg.id], seg.id not in repaired))
     sources = {s.id: s.source for s in doc.segments}
     learned = edits.learn(memory, doc.source_lang, tgt, changed + approved, sources, str(path), origin="human")
-    edits.record(memory, output, source, doc, texts, data, tgt, doc.format)
-    return Imported(source, output, len(units), len(changed), learned, repaired)
+    return learned, len(changed)
 
 
 def _matching_document(reader, segment_document, source: Path, src_lang: str, units: list[Unit], fmt):
