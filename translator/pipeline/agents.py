@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 
 from translator.qa import checks
 
@@ -117,12 +117,11 @@ def _status(seg: Segment, text: str, cached: Mapping[str, str], failed: set[str]
     return "unchanged" if text == seg.source else "translated"
 
 
-async def _rounds(engine, doc: Document, ctx: Context, rounds: int, texts: dict[str, str], failed: set[str],
+async def _rounds(engine: Any, doc: Document, ctx: Context, rounds: int, texts: dict[str, str], failed: set[str],
                   todo_ids: set[str], out: Outcome) -> None:
     """Critique → revise until no major or critical issue is open or the
     rounds are spent. The first round reviews every segment; later rounds
     only what was just revised (re-reviewing good text invites rewrites)."""
-    by_id = {s.id: s for s in doc.segments}
     under_review = set(todo_ids)
     for _ in range(rounds):
         items = [Item(s.id, s.block, s.source, texts[s.id]) for s in doc.segments
@@ -138,31 +137,38 @@ async def _rounds(engine, doc: Document, ctx: Context, rounds: int, texts: dict[
         if not urgent:
             out.suggestions.extend(found)
             break
-        revise_items = [Item(i, by_id[i].block, by_id[i].source, texts[i], tuple(fs)) for i, fs in urgent.items()]
-        result = await engine.revise(revise_items, ctx)
-        out.usage["revise"].add(result.usage)
-        out.suggestions.extend(result.suggestions)
-        # a revision replaces its draft only when it passes the gate (revision.py)
-        proposed = {i: t for i, t in result.texts.items() if i in urgent and i not in result.failed}
-        verdicts = await asyncio.to_thread(
-            revision.judge, by_id, texts, proposed, urgent, ctx.source_lang, ctx.target_lang, ctx.glossary,
-            doc=doc, estimate=_penalty(ctx))
-        out.revisions.extend(verdicts.values())
-        refused = {i for i, v in verdicts.items() if not v.accepted}
-        out.usage["revise"].rejected += len(refused)
-        for f in found:
-            if f.id in refused:
-                out.suggestions.append(f.with_status("rejected") if f in urgent[f.id] else f)
-            elif f.id in urgent and f.id in result.texts and f.id not in result.failed:
-                out.suggestions.append(_judge(f, texts[f.id], result.texts[f.id]))
-            else:
-                out.suggestions.append(f)  # minor ones are left for the editor
-        texts.update({i: t for i, t in result.texts.items() if i not in refused})
-        under_review = set(urgent) - refused
+        under_review = await _revise(engine, doc, ctx, texts, found, urgent, out)
         if not under_review:
             break
     # open check findings are recomputed on the final text by the caller
     out.suggestions[:] = [s for s in out.suggestions if s.status != "open" or s.origin == "llm"]
+
+
+async def _revise(engine: Any, doc: Document, ctx: Context, texts: dict[str, str], found: list[Suggestion],
+                  urgent: dict[str, list[Suggestion]], out: Outcome) -> set[str]:
+    """One revision of the `urgent` segments, through the gate (revision.py):
+    a revision replaces its draft only when it passes. Returns the ids revised."""
+    by_id = {s.id: s for s in doc.segments}
+    revise_items = [Item(i, by_id[i].block, by_id[i].source, texts[i], tuple(fs)) for i, fs in urgent.items()]
+    result = await engine.revise(revise_items, ctx)
+    out.usage["revise"].add(result.usage)
+    out.suggestions.extend(result.suggestions)
+    proposed = {i: t for i, t in result.texts.items() if i in urgent and i not in result.failed}
+    verdicts = await asyncio.to_thread(
+        revision.judge, by_id, texts, proposed, urgent, ctx.source_lang, ctx.target_lang, ctx.glossary,
+        doc=doc, estimate=_penalty(ctx))
+    out.revisions.extend(verdicts.values())
+    refused = {i for i, v in verdicts.items() if not v.accepted}
+    out.usage["revise"].rejected += len(refused)
+    for f in found:
+        if f.id in refused:
+            out.suggestions.append(f.with_status("rejected") if f in urgent[f.id] else f)
+        elif f.id in urgent and f.id in result.texts and f.id not in result.failed:
+            out.suggestions.append(_judge(f, texts[f.id], result.texts[f.id]))
+        else:
+            out.suggestions.append(f)  # minor ones are left for the editor
+    texts.update({i: t for i, t in result.texts.items() if i not in refused})
+    return set(urgent) - refused
 
 
 def _still_in_source_language(source: str, text: str, ctx: Context) -> bool:
