@@ -215,19 +215,7 @@ def diff(doc: Document, old: str, new: str, target_lang: str, where: str = "") -
         raise TranslatorError(
             f"your edits added text with no counterpart in the source ({'; '.join(added[:3])}); "
             "it cannot be kept in a translation of that source: add it to the source, or move it")
-    sent: dict[tuple[int, int], tuple[str, str]] = {}  # (block, k) → (mt, edit)
-    whole: dict[int, tuple[str, str]] = {}
-    notes: list[Suggestion] = []
-    for block, b in before.items():
-        a = after.get(block)
-        if a is None:
-            continue  # the editor removed the block: it is translated again (reported below)
-        if b.sentences is not None and a.sentences is not None:
-            for k, (x, y) in enumerate(zip(b.sentences, a.sentences)):
-                if x != y:
-                    sent[(block, k)] = (x, y)
-        elif b.whole != a.whole:
-            whole[block] = (b.whole, a.whole)
+    sent, whole = _changes(before, after)
     if whole:
         doc = segment_document(doc, doc.source_lang, frozenset(whole) | whole_blocks(doc))
     by_block = _by_block(doc.segments)
@@ -240,13 +228,34 @@ def diff(doc: Document, old: str, new: str, target_lang: str, where: str = "") -
         segs = by_block.get(block, [])
         if len(segs) == 1:
             edits[segs[0].id] = _edit(segs[0], mt, text)
-    for block in before.keys() - after.keys():
-        segs = by_block.get(block, [])
-        if segs:
-            notes.append(Suggestion(
-                segs[0].id, "accuracy", "major", "", "",
-                "This paragraph was missing from your edited output; it was translated again.", "check", "open",
-                "edit-removed"))
+    removed = [by_block[block][0].id for block in before.keys() - after.keys() if by_block.get(block)]
+    return Recovered(doc, edits, _diff_notes(removed, edits))
+
+
+def _changes(before: dict[int, _Block], after: dict[int, _Block]
+             ) -> tuple[dict[tuple[int, int], tuple[str, str]], dict[int, tuple[str, str]]]:
+    """The sentences changed ((block, k) → (ours, the editor's)) and the blocks changed as a whole."""
+    sent: dict[tuple[int, int], tuple[str, str]] = {}
+    whole: dict[int, tuple[str, str]] = {}
+    for block, b in before.items():
+        a = after.get(block)
+        if a is None:
+            continue  # the editor removed the block: it is translated again (reported)
+        if b.sentences is not None and a.sentences is not None:
+            for k, (x, y) in enumerate(zip(b.sentences, a.sentences)):
+                if x != y:
+                    sent[(block, k)] = (x, y)
+        elif b.whole != a.whole:
+            whole[block] = (b.whole, a.whole)
+    return sent, whole
+
+
+def _diff_notes(removed: list[str], edits: dict[str, Edit]) -> list[Suggestion]:
+    """A note per paragraph the editor removed (by its first segment's id) and per edit whose markup was put back."""
+    notes = [Suggestion(
+        sid, "accuracy", "major", "", "",
+        "This paragraph was missing from your edited output; it was translated again.", "check", "open",
+        "edit-removed") for sid in removed]
     for e in edits.values():
         if not e.intact:
             notes.append(Suggestion(
@@ -254,7 +263,7 @@ def diff(doc: Document, old: str, new: str, target_lang: str, where: str = "") -
                 "Your edit changed the markup (a link, emphasis, code …) in a way that cannot be mapped back "
                 "to the source's; your words are kept and the source's markup was put back: check where it sits.",
                 "check", "open", "edit-markup"))
-    return Recovered(doc, edits, notes)
+    return notes
 
 
 @dataclass(frozen=True)
