@@ -214,8 +214,7 @@ def status(
     refresh: Annotated[bool, typer.Option("--refresh/--no-refresh", help="Ask the Batch API for the latest status.")] = True,
 ) -> None:
     """Documents and batches of a run, and what it spent."""
-    from translator.batch.state import TERMINAL, State, default_path
-    from translator.batch.runner import started_at
+    from translator.batch.state import State, default_path
 
     if not default_path().exists():
         _fail(f"no batch runs yet ({default_path()} does not exist)")
@@ -226,9 +225,16 @@ def status(
     row = state.run(run) if run is not None else rows[-1]
     if row is None:
         _fail(f"no run {run} (runs: {', '.join(str(r.id) for r in rows)})")
-    live = {}
-    if refresh:
-        live = _refresh(state, row)
+    live = _refresh(state, row) if refresh else {}
+    _print_run(state, row, live)
+    state.close()
+
+
+def _print_run(state: State, row: Any, live: dict[int, str]) -> None:
+    """A run's documents, batches (`live`: their latest status), what it spent and what to do next."""
+    from translator.batch.runner import started_at
+    from translator.batch.state import TERMINAL
+
     docs = state.docs(row.id)
     done = sum(1 for _, s, _, _ in docs if s == "done")
     failed = [(p, e) for p, s, _, e in docs if s == "failed"]
@@ -240,8 +246,7 @@ def status(
         typer.echo(f"  batch {b.batch_id or '(not created)'}: {b.task}, wave {b.wave}, {b.requests} requests, {shown}")
     for p, e in failed:
         typer.echo(f"  failed: {e or p}")
-    spent = state.tokens(row.id)
-    for (via, task), (n, pt, ct) in sorted(spent.items()):
+    for (via, task), (n, pt, ct) in sorted(state.tokens(row.id).items()):
         typer.echo(f"  {task}: {n} {via} replies, {pt} in / {ct} out tokens")
     if row.status == "failed" and failed:
         typer.echo(f"  `translator batch resume --run {row.id}` tries the failed documents again")
@@ -249,7 +254,6 @@ def status(
         waiting = [b for b in state.batches(row.id) if live.get(b.local, b.status) not in (*TERMINAL, "done")]
         typer.echo("  unfinished: `translator batch resume` continues it"
                    + (f" ({len(waiting)} batch(es) still at the provider)" if waiting else ""))
-    state.close()
 
 
 def _refresh(state, row) -> dict[int, str]:
