@@ -20,7 +20,10 @@ from translator.cli.common import check_formats, expand_inputs, fail as _fail, s
 from translator.errors import TranslatorError
 
 if TYPE_CHECKING:
-    from translator.batch.cost import Estimate
+    from rich.table import Table
+
+    from translator.batch.cost import Estimate, Price
+    from translator.document import Usage
     from translator.batch.runner import Setup
     from translator.batch.state import State
     from translator.engines.llm.engine import LLMEngine
@@ -149,31 +152,14 @@ def _execute(state: State, run_id: int, options: dict[str, Any], quiet: bool, ta
     return [r.error for r in results if r.error]
 
 
-def _print_estimate(est, model: str, table) -> None:
+def _print_estimate(est: Estimate, model: str, table: PriceTable) -> None:
     from rich.console import Console
-    from rich.table import Table
 
     from translator.batch.cost import REVISE_SHARE, price_for
 
     price = price_for(model, table)
-    t = Table(title=f"dry run: {est.documents} document(s), {est.source_bytes / 1024:.1f} KB, {est.segments} segments"
-                    f" ({est.cached} already in the memory), model {model}", title_justify="left")
-    for col in ("step", "requests", "tokens in", "tokens out", "online $", "batch $"):
-        t.add_column(col, justify="left" if col == "step" else "right")
-
-    def dollars(u, batch):
-        return f"{price.cost(u, batch):.4f}" if price else "?"
-
-    for step in STEPS:
-        u = est.steps[step]
-        t.add_row(step, str(u.calls), str(u.prompt_tokens), str(u.completion_tokens), dollars(u, False),
-                  dollars(u, True))
-    total = est.total()
-    t.add_section()
-    t.add_row("total", str(total.calls), str(total.prompt_tokens), str(total.completion_tokens),
-              dollars(total, False), dollars(total, True))
     console = Console()
-    console.print(t)
+    console.print(_estimate_table(est, model, price))
     if price:
         console.print(f"prices per million tokens: online ${price.input:g} in / ${price.output:g} out, "
                       f"batch ${price.batch_input:g} / ${price.batch_output:g} ({price.model})")
@@ -182,6 +168,26 @@ def _print_estimate(est, model: str, table) -> None:
                       '({"MODEL": {"input": 0.15, "output": 0.60}}, dollars per million tokens)')
     console.print(f"estimated: tokens by character counts, first attempts only; revise for {REVISE_SHARE:.0%} "
                   "of the segments critiqued")
+
+
+def _estimate_table(est: Estimate, model: str, price: Price | None) -> Table:
+    """Requests, tokens and dollars (online and batch) per step, and their total."""
+    from rich.table import Table
+
+    t = Table(title=f"dry run: {est.documents} document(s), {est.source_bytes / 1024:.1f} KB, {est.segments} segments"
+                    f" ({est.cached} already in the memory), model {model}", title_justify="left")
+    for col in ("step", "requests", "tokens in", "tokens out", "online $", "batch $"):
+        t.add_column(col, justify="left" if col == "step" else "right")
+
+    def row(name: str, u: Usage) -> None:
+        cost = [f"{price.cost(u, batch):.4f}" if price else "?" for batch in (False, True)]
+        t.add_row(name, str(u.calls), str(u.prompt_tokens), str(u.completion_tokens), *cost)
+
+    for step in STEPS:
+        row(step, est.steps[step])
+    t.add_section()
+    row("total", est.total())
+    return t
 
 
 def _print_spent(state, run_id: int, model: str, table) -> None:
