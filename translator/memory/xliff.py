@@ -130,22 +130,9 @@ def write_xliff(doc: Document, outcome, output: Path, target_lang: str) -> Path:
         original = str(source.resolve())
     store.switchfile(original, createifmissing=True)
     store.getfilenode(original).set("datatype", DATATYPE.get(doc.format, "plaintext"))
-    notes: dict[str, list[str]] = {}
-    for s in outcome.suggestions:
-        if s.status == "open":
-            fix = f" → {s.suggestion}" if s.suggestion else ""
-            notes.setdefault(s.id, []).append(f"{s.severity} {s.category}: {s.explanation}{fix}")
+    notes = _open_notes(outcome.suggestions)
     for seg in doc.segments:
-        t = outcome.translations.get(seg.id)
-        unit = store.UnitClass("")
-        unit.setid(seg.id)
-        store.addunit(unit)
-        unit.xmlelement.set("extradata", f"block:{seg.block}")
-        unit.rich_source = [to_rich(seg.source, seg)]
-        unit.set_rich_target([to_rich(t.text if t else seg.source, seg)], lang=target_lang)
-        unit.set_state_n(unit.S_TRANSLATED if t is not None and t.status == "edited" else unit.S_NEEDS_REVIEW)
-        for note in notes.get(seg.id, []):
-            unit.addnote(note, origin="translator")
+        _add_unit(store, seg, outcome.translations.get(seg.id), target_lang, notes.get(seg.id, []))
     buf = io.BytesIO()
     store.serialize(buf)
     from translator.io.writer import write_bytes
@@ -155,6 +142,30 @@ def write_xliff(doc: Document, outcome, output: Path, target_lang: str) -> Path:
                                   b'xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"', 1)
     write_bytes(path, data)
     return path
+
+
+def _open_notes(suggestions: list[Any]) -> dict[str, list[str]]:
+    """The open issues of each segment, as notes for the translator."""
+    notes: dict[str, list[str]] = {}
+    for s in suggestions:
+        if s.status == "open":
+            fix = f" → {s.suggestion}" if s.suggestion else ""
+            notes.setdefault(s.id, []).append(f"{s.severity} {s.category}: {s.explanation}{fix}")
+    return notes
+
+
+def _add_unit(store: Any, seg: Segment, t: Any, target_lang: str, notes: list[str]) -> None:
+    """One unit: the segment's source and translation (`t`, None: the source) with inline codes;
+    an editor's text is translated, the rest needs review."""
+    unit = store.UnitClass("")
+    unit.setid(seg.id)
+    store.addunit(unit)
+    unit.xmlelement.set("extradata", f"block:{seg.block}")
+    unit.rich_source = [to_rich(seg.source, seg)]
+    unit.set_rich_target([to_rich(t.text if t else seg.source, seg)], lang=target_lang)
+    unit.set_state_n(unit.S_TRANSLATED if t is not None and t.status == "edited" else unit.S_NEEDS_REVIEW)
+    for note in notes:
+        unit.addnote(note, origin="translator")
 
 
 # --- import --------------------------------------------------------------------
