@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from translator.errors import EngineError, TranslatorError
+from translator.errors import EngineError
 from translator.batch.state import State
 from translator.batch.transport import BatchTransport, Coordinator, current_doc
 
@@ -59,20 +59,13 @@ class Setup:
 def build(options: dict) -> Setup:
     """Engine, glossaries, job and memory of a run, from its options."""
     from translator.terms import glossary as glossary_mod
-    from translator.cli.main import _glossary_resolver
+    from translator.pipeline.setup import checked, glossary_resolver as _glossary_resolver
     from translator.memory.store import Memory, default_path
 
     engine = _engine(options)
     glossaries = _glossary_resolver(glossary_mod, [Path(p) for p in options["glossary"]] or None,
                                     options.get("no_glossary", False))
-    checked: set = set()
-
-    def engine_for(src: str, tgt: str):
-        if (src, tgt) not in checked:
-            engine.check(src, tgt)
-            checked.add((src, tgt))
-        return engine
-
+    engine_for = checked(engine)
     cache = options.get("cache")
     memory = Memory(None if options.get("no_cache") else (Path(cache) if cache else default_path()))
     return Setup(engine, engine_for, glossaries, _job(options), memory, [Path(f) for f in options["files"]])
@@ -166,47 +159,6 @@ async def _close(coordinator: Coordinator, serve: asyncio.Task) -> None:
         await serve
     except Exception:
         pass
-
-
-async def dry_run(options: dict) -> tuple[Any, Any, list[str]]:
-    """The estimate of what the run would send (cost.py), the engine, and an error per unreadable input."""
-    from translator.batch.cost import DryTransport, estimate
-
-    setup = build(options)
-    engine = setup.engine
-    engine.transport = DryTransport(engine.transport)
-    engine.check = lambda source_lang, target_lang: None  # a cost preview calls nothing: no key needed
-    docs = []
-    errors = []
-    for path in setup.files:
-        try:
-            docs.append(await _dry_doc(setup, engine, path))
-        except TranslatorError as e:
-            errors.append(str(e) if str(e).startswith(str(path)) else f"{path}: {e}")
-    setup.memory.close()
-    est = await estimate(engine, docs, setup.job.rounds)
-    return est, engine, errors
-
-
-async def _dry_doc(setup: Setup, engine: Any, path: Path) -> tuple[Any, Any, set[str]]:
-    """A document of a dry run: its Document, Context and the ids the memory already has."""
-    from translator.io import reader
-    from translator.engines.base import Context
-    from translator.memory.store import Memory
-    from translator.pipeline.run import _fingerprint, _summary
-
-    job = setup.job
-    doc = await asyncio.to_thread(reader.read, path, fmt=job.fmt, source_lang=job.source_lang,
-                                  translate_lists=job.translate_lists)
-    src, tgt = doc.source_lang, job.target_lang
-    if src == tgt:
-        raise TranslatorError(f"{path}: is already in {tgt}")
-    glossary = setup.glossaries(src, tgt)
-    ctx = Context(src, tgt, glossary, summary=_summary(doc))
-    fingerprint = _fingerprint(engine, glossary, job)
-    keys = {s.id: Memory.key(engine.name, src, tgt, fingerprint, s.source) for s in doc.segments}
-    found = setup.memory.get_many(keys.values())
-    return doc, ctx, {sid for sid, k in keys.items() if k in found}
 
 
 def new_options(**kw: Any) -> dict:

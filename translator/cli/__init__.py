@@ -1,3 +1,3 @@
 """The command line, the only place that prints or exits: `main` (translate and
 the app), `review` (review, evaluate), `glossary`, `editor` (learn, xliff,
-tmx) and `batch` (--batch, --dry-run, batch status/resume)."""
+tmx), `batch` (--batch, --dry-run, batch status/resume) and what they share (`common`)."""

@@ -12,44 +12,47 @@ import asyncio
 import os
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from translator.cli.common import check_formats, expand_inputs, fail as _fail, summary_table
 from translator.errors import TranslatorError
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from translator.batch.cost import Estimate, Price
+    from translator.document import Usage
+    from translator.batch.runner import Setup
+    from translator.batch.state import State
+    from translator.engines.llm.engine import LLMEngine
 
 app = typer.Typer(help="Runs through the OpenAI Batch API (translate --batch): status and resume.",
                   no_args_is_help=True)
 
 STEPS = ("translate", "critique", "revise")
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(1)
+PriceTable = dict[str, dict[str, float]]  # model → {"input": …, "output": …} dollars per million tokens
 
 
 def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def translate_batch(*, paths: list[Path], to: str, from_: str | None, model: str | None, glossary, no_glossary: bool,
-                    draft, rounds: int, out, report, jobs: int, fmt, output_format, translate_tags: bool, cache,
-                    no_cache: bool, quiet: bool, batch: bool, dry_run: bool, prices: Path | None) -> None:
+def translate_batch(*, paths: list[Path], to: str, from_: str | None, model: str | None,
+                    glossary: list[Path] | None, no_glossary: bool, draft: Path | None, rounds: int,
+                    out: Path | None, report: Path | None, jobs: int, fmt: str | None, output_format: str | None,
+                    translate_tags: bool, cache: Path | None, no_cache: bool, quiet: bool, batch: bool,
+                    dry_run: bool, prices: Path | None) -> None:
     """The hook `translator translate` calls for --batch or --dry-run."""
     from translator.batch import runner
     from translator.batch.cost import load_prices
-    from translator.cli.main import expand_inputs
     from translator.engines import default_spec
     from translator.memory.store import default_path
 
-    from translator.io.reader import FORMAT_NAMES
-
     if draft is not None:
         _fail("--draft post-edits one translation with no model calls: it needs neither --batch nor --dry-run")
-    for name, value in (("--format", fmt), ("--output-format", output_format)):
-        if value is not None and value not in FORMAT_NAMES:
-            raise typer.BadParameter(f"{value!r}: use html, md or text", param_hint=name)
+    check_formats(fmt, output_format)
     try:
         table = load_prices(prices)
     except TranslatorError as e:
@@ -63,36 +66,74 @@ def translate_batch(*, paths: list[Path], to: str, from_: str | None, model: str
         fmt=fmt, output_format=output_format, translate_tags=translate_tags,
         cache=str((cache or default_path()).resolve()), no_cache=no_cache, **{"from": from_})
     if dry_run:
-        try:
-            est, engine, read_errors = asyncio.run(runner.dry_run(options))
-        except TranslatorError as e:
-            _fail(str(e))
-        _print_estimate(est, engine.model, table)
-        errors.extend(read_errors)
+        errors.extend(_preview(options, table))
     else:
-        from translator.batch.state import State
-
-        try:  # the engine and glossaries are checked before anything is recorded or uploaded
-            setup = runner.build(options)
-            setup.engine.check(from_ or "en", to)
-        except TranslatorError as e:
-            _fail(str(e))
-        state = State()
-        run_id = state.new_run(options, options["files"])
-        if not quiet:
-            _err(f"batch run {run_id}: {len(files)} document(s); state in {state.path} "
-                 "(`translator batch status`, `translator batch resume`)")
-        errors.extend(_execute(state, run_id, options, quiet, table, setup))
-    for e in errors:
-        _err(f"Error: {e}")
+        errors.extend(_start(options, files, from_ or "en", to, quiet, table))
+    for error in errors:
+        _err(f"Error: {error}")
     if errors:
         raise typer.Exit(1)
 
 
-def _execute(state, run_id: int, options: dict, quiet: bool, table, setup=None) -> list[str]:
+def _preview(options: dict[str, Any], table: PriceTable) -> list[str]:
+    """--dry-run: print the estimate; returns an error per unreadable input."""
+    try:
+        est, engine, read_errors = asyncio.run(_dry_run(options))
+    except TranslatorError as e:
+        _fail(str(e))
+    _print_estimate(est, engine.model, table)
+    return read_errors
+
+
+async def _dry_run(options: dict[str, Any]) -> tuple[Estimate, LLMEngine, list[str]]:
+    """What the run would send (batch/cost.py), every file prepared as the run prepares it
+    (pipeline/prepare.py: the same glossary, protected names and memory keys); nothing is called."""
+    from translator.batch import runner
+    from translator.batch.cost import DryTransport, estimate
+    from translator.pipeline import prepare
+
+    setup = runner.build(options)
+    engine = setup.engine
+    engine.transport = DryTransport(engine.transport)
+    engine.check = lambda source_lang, target_lang: None  # a cost preview calls nothing: no key needed
+    docs, errors = [], []
+    for path in setup.files:
+        try:
+            prep = await prepare.prepare(await prepare.read(path, setup.job), setup.job, setup.engine_for,
+                                         setup.glossaries)
+        except TranslatorError as e:
+            errors.append(str(e) if str(e).startswith(str(path)) else f"{path}: {e}")
+            continue
+        keys = prep.memory_keys()
+        found = setup.memory.get_many(keys.values())
+        docs.append((prep.doc, prep.ctx, {sid for sid, k in keys.items() if k in found}))
+    setup.memory.close()
+    return await estimate(engine, docs, setup.job.rounds), engine, errors
+
+
+def _start(options: dict[str, Any], files: list[Path], src: str, to: str, quiet: bool,
+           table: PriceTable) -> list[str]:
+    """--batch: a new run recorded in the state, then executed; returns its errors."""
+    from translator.batch import runner
+    from translator.batch.state import State
+
+    try:  # the engine and glossaries are checked before anything is recorded or uploaded
+        setup = runner.build(options)
+        setup.engine.check(src, to)
+    except TranslatorError as e:
+        _fail(str(e))
+    state = State()
+    run_id = state.new_run(options, options["files"])
+    if not quiet:
+        _err(f"batch run {run_id}: {len(files)} document(s); state in {state.path} "
+             "(`translator batch status`, `translator batch resume`)")
+    return _execute(state, run_id, options, quiet, table, setup)
+
+
+def _execute(state: State, run_id: int, options: dict[str, Any], quiet: bool, table: PriceTable,
+             setup: Setup | None = None) -> list[str]:
     """Run (or resume, `setup` None: built from the stored options) a batch run."""
     from translator.batch import runner
-    from translator.cli.main import _summary_table
 
     report = None if quiet else (lambda message: _err(f"  {message}"))
     started = time.perf_counter()
@@ -106,36 +147,19 @@ def _execute(state, run_id: int, options: dict, quiet: bool, table, setup=None) 
         raise typer.Exit(130) from None
     if not quiet:
         if results:
-            _summary_table(results, engine.name, time.perf_counter() - started)
+            summary_table(results, engine.name, time.perf_counter() - started)
         _print_spent(state, run_id, engine.model, table)
     return [r.error for r in results if r.error]
 
 
-def _print_estimate(est, model: str, table) -> None:
+def _print_estimate(est: Estimate, model: str, table: PriceTable) -> None:
     from rich.console import Console
-    from rich.table import Table
 
     from translator.batch.cost import REVISE_SHARE, price_for
 
     price = price_for(model, table)
-    t = Table(title=f"dry run: {est.documents} document(s), {est.source_bytes / 1024:.1f} KB, {est.segments} segments"
-                    f" ({est.cached} already in the memory), model {model}", title_justify="left")
-    for col in ("step", "requests", "tokens in", "tokens out", "online $", "batch $"):
-        t.add_column(col, justify="left" if col == "step" else "right")
-
-    def dollars(u, batch):
-        return f"{price.cost(u, batch):.4f}" if price else "?"
-
-    for step in STEPS:
-        u = est.steps[step]
-        t.add_row(step, str(u.calls), str(u.prompt_tokens), str(u.completion_tokens), dollars(u, False),
-                  dollars(u, True))
-    total = est.total()
-    t.add_section()
-    t.add_row("total", str(total.calls), str(total.prompt_tokens), str(total.completion_tokens),
-              dollars(total, False), dollars(total, True))
     console = Console()
-    console.print(t)
+    console.print(_estimate_table(est, model, price))
     if price:
         console.print(f"prices per million tokens: online ${price.input:g} in / ${price.output:g} out, "
                       f"batch ${price.batch_input:g} / ${price.batch_output:g} ({price.model})")
@@ -144,6 +168,26 @@ def _print_estimate(est, model: str, table) -> None:
                       '({"MODEL": {"input": 0.15, "output": 0.60}}, dollars per million tokens)')
     console.print(f"estimated: tokens by character counts, first attempts only; revise for {REVISE_SHARE:.0%} "
                   "of the segments critiqued")
+
+
+def _estimate_table(est: Estimate, model: str, price: Price | None) -> Table:
+    """Requests, tokens and dollars (online and batch) per step, and their total."""
+    from rich.table import Table
+
+    t = Table(title=f"dry run: {est.documents} document(s), {est.source_bytes / 1024:.1f} KB, {est.segments} segments"
+                    f" ({est.cached} already in the memory), model {model}", title_justify="left")
+    for col in ("step", "requests", "tokens in", "tokens out", "online $", "batch $"):
+        t.add_column(col, justify="left" if col == "step" else "right")
+
+    def row(name: str, u: Usage) -> None:
+        cost = [f"{price.cost(u, batch):.4f}" if price else "?" for batch in (False, True)]
+        t.add_row(name, str(u.calls), str(u.prompt_tokens), str(u.completion_tokens), *cost)
+
+    for step in STEPS:
+        row(step, est.steps[step])
+    t.add_section()
+    row("total", est.total())
+    return t
 
 
 def _print_spent(state, run_id: int, model: str, table) -> None:
@@ -176,8 +220,7 @@ def status(
     refresh: Annotated[bool, typer.Option("--refresh/--no-refresh", help="Ask the Batch API for the latest status.")] = True,
 ) -> None:
     """Documents and batches of a run, and what it spent."""
-    from translator.batch.state import TERMINAL, State, default_path
-    from translator.batch.runner import started_at
+    from translator.batch.state import State, default_path
 
     if not default_path().exists():
         _fail(f"no batch runs yet ({default_path()} does not exist)")
@@ -188,9 +231,16 @@ def status(
     row = state.run(run) if run is not None else rows[-1]
     if row is None:
         _fail(f"no run {run} (runs: {', '.join(str(r.id) for r in rows)})")
-    live = {}
-    if refresh:
-        live = _refresh(state, row)
+    live = _refresh(state, row) if refresh else {}
+    _print_run(state, row, live)
+    state.close()
+
+
+def _print_run(state: State, row: Any, live: dict[int, str]) -> None:
+    """A run's documents, batches (`live`: their latest status), what it spent and what to do next."""
+    from translator.batch.runner import started_at
+    from translator.batch.state import TERMINAL
+
     docs = state.docs(row.id)
     done = sum(1 for _, s, _, _ in docs if s == "done")
     failed = [(p, e) for p, s, _, e in docs if s == "failed"]
@@ -202,8 +252,7 @@ def status(
         typer.echo(f"  batch {b.batch_id or '(not created)'}: {b.task}, wave {b.wave}, {b.requests} requests, {shown}")
     for p, e in failed:
         typer.echo(f"  failed: {e or p}")
-    spent = state.tokens(row.id)
-    for (via, task), (n, pt, ct) in sorted(spent.items()):
+    for (via, task), (n, pt, ct) in sorted(state.tokens(row.id).items()):
         typer.echo(f"  {task}: {n} {via} replies, {pt} in / {ct} out tokens")
     if row.status == "failed" and failed:
         typer.echo(f"  `translator batch resume --run {row.id}` tries the failed documents again")
@@ -211,7 +260,6 @@ def status(
         waiting = [b for b in state.batches(row.id) if live.get(b.local, b.status) not in (*TERMINAL, "done")]
         typer.echo("  unfinished: `translator batch resume` continues it"
                    + (f" ({len(waiting)} batch(es) still at the provider)" if waiting else ""))
-    state.close()
 
 
 def _refresh(state, row) -> dict[int, str]:
@@ -269,7 +317,7 @@ def resume(
     if not quiet:
         _err(f"resuming batch run {row.id}: {len(pending)} document(s) left")
     errors = _execute(state, row.id, row.options, quiet, table)
-    for e in errors:
-        _err(f"Error: {e}")
+    for error in errors:
+        _err(f"Error: {error}")
     if errors:
         raise typer.Exit(1)

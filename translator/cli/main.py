@@ -7,12 +7,19 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from translator.segment import langtags
+from translator.cli.common import check_formats, expand_inputs, fail, summary_table
 from translator.errors import TranslatorError
+from translator.segment import langtags
+
+if TYPE_CHECKING:
+    from translator.engines.base import Engine
+    from translator.engines.llm.journal import Journal
+    from translator.pipeline.run import FileResult, Runner
+    from translator.pipeline.setup import GlossaryFor
 
 app = typer.Typer(
     help="Translate newsletters (HTML, Markdown, transcripts) with a post-editing pipeline: "
@@ -21,42 +28,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     add_completion=False,
 )
-
-def fail(message: str) -> None:
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(1)
-
-
-def expand_inputs(paths: list[Path], target_lang: str, out_dir: Path | None) -> tuple[list[Path], list[str]]:
-    """Files to translate, and an error per input that yields none. In
-    folders, our own outputs (`*.LANG.ext` for the target language), hidden
-    files and README/LICENSE files are skipped."""
-    from translator.io.reader import EXTENSIONS, newsletter_files
-
-    files: list[Path] = []
-    errors: list[str] = []
-    for p in paths:
-        if p.is_dir():
-            found = [
-                f for f in newsletter_files(p)
-                if not f.stem.endswith(f".{target_lang}")
-                and (out_dir is None or out_dir.resolve() not in f.resolve().parents)
-            ]
-            if not found:
-                errors.append(f"{p}: nothing to translate (no {', '.join(EXTENSIONS)} files)")
-            files.extend(found)
-        elif p.exists():
-            files.append(p)
-        else:
-            errors.append(f"{p}: no such file or directory")
-    seen: set[Path] = set()
-    unique = []
-    for f in files:
-        if f.resolve() not in seen:
-            seen.add(f.resolve())
-            unique.append(f)
-    return unique, errors
-
 
 @app.command()
 def translate(
@@ -116,7 +87,7 @@ def translate(
     except TranslatorError as e:
         typer.echo(f"Error: {e}", err=True)
         raise typer.Exit(2)
-    if batch or dry_run:  # whole archives through the Batch API, or what a run would cost (cli_batch.py)
+    if batch or dry_run:  # whole archives through the Batch API, or what a run would cost (cli/batch.py)
         from translator.cli.batch import translate_batch
 
         with checks.using(selection):
@@ -125,42 +96,20 @@ def translate(
                 rounds=rounds, out=out, report=report, jobs=jobs, fmt=fmt, output_format=output_format,
                 translate_tags=translate_tags, cache=cache, no_cache=no_cache, quiet=quiet, batch=batch,
                 dry_run=dry_run, prices=prices)
-    from translator import engines
-    from translator.terms import glossary as glossary_mod
     from translator.io import outputs
-    from translator.engines.llm.journal import Journal, attach, path_beside
+    from translator.io.reader import FORMAT_NAMES
     from translator.memory.store import Memory, default_path
     from translator.pipeline.run import Job, Runner
-    from translator.io.reader import FORMAT_NAMES
+    from translator.pipeline.setup import checked
 
-    for name, value in (("--format", fmt), ("--output-format", output_format)):
-        if value is not None and value not in FORMAT_NAMES:
-            raise typer.BadParameter(f"{value!r}: use html, md or text", param_hint=name)
+    check_formats(fmt, output_format)
     files, errors = expand_inputs(paths, to, out)
     if draft is not None and len(files) != 1:
         fail("--draft post-edits one translation: give exactly one source file")
-    try:
-        engine = engines.make_engine(model, jobs=jobs)
-        glossaries = _glossary_resolver(glossary_mod, glossary, no_glossary)
-        for folder, option in ((out, "--out"), (report, "--report")):
-            if folder is not None:  # before anything is read or sent
-                outputs.check_folder(folder, option)
-    except TranslatorError as e:
-        fail(str(e))
-    checked: dict[tuple[str, str], object] = {}
-
-    def engine_for(src: str, tgt: str):
-        if (src, tgt) not in checked:
-            engine.check(src, tgt)
-            checked[(src, tgt)] = True
-        return engine
-
-    memory = Memory(None if no_cache or draft is not None else (cache or default_path()))
-    journal = Journal(None if no_cache else path_beside(cache or default_path()))  # replies survive kill -9
-    from translator.engines.llm.capabilities import attach as remember_modes
-
-    remember_modes(engine, None if no_cache else (cache or default_path()))  # the server's output mode, kept
-    attach(engine, journal)  # after: the journal wraps the transport
+    engine, glossaries = _setup(model, jobs, glossary, no_glossary, out, report)
+    store = None if no_cache else (cache or default_path())
+    memory = Memory(None if draft is not None else store)
+    journal = _remember_replies(engine, store)
     job = Job(
         target_lang=to, source_lang=from_, rounds=rounds, fmt=fmt,
         output_format=FORMAT_NAMES.get(output_format) if output_format else None,
@@ -171,12 +120,48 @@ def translate(
     )
     started = time.perf_counter()
     with checks.using(selection):
-        results = _run_with_progress(Runner(engine_for, glossaries, job, memory), files, quiet)
+        results = _run_with_progress(Runner(checked(engine), glossaries, job, memory), files, quiet)
     memory.close()
     journal.finish()  # a run that ends normally keeps no journal
-    elapsed = time.perf_counter() - started
+    _end_of_run(results, errors, engine.name, time.perf_counter() - started, quiet)
+
+
+def _setup(model: str | None, jobs: int, glossary: list[Path] | None, no_glossary: bool, out: Path | None,
+           report: Path | None) -> tuple[Engine, GlossaryFor]:
+    """The engine and the glossaries, and the output folders checked, before anything is read or sent."""
+    from translator import engines
+    from translator.io import outputs
+    from translator.pipeline.setup import glossary_resolver
+    from translator.terms import glossary as glossary_mod
+
+    try:
+        engine = engines.make_engine(model, jobs=jobs)
+        glossaries = glossary_resolver(glossary_mod, glossary, no_glossary)
+        for folder, option in ((out, "--out"), (report, "--report")):
+            if folder is not None:
+                outputs.check_folder(folder, option)
+    except TranslatorError as e:
+        fail(str(e))
+    return engine, glossaries
+
+
+def _remember_replies(engine: Engine, store: Path | None) -> Journal:
+    """The server's structured-output mode kept in the memory database, and a
+    journal of the replies (they survive kill -9); `store` None: neither."""
+    from translator.engines.llm.capabilities import attach as remember_modes
+    from translator.engines.llm.journal import Journal, attach, path_beside
+
+    journal = Journal(None if store is None else path_beside(store))
+    remember_modes(engine, store)
+    attach(engine, journal)  # after: the journal wraps the transport
+    return journal
+
+
+def _end_of_run(results: list[FileResult], errors: list[str], engine_name: str, elapsed: float,
+                quiet: bool) -> None:
+    """The summary table, the edits kept, one `Error:` line per problem; exit 1 when there is one."""
     if not quiet:
-        _summary_table(results, engine.name, elapsed)
+        summary_table(results, engine_name, elapsed)
     kept = sum(r.edited for r in results if not r.error)
     if kept:
         typer.echo(f"{kept} segment{'s' if kept != 1 else ''} kept from your edits (--overwrite discards them)", err=True)
@@ -191,26 +176,7 @@ def translate(
         raise typer.Exit(1)
 
 
-def _glossary_resolver(mod, paths: list[Path] | None, none: bool):
-    """A function (src, tgt) → Glossary | None. Explicit glossaries are loaded
-    (and checked) now, before any translation starts."""
-    if none:
-        return lambda src, tgt: None
-    cache: dict[tuple[str, str], object] = {}
-    for p in paths or []:  # fail early, before any translation, on a missing or malformed file
-        for f in ([p] if not p.is_dir() else sorted(p.glob("*.csv"))):
-            mod.read_csv(f) if f.exists() else mod.resolve_paths([f], "", "")
-
-    def get(src: str, tgt: str):
-        if (src, tgt) not in cache:
-            g = mod.load_glossary(paths or [], src, tgt)
-            cache[(src, tgt)] = g if g.terms else None
-        return cache[(src, tgt)]
-
-    return get
-
-
-def _run_with_progress(runner, files: list[Path], quiet: bool):
+def _run_with_progress(runner: Runner, files: list[Path], quiet: bool) -> list[FileResult]:
     if quiet or not files:
         return asyncio.run(runner.run(files))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -222,62 +188,6 @@ def _run_with_progress(runner, files: list[Path], quiet: bool):
         task = bar.add_task("Translating", total=len(files))
         runner.progress = lambda event, n: bar.advance(task, n) if event == "file" else None
         return asyncio.run(runner.run(files))
-
-
-def _summary_table(results, engine_name: str, elapsed: float) -> None:
-    """One row per document (columns that would be all zero are left out),
-    a totals row, and the calls and tokens per step."""
-    from rich.console import Console
-    from rich.table import Table
-
-    dirs = {str(r.output.parent) for r in results if r.output is not None}
-    where = f", written to {dirs.pop()}/" if len(dirs) == 1 else ""
-    rows, steps = [], {}
-    for r in results:
-        if r.error or r.outcome is None:
-            rows.append({"output": f"[red]{r.path.name}: failed[/red]", "time": f"{r.seconds:.1f}s",
-                         "segments": len(r.doc.segments) if r.doc is not None else "",
-                         "untranslated": len(r.untranslated.ids) if r.untranslated else 0})
-            continue
-        usage = r.outcome.usage
-        for step, u in usage.items():
-            acc = steps.setdefault(step, [0, 0, 0])
-            acc[0], acc[1], acc[2] = acc[0] + u.calls, acc[1] + u.prompt_tokens, acc[2] + u.completion_tokens
-        rows.append({
-            "output": r.output.name if where else str(r.output),
-            "segments": len(r.doc.segments),
-            "cached": r.cached,
-            "untranslated": len(r.untranslated.ids) if r.untranslated else 0,
-            "edited": r.edited,
-            "issues": sum(1 for s in r.outcome.suggestions if s.status == "open"),
-            "applied": sum(1 for s in r.outcome.suggestions if s.status == "applied"),  # edits in the output
-            "rejected": sum(1 for v in getattr(r.outcome, "revisions", []) if not v.accepted),
-            "calls": sum(u.calls for u in usage.values()),
-            "tokens in": sum(u.prompt_tokens for u in usage.values()),
-            "tokens out": sum(u.completion_tokens for u in usage.values()),
-            "time": f"{r.seconds:.1f}s",
-        })
-    numeric = ("segments", "cached", "edited", "applied", "untranslated", "issues", "rejected", "calls",
-               "tokens in", "tokens out")
-    totals = {k: sum(row.get(k, 0) for row in rows) for k in numeric}
-    columns = ["output"] + [k for k in numeric if k in ("segments", "issues") or totals[k]] + ["time"]
-    table = Table(title=f"engine {engine_name}{where}", title_justify="left")
-    for col in columns:
-        table.add_column(col, justify="left" if col == "output" else "right", overflow="fold")
-    for row in rows:
-        table.add_row(*(str(row.get(c, "")) for c in columns))
-    done = sum(1 for r in results if not r.error)
-    table.add_section()
-    totals.update(output=f"{done} of {len(results)} done", time=f"{elapsed:.1f}s")
-    table.add_row(*(str(totals[c]) for c in columns))
-    console = Console(stderr=True)
-    console.print(table)
-    if any(v[0] for v in steps.values()):
-        from translator.pipeline.revision import gate_note
-
-        console.print("per step: " + "; ".join(
-            f"{k} {v[0]} calls, {v[1]} in / {v[2]} out tokens" + gate_note(results, k)
-            for k, v in steps.items() if v[0]))
 
 
 @app.command()

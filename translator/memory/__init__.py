@@ -1,3 +1,3 @@
 """What earlier runs and editors taught: the translation memory (`store`),
-edits made by hand in an output (`edits`), XLIFF and TMX for CAT tools, and
-the glossary terms editors keep correcting (`suggest`)."""
+edits made by hand in an output (`edits`, their inline codes in `inline`),
+XLIFF and TMX for CAT tools, and the glossary terms editors keep correcting (`suggest`)."""

@@ -17,15 +17,15 @@ restored from the source, and flagged for the editor.
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 import zlib
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translator.document import PLACEHOLDER_RE, Document, Segment, Suggestion, Translation, placeholder_tokens, strip_placeholders
+from translator.document import Document, Segment, Suggestion, Translation, strip_placeholders
 from translator.errors import TranslatorError
+from translator.memory.inline import fix_markup as fix_markup  # re-exported: callers find it here
+from translator.memory.inline import keep_as_text, markup_intact
 
 _SCHEMA = (
     """create table if not exists outputs (
@@ -215,19 +215,7 @@ def diff(doc: Document, old: str, new: str, target_lang: str, where: str = "") -
         raise TranslatorError(
             f"your edits added text with no counterpart in the source ({'; '.join(added[:3])}); "
             "it cannot be kept in a translation of that source: add it to the source, or move it")
-    sent: dict[tuple[int, int], tuple[str, str]] = {}  # (block, k) → (mt, edit)
-    whole: dict[int, tuple[str, str]] = {}
-    notes: list[Suggestion] = []
-    for block, b in before.items():
-        a = after.get(block)
-        if a is None:
-            continue  # the editor removed the block: it is translated again (reported below)
-        if b.sentences is not None and a.sentences is not None:
-            for k, (x, y) in enumerate(zip(b.sentences, a.sentences)):
-                if x != y:
-                    sent[(block, k)] = (x, y)
-        elif b.whole != a.whole:
-            whole[block] = (b.whole, a.whole)
+    sent, whole = _changes(before, after)
     if whole:
         doc = segment_document(doc, doc.source_lang, frozenset(whole) | whole_blocks(doc))
     by_block = _by_block(doc.segments)
@@ -240,13 +228,34 @@ def diff(doc: Document, old: str, new: str, target_lang: str, where: str = "") -
         segs = by_block.get(block, [])
         if len(segs) == 1:
             edits[segs[0].id] = _edit(segs[0], mt, text)
-    for block in before.keys() - after.keys():
-        segs = by_block.get(block, [])
-        if segs:
-            notes.append(Suggestion(
-                segs[0].id, "accuracy", "major", "", "",
-                "This paragraph was missing from your edited output; it was translated again.", "check", "open",
-                "edit-removed"))
+    removed = [by_block[block][0].id for block in before.keys() - after.keys() if by_block.get(block)]
+    return Recovered(doc, edits, _diff_notes(removed, edits))
+
+
+def _changes(before: dict[int, _Block], after: dict[int, _Block]
+             ) -> tuple[dict[tuple[int, int], tuple[str, str]], dict[int, tuple[str, str]]]:
+    """The sentences changed ((block, k) → (ours, the editor's)) and the blocks changed as a whole."""
+    sent: dict[tuple[int, int], tuple[str, str]] = {}
+    whole: dict[int, tuple[str, str]] = {}
+    for block, b in before.items():
+        a = after.get(block)
+        if a is None:
+            continue  # the editor removed the block: it is translated again (reported)
+        if b.sentences is not None and a.sentences is not None:
+            for k, (x, y) in enumerate(zip(b.sentences, a.sentences)):
+                if x != y:
+                    sent[(block, k)] = (x, y)
+        elif b.whole != a.whole:
+            whole[block] = (b.whole, a.whole)
+    return sent, whole
+
+
+def _diff_notes(removed: list[str], edits: dict[str, Edit]) -> list[Suggestion]:
+    """A note per paragraph the editor removed (by its first segment's id) and per edit whose markup was put back."""
+    notes = [Suggestion(
+        sid, "accuracy", "major", "", "",
+        "This paragraph was missing from your edited output; it was translated again.", "check", "open",
+        "edit-removed") for sid in removed]
     for e in edits.values():
         if not e.intact:
             notes.append(Suggestion(
@@ -254,7 +263,7 @@ def diff(doc: Document, old: str, new: str, target_lang: str, where: str = "") -
                 "Your edit changed the markup (a link, emphasis, code …) in a way that cannot be mapped back "
                 "to the source's; your words are kept and the source's markup was put back: check where it sits.",
                 "check", "open", "edit-markup"))
-    return Recovered(doc, edits, notes)
+    return notes
 
 
 @dataclass(frozen=True)
@@ -310,73 +319,8 @@ def _by_block(segments) -> dict[int, list[Segment]]:
 
 
 def _edit(seg: Segment, mt: str, text: str) -> Edit:
-    intact = _markup_intact(seg, text)
+    intact = markup_intact(seg, text)
     return Edit(seg.id, mt, text if intact else keep_as_text(seg, text), intact=intact)
-
-
-def fix_markup(seg: Segment, text: str) -> str:
-    """`text` when its placeholders are the source's and nest, else the
-    words kept and the source's markup restored (keep_as_text)."""
-    return text if _markup_intact(seg, text) else keep_as_text(seg, text)
-
-
-def _markup_intact(seg: Segment, text: str) -> bool:
-    return Counter(placeholder_tokens(text)) == Counter(placeholder_tokens(seg.source)) and _nested(text, _pairs(seg))
-
-
-def _pairs(seg: Segment) -> set[str]:
-    """Numbers of the pairs whose two halves are both in the segment."""
-    toks = set(placeholder_tokens(seg.source))
-    return {t[1:-1] for t in toks if not t.startswith("</") and not t.endswith("/>") and f"</{t[1:]}" in toks}
-
-
-def _nested(text: str, pairs: set[str]) -> bool:
-    stack: list[str] = []
-    for m in PLACEHOLDER_RE.finditer(text):
-        if m.group(3) or m.group(2) not in pairs:
-            continue
-        if not m.group(1):
-            stack.append(m.group(2))
-        elif not stack or stack.pop() != m.group(2):
-            return False
-    return not stack
-
-
-def keep_as_text(seg: Segment, text: str) -> str:
-    """The editor's words with the source's markup: placeholders the source
-    does not have are dropped; those it has stay where the editor put them
-    when they still nest; missing pairs go around the last word, missing
-    single codes at the end (a half whose partner is in another sentence:
-    at the start or the end)."""
-    pairs = _pairs(seg)
-    allowed = Counter(placeholder_tokens(seg.source))
-
-    def sub(m):
-        if allowed[m.group(0)] > 0:
-            allowed[m.group(0)] -= 1
-            return m.group(0)
-        return ""
-
-    out = PLACEHOLDER_RE.sub(sub, text)
-    if not _nested(out, pairs):
-        out = PLACEHOLDER_RE.sub("", text)
-    have = Counter(placeholder_tokens(out))
-    missing = list((Counter(placeholder_tokens(seg.source)) - have).elements())
-    wrap = [t for t in missing if t[1:-1] in pairs and not t.startswith("</")]
-    wrap = [t for t in wrap if f"</{t[1:]}" in missing]  # both halves missing
-    lone_open = [t for t in missing if not t.startswith("</") and not t.endswith("/>") and t not in wrap]
-    rest = [t for t in missing if t not in wrap and t not in lone_open and f"<{t[2:]}" not in wrap]
-    words = out.rstrip()
-    tail = out[len(words):]
-    if wrap:
-        m = re.match(r"(.*?)(\S*?)([.,;:!?…)\]»”\"']*)$", words, re.S)
-        head, last, punct = m.group(1), m.group(2) or "…", m.group(3)
-        words = head + "".join(wrap) + last + "".join(f"</{t[1:]}" for t in reversed(wrap)) + punct
-    fixed = "".join(lone_open) + words + "".join(rest) + tail
-    if not _nested(fixed, pairs):  # the editor's kept codes cross the added ones: words only
-        bare = PLACEHOLDER_RE.sub("", text)
-        return keep_as_text(seg, bare) if bare != text else bare
-    return fixed
 
 
 def prefer(memory, doc: Document, target_lang: str, cached: dict[str, str], recovered: Recovered | None) -> dict[str, str]:

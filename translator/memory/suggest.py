@@ -100,44 +100,64 @@ def _dictionary_terms(found: list[tuple[str, str, str]], mode: str, source_lang:
     """Source LUs (analyser) → target lemmas (bilingual dictionary), matched
     with the lemmas of the removed words (target analyser)."""
     import shutil
-    import subprocess
 
+    files = _dictionary_files(mode)
+    if files is None or not shutil.which("lt-proc"):
+        return [""] * len(found)
+    sentences = sorted({s for s, _, _ in found})
+    removed = sorted({w for _, r, c in found for w in (r, c)})  # both renderings: the MT may not be Apertium's
+    src_lines = _lt_proc(["-w"], files[0], [_escape(x) for x in sentences])
+    rem_lines = _lt_proc(["-w"], files[2], [_escape(x) for x in removed])
+    if not src_lines or not rem_lines:
+        return [""] * len(found)
+    src_lemmas = dict(zip(sentences, _source_lemmas(src_lines, files[1])))
+    from translator.terms.align import is_function
+
+    rem_lemmas = {r: [{_lemma(an) for an in ans} | {surface.lower()} for surface, ans in _lus(line)
+                      if not is_function(surface, target_lang)]
+                  for r, line in zip(removed, rem_lines)}
+    return [_term(src_lemmas.get(sentence, []), [rem_lemmas.get(side, []) for side in (rem, chosen)], source_lang)
+            for sentence, rem, chosen in found]
+
+
+def _dictionary_files(mode: str) -> tuple[Path, Path, Path] | None:
+    """The source analyser, the bilingual dictionary and the target analyser of `mode` ("eng-spa")."""
     from translator.engines.apertium import APERTIUM_DATA
 
     a, b = mode.split("-")
     files = None
-    for root in APERTIUM_DATA:
+    for root in APERTIUM_DATA:  # the first package of the last data folder that has them
         for d in root.glob("apertium-*"):
             if (d / f"{a}-{b}.automorf.bin").is_file() and (d / f"{a}-{b}.autobil.bin").is_file() \
                     and (d / f"{b}-{a}.automorf.bin").is_file():
                 files = d / f"{a}-{b}.automorf.bin", d / f"{a}-{b}.autobil.bin", d / f"{b}-{a}.automorf.bin"
                 break
-    if files is None or not shutil.which("lt-proc"):
-        return [""] * len(found)
+    return files
 
-    def proc(flags: list[str], binary: Path, lines: list[str]) -> list[str]:
-        text = "\n".join(ln.replace("\n", " ") for ln in lines) + "\n"
-        try:
-            res = subprocess.run(["lt-proc", *flags, str(binary)], input=text.encode(), capture_output=True,
-                                 timeout=300, check=False)
-        except (OSError, subprocess.SubprocessError):
-            return []
-        out = res.stdout.decode("utf-8", "replace").split("\n")
-        return out[:len(lines)] if res.returncode == 0 and len(out) >= len(lines) else []
 
-    sentences = sorted({s for s, _, _ in found})
-    removed = sorted({w for _, r, c in found for w in (r, c)})  # both renderings: the MT may not be Apertium's
-    src_lines = proc(["-w"], files[0], [_escape(x) for x in sentences])
-    rem_lines = proc(["-w"], files[2], [_escape(x) for x in removed])
-    if not src_lines or not rem_lines:
-        return [""] * len(found)
+def _lt_proc(flags: list[str], binary: Path, lines: list[str]) -> list[str]:
+    """One lt-proc call, a line out per line in ([] when it fails)."""
+    import subprocess
+
+    text = "\n".join(ln.replace("\n", " ") for ln in lines) + "\n"
+    try:
+        res = subprocess.run(["lt-proc", *flags, str(binary)], input=text.encode(), capture_output=True,
+                             timeout=300, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    out = res.stdout.decode("utf-8", "replace").split("\n")
+    return out[:len(lines)] if res.returncode == 0 and len(out) >= len(lines) else []
+
+
+def _source_lemmas(src_lines: list[str], bilingual: Path) -> list[list[tuple[str, set[str]]]]:
+    """Per analysed sentence, each word and the target lemmas the bilingual
+    dictionary gives for its analyses (every analysis, in one call)."""
     src_lus = [_lus(line) for line in src_lines]
-    # every analysis of every source LU through the bilingual dictionary, in one call
     flat = [an for lus in src_lus for _, ans in lus for an in ans]
-    bil = proc(["-b"], files[1], [" ".join(f"^{an}$" for an in flat)]) if flat else []
+    bil = _lt_proc(["-b"], bilingual, [" ".join(f"^{an}$" for an in flat)]) if flat else []
     translated = iter(_lus(bil[0]) if bil else [])
-    src_lemmas: dict[str, list[tuple[str, set[str]]]] = {}
-    for sentence, lus in zip(sentences, src_lus):
+    rows = []
+    for lus in src_lus:
         row = []
         for surface, ans in lus:
             lemmas: set[str] = set()
@@ -145,33 +165,30 @@ def _dictionary_terms(found: list[tuple[str, str, str]], mode: str, source_lang:
                 _, outs = next(translated, ("", []))
                 lemmas |= {_lemma(o) for o in outs}
             row.append((surface, lemmas))
-        src_lemmas[sentence] = row
+        rows.append(row)
+    return rows
+
+
+def _term(row: list[tuple[str, set[str]]], sides: list[list[set[str]]], source_lang: str) -> str:
+    """The source words whose dictionary lemmas meet the removed rendering's
+    (`sides[0]`), else the chosen one's: the first run as long as the rendering."""
     from translator.terms.align import is_function
 
-    rem_lemmas = {r: [{_lemma(an) for an in ans} | {surface.lower()} for surface, ans in _lus(line)
-                      if not is_function(surface, target_lang)]
-                  for r, line in zip(removed, rem_lines)}
-    out = []
-    for sentence, rem, chosen in found:
-        row = src_lemmas.get(sentence, [])
-        term = ""
-        for side in (rem, chosen):  # the words Apertium's dictionary gives for the removed rendering, else the chosen one
-            want = [w for w in rem_lemmas.get(side, []) if w]
-            hits = [i for i, (surface, lemmas) in enumerate(row)
-                    if any(lemmas & w for w in want) and not is_function(surface, source_lang)]
-            runs: list[list[int]] = []
-            for i in hits:  # contiguous runs of matching words; the first as long as the rendering wins
-                if runs and i == runs[-1][-1] + 1:
-                    runs[-1].append(i)
-                else:
-                    runs.append([i])
-            runs = [r for r in runs if len(r) <= _MAX]
-            if runs:
-                best = max(runs, key=lambda r: (min(len(r), len(want)), -r[0]))
-                term = " ".join(row[i][0] for i in best)
-                break
-        out.append(term)
-    return out
+    for side in sides:
+        want = [w for w in side if w]
+        hits = [i for i, (surface, lemmas) in enumerate(row)
+                if any(lemmas & w for w in want) and not is_function(surface, source_lang)]
+        runs: list[list[int]] = []
+        for i in hits:  # contiguous runs of matching words
+            if runs and i == runs[-1][-1] + 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        runs = [r for r in runs if len(r) <= _MAX]
+        if runs:
+            best = max(runs, key=lambda r: (min(len(r), len(want)), -r[0]))
+            return " ".join(row[i][0] for i in best)
+    return ""
 
 
 def _escape(text: str) -> str:

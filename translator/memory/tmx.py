@@ -27,7 +27,7 @@ def _lang(code: str) -> str:
 
 def _fill(seg, text: str) -> None:
     """Put `text` (with placeholders) into a TMX <seg> as text and inline codes."""
-    from translator.memory.xliff import _nested_pairs
+    from translator.memory.inline import nested_pairs as _nested_pairs
 
     for child in list(seg):
         seg.remove(child)
@@ -111,25 +111,30 @@ def export_tmx(memory, out: Path) -> int:
         "select key, engine, source_lang, target_lang, source, target from tm order by created")]
     rows += [(origin, "", "", sl, tl, s, t) for origin, sl, tl, s, t in db.execute(
         "select origin, source_lang, target_lang, source, target from human order by created")]
-    for origin, key, engine, sl, tl, source, target in rows:
-        unit = store.addsourceunit(source, sl)
-        unit.settarget(target, tl, append=True)
-        tu = unit.xmlelement
-        tu.attrib.pop("srclang", None)  # the header's (the source is the first tuv)
-        props = [("x-origin", origin)] + ([("x-engine", engine), ("x-key", key)] if origin == "machine" else [])
-        for i, (kind, value) in enumerate(props):
-            prop = etree.Element("prop", type=kind)
-            prop.text = value
-            tu.insert(i, prop)
-        tuvs = tu.findall("tuv")
-        _fill(tuvs[0].find("seg"), source)
-        _fill(tuvs[1].find("seg"), target)
+    for row in rows:
+        _add_unit(store, *row)
     buf = io.BytesIO()
     store.serialize(buf)
     from translator.io.writer import write_bytes
 
     write_bytes(out, buf.getvalue())
     return len(rows)
+
+
+def _add_unit(store, origin: str, key: str, engine: str, sl: str, tl: str, source: str, target: str) -> None:
+    """One translation unit: its origin (and a machine row's engine and key) as props, inline codes as codes."""
+    unit = store.addsourceunit(source, sl)
+    unit.settarget(target, tl, append=True)
+    tu = unit.xmlelement
+    tu.attrib.pop("srclang", None)  # the header's (the source is the first tuv)
+    props = [("x-origin", origin)] + ([("x-engine", engine), ("x-key", key)] if origin == "machine" else [])
+    for i, (kind, value) in enumerate(props):
+        prop = etree.Element("prop", type=kind)
+        prop.text = value
+        tu.insert(i, prop)
+    tuvs = tu.findall("tuv")
+    _fill(tuvs[0].find("seg"), source)
+    _fill(tuvs[1].find("seg"), target)
 
 
 def read_tmx(path: Path) -> list[dict]:
@@ -147,31 +152,31 @@ def read_tmx(path: Path) -> list[dict]:
         raise InputError(f"{path}: not a readable TMX file ({type(e).__name__}: {e})") from None
     header = store.document.getroot().find("header")
     default_src = header.get("srclang", "") if header is not None else ""
-    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    units = []
-    for unit in store.getunits():
-        tu = unit.xmlelement
-        tu.attrib.pop("srclang", None)  # the header's (the source is the first tuv)
-        tuvs = [(tuv.get(xml_lang) or tuv.get("lang") or "", tuv.find("seg")) for tuv in tu.findall("tuv")]
-        tuvs = [(lang, seg) for lang, seg in tuvs if seg is not None]
-        if len(tuvs) < 2:
-            continue
-        src_code = tu.get("srclang") or default_src
-        if src_code.lower() == "*all*":
-            src_code = ""
-        first = next((i for i, (lang, _) in enumerate(tuvs) if src_code and lang.lower() == src_code.lower()), 0)
-        props = {p.get("type"): p.text or "" for p in tu.findall("prop")}
-        src_lang, src_seg = tuvs[first]
-        for k, (lang, seg) in enumerate(tuvs):
-            if k == first:
-                continue
-            units.append({
-                "source_lang": _lang(src_lang), "target_lang": _lang(lang),
-                "source": _read(src_seg), "target": _read(seg),
-                "origin": props.get("x-origin") or "human", "engine": props.get("x-engine", ""),
-                "key": props.get("x-key", ""),
-            })
-    return units
+    return [u for unit in store.getunits() for u in _units_of(unit.xmlelement, default_src)]
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _units_of(tu, default_src: str) -> list[dict]:
+    """A <tu>'s pairs: its source tuv with each of the others."""
+    tu.attrib.pop("srclang", None)  # the header's (the source is the first tuv)
+    tuvs = [(tuv.get(_XML_LANG) or tuv.get("lang") or "", tuv.find("seg")) for tuv in tu.findall("tuv")]
+    tuvs = [(lang, seg) for lang, seg in tuvs if seg is not None]
+    if len(tuvs) < 2:
+        return []
+    src_code = tu.get("srclang") or default_src
+    if src_code.lower() == "*all*":
+        src_code = ""
+    first = next((i for i, (lang, _) in enumerate(tuvs) if src_code and lang.lower() == src_code.lower()), 0)
+    props = {p.get("type"): p.text or "" for p in tu.findall("prop")}
+    src_lang, src_seg = tuvs[first]
+    return [{
+        "source_lang": _lang(src_lang), "target_lang": _lang(lang),
+        "source": _read(src_seg), "target": _read(seg),
+        "origin": props.get("x-origin") or "human", "engine": props.get("x-engine", ""),
+        "key": props.get("x-key", ""),
+    } for k, (lang, seg) in enumerate(tuvs) if k != first]
 
 
 def import_tmx(memory, path: Path) -> tuple[int, int]:

@@ -19,10 +19,12 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 from translator.document import PLACEHOLDER_RE, Document, Segment
 from translator.errors import InputError, TranslatorError
+from translator.memory.inline import nested_pairs as _nested_pairs
 
 _CTYPE = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "u": "underlined", "a": "link",
           "link": "link", "img": "image", "image": "image", "br": "lb"}
@@ -30,33 +32,6 @@ DATATYPE = {"html": "html", "markdown": "x-markdown", "text": "plaintext"}
 
 
 # --- placeholders ⇄ translate-toolkit rich strings ------------------------------
-
-
-def _nested_pairs(text: str) -> set[str]:
-    """Numbers of the pairs that have both halves in `text` and nest."""
-    toks = [(m.group(1), m.group(2), m.group(3)) for m in PLACEHOLDER_RE.finditer(text)]
-    opens = {n for c, n, v in toks if not c and not v}
-    closes = {n for c, n, v in toks if c}
-    ok = opens & closes
-    while True:
-        stack: list[str] = []
-        bad: set[str] = set()
-        for c, n, v in toks:
-            if v or n not in ok:
-                continue
-            if not c:
-                stack.append(n)
-            elif stack and stack[-1] == n:
-                stack.pop()
-            else:
-                bad.add(n)
-                if stack:
-                    bad.add(stack[-1])
-                break
-        bad |= set(stack)
-        if not bad:
-            return ok
-        ok -= bad
 
 
 def to_rich(text: str, seg: Segment | None = None):
@@ -73,7 +48,7 @@ def to_rich(text: str, seg: Segment | None = None):
 
     pairs = _nested_pairs(text)
     root: list = []
-    stack: list[tuple[object, list]] = []
+    stack: list[tuple[Any, list]] = []
     current = root
     pos = 0
     for m in PLACEHOLDER_RE.finditer(text):
@@ -147,7 +122,7 @@ def write_xliff(doc: Document, outcome, output: Path, target_lang: str) -> Path:
     from translate.storage import xliff
 
     path = xliff_path(output)
-    store = xliff.xlifffile(sourcelanguage=doc.source_lang, targetlanguage=target_lang)
+    store: Any = xliff.xlifffile(sourcelanguage=doc.source_lang, targetlanguage=target_lang)
     source = Path(doc.path or "")
     try:
         original = os.path.relpath(source.resolve(), path.parent.resolve())
@@ -155,22 +130,9 @@ def write_xliff(doc: Document, outcome, output: Path, target_lang: str) -> Path:
         original = str(source.resolve())
     store.switchfile(original, createifmissing=True)
     store.getfilenode(original).set("datatype", DATATYPE.get(doc.format, "plaintext"))
-    notes: dict[str, list[str]] = {}
-    for s in outcome.suggestions:
-        if s.status == "open":
-            fix = f" → {s.suggestion}" if s.suggestion else ""
-            notes.setdefault(s.id, []).append(f"{s.severity} {s.category}: {s.explanation}{fix}")
+    notes = _open_notes(outcome.suggestions)
     for seg in doc.segments:
-        t = outcome.translations.get(seg.id)
-        unit = store.UnitClass("")
-        unit.setid(seg.id)
-        store.addunit(unit)
-        unit.xmlelement.set("extradata", f"block:{seg.block}")
-        unit.rich_source = [to_rich(seg.source, seg)]
-        unit.set_rich_target([to_rich(t.text if t else seg.source, seg)], lang=target_lang)
-        unit.set_state_n(unit.S_TRANSLATED if t is not None and t.status == "edited" else unit.S_NEEDS_REVIEW)
-        for note in notes.get(seg.id, []):
-            unit.addnote(note, origin="translator")
+        _add_unit(store, seg, outcome.translations.get(seg.id), target_lang, notes.get(seg.id, []))
     buf = io.BytesIO()
     store.serialize(buf)
     from translator.io.writer import write_bytes
@@ -180,6 +142,30 @@ def write_xliff(doc: Document, outcome, output: Path, target_lang: str) -> Path:
                                   b'xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"', 1)
     write_bytes(path, data)
     return path
+
+
+def _open_notes(suggestions: list[Any]) -> dict[str, list[str]]:
+    """The open issues of each segment, as notes for the translator."""
+    notes: dict[str, list[str]] = {}
+    for s in suggestions:
+        if s.status == "open":
+            fix = f" → {s.suggestion}" if s.suggestion else ""
+            notes.setdefault(s.id, []).append(f"{s.severity} {s.category}: {s.explanation}{fix}")
+    return notes
+
+
+def _add_unit(store: Any, seg: Segment, t: Any, target_lang: str, notes: list[str]) -> None:
+    """One unit: the segment's source and translation (`t`, None: the source) with inline codes;
+    an editor's text is translated, the rest needs review."""
+    unit = store.UnitClass("")
+    unit.setid(seg.id)
+    store.addunit(unit)
+    unit.xmlelement.set("extradata", f"block:{seg.block}")
+    unit.rich_source = [to_rich(seg.source, seg)]
+    unit.set_rich_target([to_rich(t.text if t else seg.source, seg)], lang=target_lang)
+    unit.set_state_n(unit.S_TRANSLATED if t is not None and t.status == "edited" else unit.S_NEEDS_REVIEW)
+    for note in notes:
+        unit.addnote(note, origin="translator")
 
 
 # --- import --------------------------------------------------------------------
@@ -245,15 +231,41 @@ def _unit(u) -> Unit:
     return Unit(u.getid().split("\x04")[-1], from_rich(u.rich_source[0]), target, block, approved)
 
 
-def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = None,
+def import_xliff(path: Path, out_dir: Path | None, memory: Any, fmt: str | None = None,
                  overwrite: bool = False) -> Imported:
     """Write the document from the XLIFF's targets and learn them."""
-    from translator.memory import edits
-    from translator.io import reader
-    from translator.io import writer
     from translator.formats.assemble import assemble
+    from translator.io import writer
     from translator.io.encoding import encode
-    from translator.pipeline.run import _verify
+    from translator.memory import edits
+    from translator.pipeline.gate import verify_structure as _verify
+
+    source, doc, tgt, units = _source_of(path, fmt)
+    by_id = {u.id: u for u in units}
+    output = writer.output_path(source, doc.source_lang, tgt, out_dir or path.parent, doc.format)
+    if output.resolve() == source.resolve():
+        raise InputError(f"{path}: the output would overwrite the source {source}; use --out DIR")
+    mt = _what_we_wrote(memory, edits, output, doc)
+    texts, repaired = _targets(doc, by_id, mt)
+    built = assemble(doc, texts)
+    if built.kept_source:
+        raise TranslatorError(
+            f"{path}: the inline codes of unit(s) {', '.join(built.kept_source)} do not match their source's; "
+            "fix them in the CAT tool (nothing was written)")
+    if doc.format in ("html", "markdown"):
+        _verify(doc, built.text)
+    data = encode(built.text, doc.encoding)
+    if output.exists() and not overwrite:
+        _refuse_changed(memory, output)
+    writer.write_bytes(output, data)
+    learned, changed = _learn(memory, path, doc, tgt, by_id, mt, texts, repaired)
+    edits.record(memory, output, source, doc, texts, data, tgt, doc.format)
+    return Imported(source, output, len(units), changed, learned, repaired)
+
+
+def _source_of(path: Path, fmt: str | None) -> tuple[Path, Document, str, list[Unit]]:
+    """The source file the XLIFF names, read and segmented as it was; the target language; the units."""
+    from translator.io import reader
     from translator.segment.segmenter import segment_document
 
     info, units = read_units(path)
@@ -268,37 +280,45 @@ def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = Non
     if doc is None:
         raise InputError(f"{path}: its units do not match {source} any more (the source changed since the XLIFF "
                          "was written); translate it again with --xliff")
-    by_id = {u.id: u for u in units}
-    output = writer.output_path(source, doc.source_lang, tgt, out_dir or path.parent, doc.format)
-    if output.resolve() == source.resolve():
-        raise InputError(f"{path}: the output would overwrite the source {source}; use --out DIR")
-    mt = _what_we_wrote(memory, edits, output, doc)
-    # an empty target (not translated in the CAT tool) keeps what we wrote, else the source
+    return source, doc, tgt, units
+
+
+def _targets(doc: Document, by_id: dict[str, Unit], mt: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The text per segment, and the ids whose inline codes did not match the source's (the words
+    kept, the markup restored). An empty target (not translated in the CAT tool) keeps what we
+    wrote, else the source."""
+    from translator.memory.inline import fix_markup
+
     texts = {s.id: (by_id[s.id].target or mt.get(s.id) or s.source) for s in doc.segments}
-    repaired = []  # targets whose inline codes do not match the source's: the words kept, the markup restored
+    repaired = []
     for seg in doc.segments:
-        fixed = edits.fix_markup(seg, texts[seg.id])
+        fixed = fix_markup(seg, texts[seg.id])
         if fixed != texts[seg.id]:
             texts[seg.id] = fixed
             repaired.append(seg.id)
-    built = assemble(doc, texts)
-    if built.kept_source:
-        raise TranslatorError(
-            f"{path}: the inline codes of unit(s) {', '.join(built.kept_source)} do not match their source's; "
-            "fix them in the CAT tool (nothing was written)")
-    if doc.format in ("html", "markdown"):
-        _verify(doc, built.text)
-    data = encode(built.text, doc.encoding)
-    if output.exists() and not overwrite:
-        import hashlib
+    return texts, repaired
 
-        rec = edits.written(memory, output)
-        if rec is None or hashlib.sha256(output.read_bytes()).hexdigest() != rec[0]:
-            raise InputError(f"{output}: was changed since it was written (or not written by us); importing would "
-                             "replace it: use --overwrite, or --out DIR")
-    writer.write_bytes(output, data)
-    changed: list = []  # targets the editor changed (or, with no record of ours, approved)
-    approved: list = []  # targets approved as they were
+
+def _refuse_changed(memory: Any, output: Path) -> None:
+    """An existing output is replaced only when it is what we wrote."""
+    import hashlib
+
+    from translator.memory import edits
+
+    rec = edits.written(memory, output)
+    if rec is None or hashlib.sha256(output.read_bytes()).hexdigest() != rec[0]:
+        raise InputError(f"{output}: was changed since it was written (or not written by us); importing would "
+                         "replace it: use --overwrite, or --out DIR")
+
+
+def _learn(memory: Any, path: Path, doc: Document, tgt: str, by_id: dict[str, Unit], mt: dict[str, str],
+           texts: dict[str, str], repaired: list[str]) -> tuple[int, int]:
+    """Learn the targets the editor changed (or, with no record of ours,
+    approved) and those approved as they were; returns (learned, changed)."""
+    from translator.memory import edits
+
+    changed: list[edits.Edit] = []
+    approved: list[edits.Edit] = []
     for seg in doc.segments:
         unit = by_id[seg.id]
         if not unit.target:
@@ -309,8 +329,7 @@ def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = Non
             approved.append(edits.Edit(seg.id, mt.get(seg.id, ""), texts[seg.id], seg.id not in repaired))
     sources = {s.id: s.source for s in doc.segments}
     learned = edits.learn(memory, doc.source_lang, tgt, changed + approved, sources, str(path), origin="human")
-    edits.record(memory, output, source, doc, texts, data, tgt, doc.format)
-    return Imported(source, output, len(units), len(changed), learned, repaired)
+    return learned, len(changed)
 
 
 def _matching_document(reader, segment_document, source: Path, src_lang: str, units: list[Unit], fmt):

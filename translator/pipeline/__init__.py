@@ -1,3 +1,4 @@
-"""One run of `translator translate`: read, memory, the translate → critique →
-revise loop (`agents`) with its revision gate (`revision`), terms, checks,
-assemble, verify, write; `failures` counts what could not be translated."""
+"""One run of `translator translate`: each file prepared (`prepare`: read,
+glossary, protected names, `signature`), the translate → critique → revise
+loop (`agents`) with its revision gate (`revision`), assemble, the structure
+`gate`, write (`run`); `failures` counts what could not be translated."""

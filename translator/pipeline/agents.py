@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 
 from translator.qa import checks
 
-from translator.pipeline import revision
+from translator.pipeline import failures, revision
+from translator.pipeline.failures import Failure
 
 from translator.terms import match as terms
 from translator.terms.stats import TermStats, term_stats as stats_of
-from translator.document import Document, Suggestion, Translation, Usage, severity_at_least
+from translator.document import Document, Segment, SegmentStatus, Suggestion, Translation, Usage, severity_at_least
 from translator.engines.base import CRITIQUE, REVISE, Context, Engine, Item, supports
 
 STEPS = ("translate", "critique", "revise")
@@ -35,6 +36,7 @@ class Outcome:
     rounds: int = 0
     terms: TermStats | None = None  # glossary terms found / satisfied / violations (see term_stats)
     revisions: list[revision.Verdict] = field(default_factory=list)  # each revision accepted or rejected
+    failures: dict[str, Failure] = field(default_factory=dict)  # segments left in the source language
 
 
 def is_critic(engine: Engine) -> bool:
@@ -60,19 +62,36 @@ async def run(
     if drafts is not None:
         texts.update({s.id: drafts.get(s.id, s.source) for s in todo})
     elif todo:
-        result = await engine.translate([Item(s.id, s.block, s.source) for s in todo], ctx)
-        texts.update(result.texts)
-        out.suggestions.extend(result.suggestions)
-        out.usage["translate"].add(result.usage)
-        failed |= set(result.failed) | {s.id for s in result.suggestions if s.check == "llm-failed"}
-    by_id = {s.id: s for s in doc.segments}
+        assert engine is not None, "without drafts, an engine translates"
+        failed = await _draft(engine, todo, ctx, texts, out)
     todo_ids = {s.id for s in todo}
     if engine is not None and is_critic(engine) and rounds > 0 and todo:
         await _rounds(engine, doc, ctx, rounds, texts, failed, todo_ids, out)
+    await _final_checks(doc, ctx, texts, todo_ids - failed, out)
+    for seg in doc.segments:
+        text = texts.get(seg.id, seg.source)
+        out.translations[seg.id] = Translation(seg.id, text, _status(seg, text, cached, failed, drafts))
+    return out
+
+
+async def _draft(engine: Engine, todo: list[Segment], ctx: Context, texts: dict[str, str], out: Outcome) -> set[str]:
+    """The engine's translation of `todo` into `texts`; returns the ids it could not translate."""
+    result = await engine.translate([Item(s.id, s.block, s.source) for s in todo], ctx)
+    texts.update(result.texts)
+    out.suggestions.extend(result.suggestions)
+    out.usage["translate"].add(result.usage)
+    out.failures.update(failures.from_engine(result.suggestions))
+    return set(result.failed) | {s.id for s in result.suggestions if s.check == "llm-failed"}
+
+
+async def _final_checks(doc: Document, ctx: Context, texts: dict[str, str], enforce: set[str], out: Outcome) -> None:
+    """The glossary enforced on `enforce`, then the checks and the quality
+    estimate on everything that will be published."""
+    by_id = {s.id: s for s in doc.segments}
     if ctx.glossary is not None and ctx.glossary.terms:
         # Without an LLM this is the repair; after one, the safety net for
         # what the reviser left: the glossary holds whichever engine drafted.
-        pairs = [(by_id[i], texts[i]) for i in sorted(todo_ids - failed, key=_order)
+        pairs = [(by_id[i], texts[i]) for i in sorted(enforce, key=_order)
                  if not _still_in_source_language(by_id[i].source, texts[i], ctx)]
         fixed, notes = await asyncio.to_thread(_enforce_all, ctx, pairs)
         texts.update(fixed)
@@ -86,26 +105,24 @@ async def run(
     out.suggestions = _dedupe(out.suggestions)
     if ctx.glossary is not None and ctx.glossary.terms:
         out.terms = term_stats(ctx.glossary, [(s.id, s.source, texts[s.id]) for s in doc.segments])
-    for seg in doc.segments:
-        text = texts.get(seg.id, seg.source)
-        if seg.id in cached:
-            status = "translated"
-        elif seg.id in failed:
-            status = "fallback"
-        elif drafts is not None:
-            status = "draft" if text == drafts.get(seg.id) else "translated"
-        else:
-            status = "unchanged" if text == seg.source else "translated"
-        out.translations[seg.id] = Translation(seg.id, text, status)
-    return out
 
 
-async def _rounds(engine, doc: Document, ctx: Context, rounds: int, texts: dict[str, str], failed: set[str],
+def _status(seg: Segment, text: str, cached: Mapping[str, str], failed: set[str],
+            drafts: Mapping[str, str] | None) -> SegmentStatus:
+    if seg.id in cached:
+        return "translated"
+    if seg.id in failed:
+        return "fallback"
+    if drafts is not None:
+        return "draft" if text == drafts.get(seg.id) else "translated"
+    return "unchanged" if text == seg.source else "translated"
+
+
+async def _rounds(engine: Any, doc: Document, ctx: Context, rounds: int, texts: dict[str, str], failed: set[str],
                   todo_ids: set[str], out: Outcome) -> None:
     """Critique → revise until no major or critical issue is open or the
     rounds are spent. The first round reviews every segment; later rounds
     only what was just revised (re-reviewing good text invites rewrites)."""
-    by_id = {s.id: s for s in doc.segments}
     under_review = set(todo_ids)
     for _ in range(rounds):
         items = [Item(s.id, s.block, s.source, texts[s.id]) for s in doc.segments
@@ -121,31 +138,38 @@ async def _rounds(engine, doc: Document, ctx: Context, rounds: int, texts: dict[
         if not urgent:
             out.suggestions.extend(found)
             break
-        revise_items = [Item(i, by_id[i].block, by_id[i].source, texts[i], tuple(fs)) for i, fs in urgent.items()]
-        result = await engine.revise(revise_items, ctx)
-        out.usage["revise"].add(result.usage)
-        out.suggestions.extend(result.suggestions)
-        # a revision replaces its draft only when it passes the gate (revision.py)
-        proposed = {i: t for i, t in result.texts.items() if i in urgent and i not in result.failed}
-        verdicts = await asyncio.to_thread(
-            revision.judge, by_id, texts, proposed, urgent, ctx.source_lang, ctx.target_lang, ctx.glossary,
-            doc=doc, estimate=_penalty(ctx))
-        out.revisions.extend(verdicts.values())
-        refused = {i for i, v in verdicts.items() if not v.accepted}
-        out.usage["revise"].rejected += len(refused)
-        for f in found:
-            if f.id in refused:
-                out.suggestions.append(f.with_status("rejected") if f in urgent[f.id] else f)
-            elif f.id in urgent and f.id in result.texts and f.id not in result.failed:
-                out.suggestions.append(_judge(f, texts[f.id], result.texts[f.id]))
-            else:
-                out.suggestions.append(f)  # minor ones are left for the editor
-        texts.update({i: t for i, t in result.texts.items() if i not in refused})
-        under_review = set(urgent) - refused
+        under_review = await _revise(engine, doc, ctx, texts, found, urgent, out)
         if not under_review:
             break
     # open check findings are recomputed on the final text by the caller
     out.suggestions[:] = [s for s in out.suggestions if s.status != "open" or s.origin == "llm"]
+
+
+async def _revise(engine: Any, doc: Document, ctx: Context, texts: dict[str, str], found: list[Suggestion],
+                  urgent: dict[str, list[Suggestion]], out: Outcome) -> set[str]:
+    """One revision of the `urgent` segments, through the gate (revision.py):
+    a revision replaces its draft only when it passes. Returns the ids revised."""
+    by_id = {s.id: s for s in doc.segments}
+    revise_items = [Item(i, by_id[i].block, by_id[i].source, texts[i], tuple(fs)) for i, fs in urgent.items()]
+    result = await engine.revise(revise_items, ctx)
+    out.usage["revise"].add(result.usage)
+    out.suggestions.extend(result.suggestions)
+    proposed = {i: t for i, t in result.texts.items() if i in urgent and i not in result.failed}
+    verdicts = await asyncio.to_thread(
+        revision.judge, by_id, texts, proposed, urgent, ctx.source_lang, ctx.target_lang, ctx.glossary,
+        doc=doc, estimate=_penalty(ctx))
+    out.revisions.extend(verdicts.values())
+    refused = {i for i, v in verdicts.items() if not v.accepted}
+    out.usage["revise"].rejected += len(refused)
+    for f in found:
+        if f.id in refused:
+            out.suggestions.append(f.with_status("rejected") if f in urgent[f.id] else f)
+        elif f.id in urgent and f.id in result.texts and f.id not in result.failed:
+            out.suggestions.append(_judge(f, texts[f.id], result.texts[f.id]))
+        else:
+            out.suggestions.append(f)  # minor ones are left for the editor
+    texts.update({i: t for i, t in result.texts.items() if i not in refused})
+    return set(urgent) - refused
 
 
 def _still_in_source_language(source: str, text: str, ctx: Context) -> bool:
@@ -164,6 +188,7 @@ def _enforce_all(ctx: Context, pairs: list) -> tuple[dict[str, str], list[Sugges
     """Deterministic glossary repair of every segment (no LLM), with the
     engine lookups it needs made in a few batched calls."""
     glossary = ctx.glossary
+    assert glossary is not None, "enforced only with a glossary"
     hints = terms.prepare_enforcement(glossary, [(s.source, t) for s, t in pairs], target_lang=ctx.target_lang)
     fixed: dict[str, str] = {}
     notes: list[Suggestion] = []

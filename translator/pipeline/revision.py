@@ -104,15 +104,28 @@ def judge(
 def _problem(seg: Segment, draft: str, text: str, asked: Sequence[Suggestion], added: dict[str, set[str]],
              others: dict[str, str], changed: Mapping[str, str], segments: Mapping[str, Segment],
              source_lang: str, target_lang: str, glossary, doc, estimate: Estimate | None) -> str | None:
-    sid = seg.id
+    """Why the revision `text` of `draft` is refused (the first reason), or None."""
     if not _span_changed(asked, draft, text):
         return "the span it was asked to fix is unchanged"
-    pair, before = checks.Pair(sid, seg.source, text), checks.Pair(sid, seg.source, draft)
+    pair, before = checks.Pair(seg.id, seg.source, text), checks.Pair(seg.id, seg.source, draft)
+    return (_language_problem(pair, before, source_lang, target_lang)
+            or _copy_problem(seg, draft, text, added, others, changed, segments)
+            or _length_problem(seg, draft, text, pair, before, source_lang, target_lang)
+            or _quality_problem(seg, draft, text, source_lang, target_lang, glossary, doc, estimate))
+
+
+def _language_problem(pair: checks.Pair, before: checks.Pair, source_lang: str, target_lang: str) -> str | None:
     if checks.untranslated(pair, source_lang) and not checks.untranslated(before, source_lang):
         return f"it is a copy of the {checks.lang_name(source_lang)} source"
     if checks.wrong_language(pair, target_lang) and not checks.wrong_language(before, target_lang):
         return f"it is not in {checks.lang_name(target_lang)}"
-    key = checks._norm(text)
+    return None
+
+
+def _copy_problem(seg: Segment, draft: str, text: str, added: dict[str, set[str]], others: dict[str, str],
+                  changed: Mapping[str, str], segments: Mapping[str, Segment]) -> str | None:
+    """The text of another segment, or a sentence the reviser pasted elsewhere too."""
+    sid, key = seg.id, checks._norm(text)
     twin = others.get(key)
     if twin is None:
         twin = next((o for o, t in changed.items() if o != sid and checks._norm(t) == key), None)
@@ -123,6 +136,11 @@ def _problem(seg: Segment, draft: str, text: str, asked: Sequence[Suggestion], a
         also = added.get(sentence, set()) - {sid}
         if also:
             return f"it adds a sentence the reviser also put into {', '.join(sorted(also)[:3])}"
+    return None
+
+
+def _length_problem(seg: Segment, draft: str, text: str, pair: checks.Pair, before: checks.Pair,
+                    source_lang: str, target_lang: str) -> str | None:
     core_draft, core_text = strip_placeholders(draft).strip(), strip_placeholders(text).strip()
     # a stuck or truncated draft brought back to the source's length
     mends_length = not _fits(seg.source, core_draft, source_lang, target_lang) and \
@@ -131,6 +149,13 @@ def _problem(seg: Segment, draft: str, text: str, asked: Sequence[Suggestion], a
         return f"its length is implausible ({len(core_text)} characters for a draft of {len(core_draft)})"
     if checks.length_ratio(pair, source_lang, target_lang) and not checks.length_ratio(before, source_lang, target_lang):
         return "its length no longer matches the source"
+    return None
+
+
+def _quality_problem(seg: Segment, draft: str, text: str, source_lang: str, target_lang: str, glossary, doc,
+                     estimate: Estimate | None) -> str | None:
+    """A new major issue by the checks, or a worse quality estimate."""
+    sid = seg.id
     new = _major(checks.run([seg], {sid: text}, source_lang, target_lang, glossary, doc=doc)) - \
         _major(checks.run([seg], {sid: draft}, source_lang, target_lang, glossary, doc=doc))
     if new:

@@ -8,38 +8,28 @@ others go on; nothing is written for it (writes are atomic).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from translator.pipeline import agents
+from translator.document import Document, Suggestion, Usage
 
-from translator.memory import edits
-
-from translator.pipeline import failures
-
-from translator.terms import index as glossary_index
-
-from translator.formats import localise
-
-from translator.io import outputs
-
-from translator.io import reader
-
-from translator.transcripts import flow as transcripts
-
-from translator.qa import unsafe
-
-from translator.io import writer
-from translator.formats.assemble import assemble
-from translator.transcripts.clean import clean as clean_transcript
-from translator.document import Document, Suggestion
-from translator.io.encoding import encode
-from translator.engines.base import Context, Engine
 from translator.errors import TranslatorError
+from translator.formats import localise
+from translator.formats.assemble import Assembled, assemble
+from translator.io import outputs, writer
+from translator.io.encoding import encode
+from translator.memory import edits
 from translator.memory.store import Memory
+from translator.pipeline import agents, failures, prepare
+from translator.pipeline.gate import verify_structure as _verify
+from translator.pipeline.prepare import Prepared
+from translator.pipeline.setup import EngineFor, GlossaryFor
+from translator.pipeline.signature import RunSignature
+from translator.qa import unsafe
+from translator.transcripts import flow as transcripts
+from translator.transcripts.clean import clean as clean_transcript
 
 Progress = Callable[[str, int], None]  # (event, amount): "file" done
 
@@ -54,7 +44,7 @@ class Job:
     translate_lists: bool = False
     out_dir: Path | None = None
     report_dir: Path | None = None
-    drafts: dict[str, Path] = field(default_factory=dict)  # input path → draft file
+    drafts: dict[Path, Path] = field(default_factory=dict)  # input path → draft file
     subdirs: dict[Path, Path] = field(default_factory=dict)  # input → its folder under out_dir/report_dir (folder inputs)
     overwrite: bool = False  # discard hand edits in existing outputs
     xliff: bool = False  # also write STEM.LANG.xlf beside each output
@@ -72,14 +62,15 @@ class FileResult:
     xliff: Path | None = None
     seconds: float = 0.0
     error: str | None = None
-    untranslated: object | None = None  # failures.Untranslated: segments left in the source language
+    untranslated: failures.Untranslated | None = None  # segments left in the source language
+    signature: RunSignature | None = None  # what identifies the run of this file
 
 
 class Runner:
     def __init__(
         self,
-        engine_for: Callable[[str, str], Engine],
-        glossary_for: Callable[[str, str], object | None],
+        engine_for: EngineFor,
+        glossary_for: GlossaryFor,
         job: Job,
         memory: Memory | None = None,
         progress: Progress | None = None,
@@ -103,7 +94,7 @@ class Runner:
         results = [FileResult(p) for p in paths]
         await asyncio.gather(*(self._guard(r, self._read(r)) for r in results))
         candidates = {r.path: self._target(r.path, r.doc) for r in results
-                      if r.error is None and r.doc.source_lang != self.job.target_lang}
+                      if r.error is None and r.doc is not None and r.doc.source_lang != self.job.target_lang}
         targets, refused = outputs.plan(candidates, list(paths) + list(self.job.drafts.values()))
         for r in results:
             r.error = r.error or refused.get(r.path)
@@ -125,10 +116,7 @@ class Runner:
         result.seconds += time.perf_counter() - started
 
     async def _read(self, result: FileResult) -> None:
-        job = self.job
-        result.doc = await asyncio.to_thread(
-            reader.read, result.path, fmt=job.fmt, source_lang=job.source_lang, translate_lists=job.translate_lists
-        )
+        result.doc = await prepare.read(result.path, self.job)
 
     def _target(self, path: Path, doc: Document) -> outputs.Target:
         """Where `path` would be written by default (outputs.plan may rename its reports)."""
@@ -149,113 +137,130 @@ class Runner:
         return result
 
     async def _translate(self, path: Path, result: FileResult, target: outputs.Target | None) -> None:
+        assert result.doc is not None and target is not None, "translated after it was read and planned"
         job = self.job
-        doc = result.doc
-        src, tgt = doc.source_lang, job.target_lang
-        if src == tgt:
-            raise TranslatorError(f"{path}: is already in {tgt} (use --from if the language was misdetected)")
-        engine = self.engine_for(src, tgt)
-        glossary = self.glossary_for(src, tgt)
-        doc, prepared = await asyncio.to_thread(transcripts.repair_terms, doc, glossary)
-        glossary = transcripts.protect_terms(doc, glossary, src, tgt)
-        result.doc = doc
-        # only the entries this document can contain (a 100k-row glossary); the fingerprint keeps them all
-        ctx = Context(src, tgt, glossary_index.for_document(glossary, (s.source for s in doc.segments)),
-                      summary=_summary(doc))
-        drafts = None
-        if path in job.drafts:
+        prep = await prepare.prepare(result.doc, job, self.engine_for, self.glossary_for)
+        result.doc, result.signature = prep.doc, prep.signature
+        work = await self._source(path, prep)
+        result.doc = work.doc
+        if work.drafts is None and not job.overwrite:  # the editor's changes to the output, if any
+            result.doc, work.recovered = await edits.prepare(self.memory, work.doc, target.output, job.target_lang)
+            work.doc = result.doc
+        cached = self._remembered(work, prep, result)
+        outcome = await agents.run(work.doc, prep.engine, prep.ctx, rounds=job.rounds, drafts=work.drafts,
+                                   cached=cached)
+        self._finish_outcome(outcome, work, prep, result)
+        result.outcome, result.output = outcome, target.output
+        texts = {sid: t.text for sid, t in outcome.translations.items()}
+        built, data, fmt = await self._render(work.doc, texts, outcome, path)
+        await asyncio.to_thread(writer.write_bytes, target.output, data)
+        if work.drafts is None:
+            self.memory.put_many(_memory_rows(work.doc, outcome, work.keys, prep.signature, set(cached)))
+            edits.after_write(self.memory, target.output, path, work.doc, texts, data, job.target_lang, fmt,
+                              work.recovered)
+        await self._write_extras(result, prep, target)
+
+    async def _source(self, path: Path, prep: Prepared) -> _Work:
+        """The segments to translate: aligned with a given draft, or a transcript cleaned."""
+        if path in self.job.drafts:
             from translator.engines.draft import align_draft
 
-            doc, drafts, notes = align_draft(doc, job.drafts[path], tgt)
-            result.doc = doc
-        else:
-            doc, cleaned, clean_usage = await clean_transcript(doc, engine, ctx, glossary)
-            prepared += cleaned
-            result.doc = doc
-        recovered = None
-        if drafts is None and not job.overwrite:  # the editor's changes to the output, if any
-            doc, recovered = await edits.prepare(self.memory, doc, target.output, tgt)
-            result.doc = doc
-        fingerprint = _fingerprint(engine, glossary, job)
-        keys = {s.id: Memory.key(engine.name, src, tgt, fingerprint, s.source) for s in doc.segments}
-        cached = {} if drafts is not None else self.memory.get_many(keys.values())
-        cached_texts = {sid: cached[k] for sid, k in keys.items() if k in cached}
-        result.cached = len(cached_texts)
-        if drafts is None and not job.overwrite:
-            cached_texts = edits.prefer(self.memory, doc, tgt, cached_texts, recovered)
-            result.cached = len(cached_texts) - (len(recovered.edits) if recovered else 0)
-        outcome = await agents.run(doc, engine, ctx, rounds=job.rounds, drafts=drafts, cached=cached_texts)
-        if drafts is not None:
-            outcome.suggestions[:0] = notes
-        outcome.suggestions[:0] = prepared
-        if drafts is None and clean_usage.calls:
-            outcome.usage["clean"] = clean_usage
-        localise.apply(outcome, doc, src, tgt)
-        result.edited = edits.mark(outcome, recovered)  # after every automatic step: the editor's text as written
-        result.untranslated = lost = failures.untranslated(doc, outcome)
+            doc, drafts, notes = align_draft(prep.doc, self.job.drafts[path], prep.ctx.target_lang)
+            return _Work(doc, list(prep.notes), list(notes), drafts)
+        doc, cleaned, usage = await clean_transcript(prep.doc, prep.engine, prep.ctx, prep.glossary)
+        return _Work(doc, list(prep.notes) + list(cleaned), [], None, clean_usage=usage)
+
+    def _remembered(self, work: _Work, prep: Prepared, result: FileResult) -> dict[str, str]:
+        """What is translated already (memory, approved human, the editor's edits): id → text."""
+        work.keys = prep.memory_keys(work.doc)
+        cached = {} if work.drafts is not None else self.memory.get_many(work.keys.values())
+        texts = {sid: cached[k] for sid, k in work.keys.items() if k in cached}
+        result.cached = len(texts)
+        if work.drafts is None and not self.job.overwrite:
+            texts = edits.prefer(self.memory, work.doc, prep.ctx.target_lang, texts, work.recovered)
+            result.cached = len(texts) - (len(work.recovered.edits) if work.recovered else 0)
+        return texts
+
+    def _finish_outcome(self, outcome: agents.Outcome, work: _Work, prep: Prepared, result: FileResult) -> None:
+        """Notes first, locale conventions, the editor's text as written; refuse a file nothing was translated of."""
+        outcome.suggestions[:0] = work.prepared + work.notes
+        if work.drafts is None and work.clean_usage.calls:
+            outcome.usage["clean"] = work.clean_usage
+        localise.apply(outcome, work.doc, prep.ctx.source_lang, prep.ctx.target_lang)
+        result.edited = edits.mark(outcome, work.recovered)  # after every automatic step: the editor's text as written
+        result.untranslated = lost = failures.untranslated(work.doc, outcome)
         if lost.unwritable:  # a copy of the source under a translated name helps no one
-            raise TranslatorError(f"{path}: {lost.message(written=False)}")
-        texts = {sid: t.text for sid, t in outcome.translations.items()}
+            raise TranslatorError(f"{result.path}: {lost.message(written=False)}")
+
+    async def _render(self, doc: Document, texts: dict[str, str], outcome: agents.Outcome,
+                      path: Path) -> tuple[Assembled, bytes, str]:
+        """The output file's bytes, through the structure and safety gates; and its format."""
+        tgt = self.job.target_lang
         built = assemble(doc, texts, tgt)
         for sid in built.kept_source:
             outcome.suggestions.append(_kept_source(sid))
-        fmt = job.output_format or doc.format
+        fmt = self.job.output_format or doc.format
         built, special, media_notes = transcripts.finish(doc, texts, built, tgt, fmt)
         outcome.suggestions.extend(media_notes)
         out_text = special if special is not None else writer.convert(built.text, doc, fmt, tgt)
         if fmt == doc.format:
-            out_text = localise.set_language(out_text, doc.text, fmt, src, tgt)
-        result.outcome = outcome
-        result.output = target.output
+            out_text = localise.set_language(out_text, doc.text, fmt, doc.source_lang, tgt)
         if fmt == doc.format and doc.format in ("html", "markdown"):
             await asyncio.to_thread(_verify, doc, built.text)
         unsafe.check_output(path, doc.text, out_text, fmt, doc.format)  # no script the source lacks
         enc = doc.encoding if fmt == doc.format else replace(doc.encoding, name="utf-8", bom=False)
-        data = encode(out_text, enc)
-        await asyncio.to_thread(writer.write_bytes, result.output, data)
-        if drafts is None:
-            self.memory.put_many(_memory_rows(doc, outcome, keys, engine.name, src, tgt, set(cached_texts)))
-            edits.after_write(self.memory, result.output, path, doc, texts, data, tgt, fmt, recovered)
-        if job.xliff:
+        return built, encode(out_text, enc), fmt
+
+    async def _write_extras(self, result: FileResult, prep: Prepared, target: outputs.Target) -> None:
+        """The XLIFF beside the output and the review report, when asked for."""
+        assert result.doc is not None and result.outcome is not None and result.output is not None
+        if self.job.xliff:
             from translator.memory.xliff import write_xliff
 
-            result.xliff = await asyncio.to_thread(write_xliff, doc, outcome, result.output, tgt)
+            result.xliff = await asyncio.to_thread(write_xliff, result.doc, result.outcome, result.output,
+                                                   self.job.target_lang)
         if target.report_json is not None:
             result.report = await asyncio.to_thread(
-                _write_report, doc, outcome, engine.name, tgt, result.output, target
-            )
+                _write_report, result.doc, result.outcome, prep.signature, result.output, target)
 
 
-def _memory_rows(doc: Document, outcome: agents.Outcome, keys: dict[str, str], engine: str, src: str, tgt: str,
-                 cached: set[str]) -> list[tuple]:
+@dataclass
+class _Work:
+    """One file on its way through `Runner._translate`."""
+
+    doc: Document
+    prepared: list[Suggestion]  # repairs made to the source (ASR terms, transcript cleaning)
+    notes: list[Suggestion]  # the draft's alignment notes
+    drafts: dict[str, str] | None  # segment id → the given draft's text (--draft)
+    clean_usage: Usage = field(default_factory=Usage)
+    recovered: edits.Recovered | None = None
+    keys: dict[str, str] = field(default_factory=dict)  # segment id → memory key
+
+
+def _memory_rows(doc: Document, outcome: agents.Outcome, keys: dict[str, str], signature: RunSignature,
+                 cached: set[str]) -> list[tuple[str, str, str, str, str, str]]:
     """Finished segments worth remembering: translated, with no open critical issue."""
     doubtful = {s.id for s in outcome.suggestions if s.status == "open" and s.severity == "critical"}
+    sig = signature
     return [
-        (keys[seg.id], engine, src, tgt, seg.source, outcome.translations[seg.id].text)
+        (keys[seg.id], sig.engine, sig.source_lang, sig.target_lang, seg.source, outcome.translations[seg.id].text)
         for seg in doc.segments
         if seg.id not in cached and seg.id not in doubtful
         and outcome.translations[seg.id].status in ("translated", "unchanged")
     ]
 
 
-def _write_report(doc: Document, outcome, engine: str, tgt: str, output: Path, target: outputs.Target) -> Path:
+def _write_report(doc: Document, outcome: agents.Outcome, signature: RunSignature, output: Path,
+                  target: outputs.Target) -> Path:
     """STEM.LANG.report.json and STEM.LANG.report.html for one output (as planned)."""
     from translator.report import build as report
 
-    data = report.build(doc, outcome, target_lang=tgt, engine=engine, output=str(output))
+    assert target.report_json is not None and target.report_html is not None
+    data = report.build(doc, outcome, target_lang=signature.target_lang, engine=signature.engine, output=str(output))
+    data["run"] = signature.as_dict()  # what produced it: engine, model, prompts, glossary, rounds
     report.write_json(data, target.report_json)
     report.write_html(data, target.report_html)
     return target.report_json
-
-
-def _verify(doc: Document, text: str) -> None:
-    """Re-parse the output with an independent parser (bs4, markdown-it)
-    and refuse to write it if its structure differs from the input's."""
-    from translator.qa.verify import structure_problem
-
-    problem = structure_problem(doc.text, text, doc.format)
-    if problem:
-        raise TranslatorError(f"{doc.path}: the translated file failed the structure check ({problem}); nothing was written")
 
 
 def _kept_source(sid: str) -> Suggestion:
@@ -263,17 +268,3 @@ def _kept_source(sid: str) -> Suggestion:
         sid, "markup", "critical", "", "", "The translation damaged the markup placeholders; the source text was kept.",
         "check", "open", "placeholders",
     )
-
-
-def _summary(doc: Document) -> str:
-    """A short description of the document for prompts: its title and first lines."""
-    heads = [s.source for s in doc.segments if doc.blocks[s.block].kind in ("title", "h1", "meta:title")][:1]
-    first = [s.source for s in doc.segments[:3]]
-    return " / ".join(heads + first)[:400]
-
-
-def _fingerprint(engine: Engine, glossary, job: Job) -> str:
-    parts = [engine.name, str(job.rounds), getattr(engine, "fingerprint", "")]
-    if glossary is not None:
-        parts.extend(f"{t.source}\x1e{t.target}\x1e{t.dnt}\x1e{'|'.join(t.forbidden)}" for t in glossary.terms)
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]

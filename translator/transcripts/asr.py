@@ -75,63 +75,89 @@ def find_repairs(text: str, lang: str, glossary, known=None) -> list[Repair]:
         known = _apertium_known(lang)
         if known is None:
             return []
-    from rapidfuzz import fuzz, process
-
     words = list(_WORD.finditer(text))
     lower = [w.group(0).lower() for w in words]
     vocabulary = known(sorted(set(lower)))
-    unknown = [not vocabulary.get(w, True) for w in lower]
-    wkeys = [_key(w) for w in lower]
-    by_key: dict[str, str] = {}
-    by_size: dict[int, dict[str, str]] = {}
-    for name in candidates:
-        by_key.setdefault(_key(name), name)
-        if len(_key(name)) >= 5:
-            by_size.setdefault(len(name.split()), {})[_key(name)] = name
+    scan = _Scan(text, lang, words, [not vocabulary.get(w, True) for w in lower], [_key(w) for w in lower],
+                 candidates)
+    found = _non_overlapping(scan, sorted(m for i in range(len(words)) for m in scan.matches_at(i)))
+    sure = {r.replacement for r in found if r.reason != "ordinary word"}
+    versioned = {r.replacement for r in found if r.reason == "ordinary word" and _VERSION.match(text, r.end)}
     exact_names = {w.group(0) for w in words} & set(candidates)  # names written right: the topic
-    longest = max(len(n.split()) for n in candidates) + 1
-    matches: list[tuple[float, int, int, str, str]] = []  # (rank, i, j, name, reason)
-    for i in range(len(words)):
-        for size in range(1, longest + 1):
+    topic = len(sure | exact_names | versioned) >= 2
+    out = [r for r in found if r.reason != "ordinary word" or _VERSION.match(text, r.end) or topic]
+    return sorted(out, key=lambda r: r.start)
+
+
+Match = tuple[float, int, int, str, str]  # (rank, first word, past the last word, name, reason)
+
+
+class _Scan:
+    """A transcript's words, looked up against the glossary's names."""
+
+    def __init__(self, text: str, lang: str, words: list[re.Match[str]], unknown: list[bool], wkeys: list[str],
+                 candidates: list[str]) -> None:
+        self.text, self.lang, self.words, self.unknown, self.wkeys = text, lang, words, unknown, wkeys
+        self.by_key: dict[str, str] = {}
+        self.by_size: dict[int, dict[str, str]] = {}
+        for name in candidates:
+            self.by_key.setdefault(_key(name), name)
+            if len(_key(name)) >= 5:
+                self.by_size.setdefault(len(name.split()), {})[_key(name)] = name
+        self.longest = max(len(n.split()) for n in candidates) + 1
+
+    def matches_at(self, i: int) -> list[Match]:
+        """Every name the words from `i` on may be, by case, as an ordinary word or fuzzily."""
+        text, words = self.text, self.words
+        out: list[Match] = []
+        for size in range(1, self.longest + 1):
             j = i + size
             if j > len(words):
                 break
             original = text[words[i].start():words[j - 1].end()]
             if "\n\n" in original or re.search(r"[.!?;:]", text[words[i].end():words[j - 1].start()]):
                 break
-            ck = "".join(wkeys[i:j])
-            name = by_key.get(ck)
-            if name is not None:
-                if " ".join(original.split()) == name or not original.islower():
-                    continue
-                if size == 1 and not unknown[i] and original.lower() == name.lower():
-                    if _ordinary_ok(text, words, i, lang):
-                        matches.append((1, i, j, name, "ordinary word"))
-                elif size > 1 and not any(unknown[i:j]) and len(name.split()) == 1:
-                    continue  # "open ai" may be ordinary words; leave it
-                else:
-                    matches.append((0, i, j, name, "case"))
-                continue
-            pool = by_size.get(size)
-            if not pool or not any(unknown[i:j]):
-                continue
-            best = process.extractOne(ck, list(pool), scorer=fuzz.ratio, score_cutoff=MIN_RATIO)
-            if best and _fuzzy(ck, best[0], original) and _word_by_word(wkeys[i:j], pool[best[0]]):
-                matches.append((2 + (100 - best[1]) / 100, i, j, pool[best[0]], "fuzzy"))
+            ck = "".join(self.wkeys[i:j])
+            exact = self.by_key.get(ck)
+            found = self._exact(i, j, original, exact) if exact is not None else self._fuzzy(i, j, ck, original)
+            if found is not None:
+                out.append(found)
+        return out
+
+    def _exact(self, i: int, j: int, original: str, exact: str) -> Match | None:
+        if " ".join(original.split()) == exact or not original.islower():
+            return None
+        if j - i == 1 and not self.unknown[i] and original.lower() == exact.lower():
+            return (1, i, j, exact, "ordinary word") if _ordinary_ok(self.text, self.words, i, self.lang) else None
+        if j - i > 1 and not any(self.unknown[i:j]) and len(exact.split()) == 1:
+            return None  # "open ai" may be ordinary words; leave it
+        return (0, i, j, exact, "case")
+
+    def _fuzzy(self, i: int, j: int, ck: str, original: str) -> Match | None:
+        from rapidfuzz import fuzz, process
+
+        pool = self.by_size.get(j - i)
+        if not pool or not any(self.unknown[i:j]):
+            return None
+        best = process.extractOne(ck, list(pool), scorer=fuzz.ratio, score_cutoff=MIN_RATIO)
+        if best and _fuzzy(ck, best[0], original) and _word_by_word(self.wkeys[i:j], pool[best[0]]):
+            return (2 + (100 - best[1]) / 100, i, j, pool[best[0]], "fuzzy")
+        return None
+
+
+def _non_overlapping(scan: _Scan, matches: list[Match]) -> list[Repair]:
+    """The best-ranked matches that do not overlap, as repairs."""
+    words, text = scan.words, scan.text
     taken = [False] * len(words)
     found: list[Repair] = []
-    for rank, i, j, name, reason in sorted(matches):
+    for rank, i, j, name, reason in matches:
         if any(taken[i:j]):
             continue
         for k in range(i, j):
             taken[k] = True
         found.append(Repair(words[i].start(), words[j - 1].end(), text[words[i].start():words[j - 1].end()],
                             name, reason))
-    sure = {r.replacement for r in found if r.reason != "ordinary word"}
-    versioned = {r.replacement for r in found if r.reason == "ordinary word" and _VERSION.match(text, r.end)}
-    topic = len(sure | exact_names | versioned) >= 2
-    out = [r for r in found if r.reason != "ordinary word" or _VERSION.match(text, r.end) or topic]
-    return sorted(out, key=lambda r: r.start)
+    return found
 
 
 def _fuzzy(cand: str, name: str, original: str) -> bool:

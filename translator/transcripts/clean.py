@@ -53,7 +53,7 @@ def _words(text: str) -> list[str]:
     return out
 
 
-def keeps_words(source: str, cleaned: str, names: set[str] = frozenset()) -> str:
+def keeps_words(source: str, cleaned: str, names: frozenset[str] | set[str] = frozenset()) -> str:
     """"" when the cleaned unit keeps the speaker's words, else why not."""
     if Counter(placeholder_tokens(source)) != Counter(placeholder_tokens(cleaned)):
         return "the placeholders changed"
@@ -77,37 +77,9 @@ async def clean(doc: Document, engine, ctx, glossary=None) -> tuple[Document, li
     usage = Usage()
     if not doc.transcript or not is_llm(engine) or not doc.segments:
         return doc, [], usage
-    from translator.engines.base import Item
-    from translator.engines.llm.batching import plan_batches
-    from translator.engines.llm.messages import language_name
-    from translator.engines.llm.steps import Step
-    from translator.engines.llm.prompts import default_dir, load_prompt
-
-    prompt = load_prompt(default_dir() / "clean.md", "clean")
-    system = prompt.render({"source_lang": language_name(doc.source_lang)})
-    items = [Item(s.id, s.block, s.source) for s in doc.segments]
-    src_ctx = replace(ctx, target_lang=ctx.source_lang)
-    step = Step("clean", system, src_ctx, engine.transport, engine.retries, items)
-    batches = plan_batches(items, engine.batch_tokens, engine.max_items)
-    texts: dict[str, str] = {}
-    for part in await asyncio.gather(*(step.run(b) for b in batches)):
-        usage.add(part.usage)
-        texts.update({k: v for k, v in part.texts.items() if k not in part.failed})
+    texts = await _ask(doc, engine, ctx, usage)
     names = {t.source for t in glossary.terms} if glossary is not None else set()
-    cleaned: dict[str, str] = {}
-    starts: set[str] = set()
-    rejected = 0
-    for seg in doc.segments:
-        text = texts.get(seg.id, seg.source).strip()
-        para = text.startswith(PARAGRAPH)
-        text = text.lstrip(PARAGRAPH).strip()
-        if PARAGRAPH in text or not text or keeps_words(seg.source, text, names):
-            rejected += seg.id in texts and texts[seg.id] != seg.source
-            cleaned[seg.id] = seg.source
-            continue
-        cleaned[seg.id] = text
-        if para:
-            starts.add(seg.id)
+    cleaned, starts, rejected = _accepted(doc, texts, names)
     changed = sum(1 for s in doc.segments if cleaned[s.id] != s.source)
     if not changed:
         return doc, [], usage
@@ -123,6 +95,47 @@ async def clean(doc: Document, engine, ctx, glossary=None) -> tuple[Document, li
         + (f"; {rejected} cleaned units were refused because they added or dropped words" if rejected else "")
         + ".", "llm", "applied", "clean")
     return new, [note], usage
+
+
+async def _ask(doc: Document, engine, ctx, usage: Usage) -> dict[str, str]:
+    """The model's cleaned text per caption unit (the units it answered), its usage added to `usage`."""
+    from translator.engines.base import Item
+    from translator.engines.llm.batching import plan_batches
+    from translator.engines.llm.messages import language_name
+    from translator.engines.llm.prompts import default_dir, load_prompt
+    from translator.engines.llm.steps import Step
+
+    prompt = load_prompt(default_dir() / "clean.md", "clean")
+    system = prompt.render({"source_lang": language_name(doc.source_lang)})
+    items = [Item(s.id, s.block, s.source) for s in doc.segments]
+    src_ctx = replace(ctx, target_lang=ctx.source_lang)
+    step = Step("clean", system, src_ctx, engine.transport, engine.retries, items)  # type: ignore[arg-type]
+    batches = plan_batches(items, engine.batch_tokens, engine.max_items)
+    texts: dict[str, str] = {}
+    for part in await asyncio.gather(*(step.run(b) for b in batches)):
+        usage.add(part.usage)
+        texts.update({k: v for k, v in part.texts.items() if k not in part.failed})
+    return texts
+
+
+def _accepted(doc: Document, texts: dict[str, str], names: set[str]) -> tuple[dict[str, str], set[str], int]:
+    """Per unit, the cleaned text when it keeps the speaker's words, else the
+    source; the units that start a paragraph; how many were refused."""
+    cleaned: dict[str, str] = {}
+    starts: set[str] = set()
+    rejected = 0
+    for seg in doc.segments:
+        text = texts.get(seg.id, seg.source).strip()
+        para = text.startswith(PARAGRAPH)
+        text = text.lstrip(PARAGRAPH).strip()
+        if PARAGRAPH in text or not text or keeps_words(seg.source, text, names):
+            rejected += seg.id in texts and texts[seg.id] != seg.source
+            cleaned[seg.id] = seg.source
+            continue
+        cleaned[seg.id] = text
+        if para:
+            starts.add(seg.id)
+    return cleaned, starts, rejected
 
 
 def _document_text(doc: Document, cleaned: dict[str, str], starts: set[str]) -> str:
