@@ -23,6 +23,8 @@ from html.parser import HTMLParser
 
 from translator.document import Block, Markup, Piece, Text
 from translator.errors import InputError
+from translator.formats.base import LOOKS_LIKE, NO, SAYS_SO, Format, Parsed, lang_value
+from translator.formats.escape import escape
 
 BLOCK_TAGS = frozenset(
     """address article aside blockquote body caption center col colgroup dd details dialog dir
@@ -304,3 +306,34 @@ def _trim_space(pieces: list[Piece]) -> list[Piece]:
     while pieces and isinstance(pieces[-1], Text) and not pieces[-1].text.strip():
         pieces.pop()
     return pieces
+
+
+# --- the format ----------------------------------------------------------------
+
+_HTML_ROOT = re.compile(r"<html\b[^>]*>", re.I)
+_HTML_TAGS = re.compile(r"<(p|div|table|body|h[1-6]|ul|ol|li|span|a)\b[^>]*>")
+
+
+def _sniff(text: str) -> int:
+    head = text.lstrip()[:2000].lower()
+    if head.startswith(("<!doctype html", "<html")):
+        return SAYS_SO
+    return LOOKS_LIKE if _HTML_TAGS.search(head) else NO
+
+
+def _declare_language(text: str, source_lang: str, target_lang: str) -> str:
+    """`<html lang>` and `xml:lang` of the page."""
+    m = _HTML_ROOT.search(text)
+    if not m:
+        return text
+    tag = re.sub(rf'(\s(?:xml:)?lang\s*=\s*["\']?){lang_value(source_lang)}(?=["\'\s>])', rf"\g<1>{target_lang}",
+                 m.group(0), flags=re.I)
+    return text[:m.start()] + tag + text[m.end():]
+
+
+FORMATS = (Format(
+    name="html", suffixes=(".html", ".htm", ".xhtml"), order=10, sniff=_sniff,
+    parse=lambda text, translate_lists=False: Parsed(tuple(parse_html(text))),
+    escape=lambda text: escape(text, "html"), markup=True, xliff_datatype="html",
+    declare_language=_declare_language,
+),)

@@ -21,6 +21,7 @@ import re
 from dataclasses import replace
 
 from translator.document import Document, Suggestion
+from translator.segment.placeholders import placeholders_intact
 
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december"]
@@ -84,8 +85,6 @@ def localise_text(source: str, text: str, source_lang: str, target_lang: str) ->
 
 def apply(outcome, doc: Document, source_lang: str, target_lang: str) -> None:
     """Localise every translated segment of an outcome in place, reporting each rewrite."""
-    from translator.formats.assemble import placeholders_intact
-
     by_id = {s.id: s for s in doc.segments}
     for sid, tr in list(outcome.translations.items()):
         seg = by_id.get(sid)
@@ -102,32 +101,11 @@ def apply(outcome, doc: Document, source_lang: str, target_lang: str) -> None:
                 "check", "applied", "locale"))
 
 
-_HTML_ROOT = re.compile(r"<html\b[^>]*>", re.I)
-
-
 def set_language(text: str, original: str, fmt: str, source_lang: str, target_lang: str) -> str:
     """The output declares the target language (only when it was translated)."""
+    from translator import formats
+
     if text == original or not target_lang:
         return text
-    src = re.escape(source_lang)
-    lang_value = rf"({src}(?:[-_][A-Za-z0-9]+)?)"
-    if fmt == "html":
-        m = _HTML_ROOT.search(text)
-        if m:
-            tag = re.sub(rf'(\s(?:xml:)?lang\s*=\s*["\']?){lang_value}(?=["\'\s>])', rf"\g<1>{target_lang}",
-                         m.group(0), flags=re.I)
-            text = text[:m.start()] + tag + text[m.end():]
-    elif fmt == "markdown":
-        from translator.formats import frontmatter
-
-        fm = frontmatter.find(text)
-        if fm:
-            body = re.sub(rf"(?m)^((?:lang|language|languageCode|locale)\s*[:=]\s*[\"']?){lang_value}(?=[\"']?\s*$)",
-                          rf"\g<1>{target_lang}", text[fm.start:fm.end])
-            text = text[:fm.start] + body + text[fm.end:]
-    elif fmt == "vtt":
-        head_end = text.find("\n\n")
-        head = text[:head_end if head_end >= 0 else len(text)]
-        new_head = re.sub(rf"(?m)^(Language:\s*){lang_value}\s*$", rf"\g<1>{target_lang}", head)
-        text = new_head + text[len(head):]
-    return text
+    declare = formats.get(fmt).declare_language
+    return declare(text, source_lang, target_lang) if declare else text

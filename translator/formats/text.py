@@ -14,6 +14,8 @@ import re
 from statistics import median
 
 from translator.document import Block, Text
+from translator.formats.base import Format, Parsed
+from translator.formats.escape import escape
 
 _END_PUNCT = re.compile(r"[.!?;:。！？；：…\"”’)»]\s*$")
 
@@ -64,3 +66,14 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in " \t\r\f":
         end -= 1
     return start, end
+
+
+def _parse(text: str, translate_lists: bool = False) -> Parsed:
+    blocks, transcript = parse_text(text)
+    return Parsed(tuple(blocks), transcript=transcript)
+
+
+FORMATS = (Format(
+    name="text", suffixes=(".txt", ".text", ".transcript"), aliases=("txt",), order=30,
+    parse=_parse, escape=lambda text: escape(text, "text"), plain=True,
+),)

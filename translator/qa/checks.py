@@ -22,8 +22,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from translator.formats.assemble import placeholders_intact
-from translator.document import PLACEHOLDER_RE, Segment, Suggestion, placeholder_tokens, strip_placeholders
+from translator.segment.placeholders import placeholder_difference, placeholders_intact
+from translator.document import PLACEHOLDER_RE, Segment, Suggestion, strip_placeholders
 
 
 @dataclass(frozen=True)
@@ -115,14 +115,13 @@ def check_pair(p: Pair, source_lang: str, target_lang: str, glossary=None) -> li
 
 
 def placeholder_issue(seg: Segment, text: str, doc=None) -> Suggestion:
-    src, tgt = Counter(placeholder_tokens(seg.source)), Counter(placeholder_tokens(text))
-    lost, added = src - tgt, tgt - src
+    lost, added = placeholder_difference(seg.source, text)
     codes = {c.n: c for c in seg.codes}
     parts = []
     if lost:
-        parts.append("lost " + ", ".join(_describe(tok, codes, doc) for tok in lost.elements()))
+        parts.append("lost " + ", ".join(_describe(tok, codes, doc) for tok in lost))
     if added:
-        parts.append("added " + ", ".join(added.elements()))
+        parts.append("added " + ", ".join(added))
     return _s(seg.id, "markup", "critical", text, seg.source,
               "Markup placeholders were " + "; ".join(parts) + " (each must appear exactly as in the source).",
               "placeholders")
