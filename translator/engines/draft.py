@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from translator import formats
 from translator.io import reader
 from translator.document import PLACEHOLDER_RE, Document, Segment, Suggestion
 from translator.io.encoding import decode
@@ -30,10 +31,11 @@ def align_draft(doc: Document, path: Path, target_lang: str) -> tuple[Document, 
         raise InputError(f"{path}: cannot read the draft ({e.strerror})") from None
     text = decode(data, str(path)).text
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    structured = doc.format != "text" and reader.sniff(text, path.suffix) == doc.format
+    plain = formats.get(doc.format).plain
+    structured = not plain and reader.sniff(text, path.suffix) == doc.format
     if not structured and len(lines) == len(doc.segments) and len(doc.blocks) != len(doc.segments):
         return doc, {s.id: ln for s, ln in zip(doc.segments, lines)}, []  # one line per segment
-    if doc.format != "text" and not structured:
+    if not plain and not structured:
         raise InputError(
             f"{path}: the draft must be a {doc.format} file with the source's structure, or plain text with "
             f"one line per segment ({len(doc.segments)} lines; it has {len(lines)})"

@@ -57,6 +57,7 @@ class Format:
     timed: bool = False  # subtitles: text on timed cues
     plain: bool = False  # no structure of its own: a block per line or paragraph
     link_references: bool = False  # `[text][ref]` links defined elsewhere in the file
+    front_matter: bool = False  # may open with YAML/TOML front matter
     xliff_datatype: str = "plaintext"
     assemble: Callable[[Document, Mapping[str, str], str], Assembled] | None = None
     declare_language: Callable[[str, str, str], str] | None = None

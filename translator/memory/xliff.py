@@ -21,12 +21,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from translator import formats
 from translator.document import PLACEHOLDER_RE, Document, Segment
 from translator.errors import InputError, TranslatorError
 
 _CTYPE = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "u": "underlined", "a": "link",
           "link": "link", "img": "image", "image": "image", "br": "lb"}
-DATATYPE = {"html": "html", "markdown": "x-markdown", "text": "plaintext"}
 
 
 # --- placeholders ⇄ translate-toolkit rich strings ------------------------------
@@ -154,7 +154,7 @@ def write_xliff(doc: Document, outcome, output: Path, target_lang: str) -> Path:
     except ValueError:  # another drive
         original = str(source.resolve())
     store.switchfile(original, createifmissing=True)
-    store.getfilenode(original).set("datatype", DATATYPE.get(doc.format, "plaintext"))
+    store.getfilenode(original).set("datatype", formats.get(doc.format).xliff_datatype)
     notes: dict[str, list[str]] = {}
     for s in outcome.suggestions:
         if s.status == "open":
@@ -286,7 +286,7 @@ def import_xliff(path: Path, out_dir: Path | None, memory, fmt: str | None = Non
         raise TranslatorError(
             f"{path}: the inline codes of unit(s) {', '.join(built.kept_source)} do not match their source's; "
             "fix them in the CAT tool (nothing was written)")
-    if doc.format in ("html", "markdown"):
+    if formats.get(doc.format).markup:
         _verify(doc, built.text)
     data = encode(built.text, doc.encoding)
     if output.exists() and not overwrite:

@@ -22,6 +22,7 @@ from translator.pipeline import failures
 
 from translator.terms import index as glossary_index
 
+from translator import formats
 from translator.formats import localise
 
 from translator.io import outputs
@@ -207,7 +208,7 @@ class Runner:
             out_text = localise.set_language(out_text, doc.text, fmt, src, tgt)
         result.outcome = outcome
         result.output = target.output
-        if fmt == doc.format and doc.format in ("html", "markdown"):
+        if fmt == doc.format and formats.get(doc.format).markup:
             await asyncio.to_thread(_verify, doc, built.text)
         unsafe.check_output(path, doc.text, out_text, fmt, doc.format)  # no script the source lacks
         enc = doc.encoding if fmt == doc.format else replace(doc.encoding, name="utf-8", bom=False)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from translator import formats
 from translator.qa import checks
 from translator.document import Block, Document, Markup, Segment, Suggestion, Text, severity_at_least, strip_placeholders
 from translator.errors import InputError
@@ -181,7 +182,7 @@ def review_documents(src: Document, tgt: Document, target_lang: str, glossary=No
     dropped = {f.id for f in found if f.check == "dropped-sentence" and f.severity != "minor"}
     found.extend(f for f in checked if not (f.check == "length" and f.id in dropped))  # said already
     found.extend(_document_links(src, tgt, reported_lost, reported_added))
-    if src.format == "markdown":
+    if formats.get(src.format).front_matter:
         found.extend(checks.frontmatter_keys(src.text, tgt.text))
     from translator.qa.unsafe import findings as unsafe_findings  # markup that can run code, not in the source
 
@@ -259,8 +260,8 @@ def _dropped_sentences(a: BlockInfo, b: BlockInfo, exp: float) -> Suggestion:
 def _document_links(src: Document, tgt: Document, lost_done: Counter, added_done: Counter) -> list[Suggestion]:
     """Links outside translatable blocks (an image in a figure, a link
     definition, the head) compared over the whole file."""
-    src_refs = checks.markdown_refs(src.text) if src.format == "markdown" else None
-    tgt_refs = checks.markdown_refs(tgt.text) if tgt.format == "markdown" else None
+    src_refs = checks.markdown_refs(src.text) if formats.get(src.format).link_references else None
+    tgt_refs = checks.markdown_refs(tgt.text) if formats.get(tgt.format).link_references else None
     a = Counter(checks.urls_in_markup(src.text, src_refs))
     b = Counter(checks.urls_in_markup(tgt.text, tgt_refs))
     lost = (a - b) - lost_done
@@ -391,7 +392,7 @@ def blocks_info(doc: Document) -> list[BlockInfo]:
     by_block: dict[int, list[Segment]] = {}
     for s in doc.segments:
         by_block.setdefault(s.block, []).append(s)
-    refs = checks.markdown_refs(doc.text) if doc.format == "markdown" else None
+    refs = checks.markdown_refs(doc.text) if formats.get(doc.format).link_references else None
     out = []
     for b in doc.blocks:
         segs = tuple(by_block.get(b.index, ()))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterator
 
+from translator import formats
 from translator.formats.frontmatter import TRANSLATED_KEYS, LIST_KEYS, find
 from translator.formats.html import BLOCK_TAGS, META_NAMES, SKIP_TAGS, TRANSLATABLE_ATTRS
 
@@ -23,13 +24,11 @@ _VERBATIM = frozenset("script style pre code kbd samp var textarea".split())
 
 def structure_problem(before: str, after: str, fmt: str) -> str | None:
     """None when `after` has the structure of `before`, else what differs."""
-    if fmt == "html":
-        return _first_difference(list(html_skeleton(before)), list(html_skeleton(after)))
-    if fmt == "markdown":
-        return _front_matter_problem(before, after) or _first_difference(
-            list(markdown_skeleton(before)), list(markdown_skeleton(after))
-        )
-    return None
+    skeleton = {"html": html_skeleton, "markdown": markdown_skeleton}.get(formats.get(fmt).name)  # markup formats
+    if skeleton is None:
+        return None
+    fm_problem = _front_matter_problem(before, after) if formats.get(fmt).front_matter else None
+    return fm_problem or _first_difference(list(skeleton(before)), list(skeleton(after)))
 
 
 def html_skeleton(text: str) -> Iterator[tuple]:

@@ -195,5 +195,5 @@ def _declare_language(text: str, source_lang: str, target_lang: str) -> str:
 FORMATS = (Format(
     name="markdown", suffixes=(".md", ".markdown", ".mdown", ".mkd", ".rmd"), aliases=("md",), order=20,
     sniff=_sniff, parse=parse_markdown, escape=lambda text: escape(text, "markdown"),
-    markup=True, link_references=True, xliff_datatype="x-markdown", declare_language=_declare_language,
+    markup=True, link_references=True, front_matter=True, xliff_datatype="x-markdown", declare_language=_declare_language,
 ),)
