@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from translator.document import Block, Text
 from translator.errors import InputError
@@ -48,6 +49,33 @@ def find(text: str) -> FrontMatter | None:
         raise InputError(f"line 1 opens front matter with {fence} but no line closes it; "
                          f"add a {fence} line where the front matter ends{where}")
     return None
+
+
+class FrontMatterError(ValueError):
+    """Front matter that is not valid YAML or TOML (the parser's message)."""
+
+
+def load(text: str, fm: FrontMatter | None = None) -> Any:
+    """The front matter's data (a dict when it is a mapping; None for an
+    empty YAML body), parsed by PyYAML or tomllib. Every reader of front
+    matter values uses this. Raises FrontMatterError."""
+    fm = fm or find(text)
+    if fm is None:
+        return None
+    body = text[fm.start:fm.end]
+    if fm.kind == "toml":
+        import tomllib
+
+        try:
+            return tomllib.loads(body)
+        except tomllib.TOMLDecodeError as e:
+            raise FrontMatterError(str(e)) from None
+    import yaml
+
+    try:
+        return yaml.safe_load(body)
+    except yaml.YAMLError as e:
+        raise FrontMatterError(str(e)) from None
 
 
 def blocks(text: str, fm: FrontMatter, translate_lists: bool = False) -> list[Block]:

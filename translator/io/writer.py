@@ -112,11 +112,9 @@ def _markdown_to_html(text: str, to: str, lang: str) -> str:
     title = ""
     fm = frontmatter.find(text)
     if fm:
-        import yaml
-
         try:
-            meta = yaml.safe_load(text[fm.start:fm.end]) if fm.kind == "yaml" else {}
-        except yaml.YAMLError:
+            meta = frontmatter.load(text, fm) if fm.kind == "yaml" else {}
+        except frontmatter.FrontMatterError:
             meta = {}
         title = str((meta or {}).get("title", "")) if isinstance(meta, dict) else ""
         text = text[fm.stop:]

@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Iterator
 
 from translator import formats
-from translator.formats.frontmatter import TRANSLATED_KEYS, LIST_KEYS, find
+from translator.formats.frontmatter import TRANSLATED_KEYS, LIST_KEYS, FrontMatterError, find, load
 from translator.formats.html import BLOCK_TAGS, META_NAMES, SKIP_TAGS, TRANSLATABLE_ATTRS
 
 _VERBATIM = frozenset("script style pre code kbd samp var textarea".split())
@@ -113,12 +113,10 @@ def _front_matter_problem(before: str, after: str) -> str | None:
         return "the front matter was lost or added"
     if a is None or a.kind != "yaml":
         return None
-    import yaml
-
     try:
-        ya = yaml.safe_load(before[a.start:a.end]) or {}
-        yb = yaml.safe_load(after[b.start:b.end]) or {}
-    except yaml.YAMLError as e:
+        ya = load(before, a) or {}
+        yb = load(after, b) or {}
+    except FrontMatterError as e:
         return f"the front matter is no longer valid YAML ({e})"
     if not isinstance(ya, dict) or not isinstance(yb, dict):
         return None
