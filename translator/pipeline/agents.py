@@ -20,7 +20,7 @@ from translator.qa import checks
 from translator.pipeline import revision
 
 from translator.terms import match as terms
-from translator.document import Document, Suggestion, Translation, Usage, severity_at_least
+from translator.document import Document, Suggestion, Translation, Usage, dedupe, severity_at_least
 from translator.engines.base import Context, Engine, Item
 
 STEPS = ("translate", "critique", "revise")
@@ -221,11 +221,4 @@ def _judge(s: Suggestion, before: str, after: str) -> Suggestion:
 
 
 def _dedupe(items: list[Suggestion]) -> list[Suggestion]:
-    seen = set()
-    out = []
-    for s in items:
-        key = (s.id, s.category, s.original, s.suggestion, s.check, s.status)
-        if key not in seen:
-            seen.add(key)
-            out.append(s)
-    return out
+    return dedupe(items, lambda s: (s.id, s.category, s.original, s.suggestion, s.check, s.status))

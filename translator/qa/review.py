@@ -26,7 +26,8 @@ from typing import Callable, Sequence
 
 from translator import formats
 from translator.qa import checks
-from translator.document import Block, Document, Markup, Segment, Suggestion, Text, severity_at_least, strip_placeholders
+from translator.document import (Block, Document, Markup, Segment, Suggestion, Text, dedupe, severity_at_least,
+                                 strip_placeholders)
 from translator.errors import InputError
 from translator.report.build import count_words
 
@@ -330,13 +331,7 @@ def _term_of(glossary, s: Suggestion):
 
 
 def _dedupe(items: list[Suggestion]) -> list[Suggestion]:
-    seen, out = set(), []
-    for s in items:
-        key = (s.id, s.category, s.severity, s.original, s.suggestion, s.check, s.explanation)
-        if key not in seen:
-            seen.add(key)
-            out.append(s)
-    return out
+    return dedupe(items, lambda s: (s.id, s.category, s.severity, s.original, s.suggestion, s.check, s.explanation))
 
 
 # --- what is compared ----------------------------------------------------------
