@@ -141,7 +141,7 @@ class Encoding:
 @dataclass(frozen=True)
 class Document:
     text: str
-    format: Literal["html", "markdown", "text"]
+    format: str  # a name in the format registry (translator.formats)
     blocks: tuple[Block, ...]
     path: str | None = None
     encoding: Encoding = field(default_factory=Encoding)

@@ -91,6 +91,7 @@ class _Renderer:
             out.append(escape(translation[pos:m.start()], kind, indent))
             code = codes[int(m.group(2))]
             span = code.close if m.group(1) else code.open
+            assert span is not None  # a closing token has a pair's close
             out.append(self.range(*span))
             pos = m.end()
         out.append(escape(translation[pos:], kind, indent))

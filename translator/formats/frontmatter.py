@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from translator.document import Block, Text
+from translator.document import Block, Escape, Text
 from translator.errors import InputError
 
 TRANSLATED_KEYS = ("title", "description", "summary", "subtitle")
@@ -118,6 +118,7 @@ def _scalar_block(text: str, base: int, node, kind: str) -> Block | None:
     if not isinstance(value, str) or not re.search(r"[^\W\d_]", value):
         return None
     style = node.style
+    escape: Escape
     if style in ('"', "'"):
         a, b = a + 1, b - 1
         escape = "yaml-dq" if style == '"' else "yaml-sq"
@@ -127,7 +128,8 @@ def _scalar_block(text: str, base: int, node, kind: str) -> Block | None:
         if nl < 0 or nl >= b:
             return None
         a = nl + 1
-        indent = re.match(r"[ \t]*", text[a:]).group(0)
+        lead = re.match(r"[ \t]*", text[a:])
+        indent = lead.group(0) if lead else ""
         a += len(indent)
         while b > a and text[b - 1] in "\n \t":
             b -= 1

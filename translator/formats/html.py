@@ -21,7 +21,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from translator.document import Block, Markup, Piece, Text
+from translator.document import Block, Escape, Markup, Piece, Text
 from translator.errors import InputError
 from translator.formats.base import LOOKS_LIKE, NO, SAYS_SO, Format, Parsed, lang_value
 from translator.formats.escape import escape
@@ -243,6 +243,7 @@ class _Scanner(HTMLParser):
         pieces = state.pieces
         for op in state.opens:  # opened here, closed in another block: keep as is
             m = pieces[op.index]
+            assert isinstance(m, Markup)
             pieces[op.index] = Markup(m.start, m.end, "void", m.name)
         if not any(isinstance(p, Text) and _LETTER_RE.search(p.text) for p in pieces):
             return
@@ -273,9 +274,9 @@ class _Scanner(HTMLParser):
             if not wanted or not _LETTER_RE.search(value) or self.skip:
                 continue
             a, b = self.base + start + s, self.base + start + e
-            escape = {'"': "html-attr-dq", "'": "html-attr-sq", "": "html-attr-uq"}[quote]
+            quoting: dict[str, Escape] = {'"': "html-attr-dq", "'": "html-attr-sq", "": "html-attr-uq"}
             kind = f"attr:{name}" if tag != "meta" else "meta:" + attrs.get("name", attrs.get("property", ""))
-            self.attr_blocks.append(Block(0, kind, a, b, tuple(text_pieces(raw[s:e], a)), escape))
+            self.attr_blocks.append(Block(0, kind, a, b, tuple(text_pieces(raw[s:e], a)), quoting[quote]))
 
 
 _CHARREF = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
@@ -333,7 +334,7 @@ def _declare_language(text: str, source_lang: str, target_lang: str) -> str:
 
 FORMATS = (Format(
     name="html", suffixes=(".html", ".htm", ".xhtml"), order=10, sniff=_sniff,
-    parse=lambda text, translate_lists=False: Parsed(tuple(parse_html(text))),
+    parse=lambda text, translate_lists: Parsed(tuple(parse_html(text))),
     escape=lambda text: escape(text, "html"), markup=True, xliff_datatype="html",
     declare_language=_declare_language,
 ),)

@@ -42,6 +42,8 @@ def _date(m: re.Match) -> tuple[datetime.date, bool] | None:
     name = m.group("month").rstrip(".").lower()
     month = _MONTHS.index(name) + 1 if name in _MONTHS else _ABBR.get(name)
     year = int(m.group("year")) if m.group("year") else None
+    if month is None:
+        return None
     try:
         return datetime.date(year or 2000, month, int(m.group("day"))), year is not None
     except (TypeError, ValueError):

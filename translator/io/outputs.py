@@ -95,6 +95,7 @@ def plan(candidates: dict[Path, Target], inputs: list[Path]) -> tuple[dict[Path,
         if len(paths) > 1:
             for path in paths:
                 t = targets[path]
+                assert t.report_json is not None  # grouped by it above
                 folder = t.report_json.parent
                 targets[path] = Target(t.output, folder / f"{t.output.name}.report.json",
                                        folder / f"{t.output.name}.report.html")

@@ -83,7 +83,7 @@ def guess_language(text: str) -> str | None:
     if letters and len(_CJK_ANY.findall(text)) / len(letters) >= 0.3:
         return "cjk"
     scores = stopword_scores(text)
-    best = max(scores, key=scores.get)
+    best = max(scores, key=lambda lang: scores[lang])
     rest = max(v for k, v in scores.items() if k != best)
     if scores[best] >= 3 and scores[best] >= 2 * rest + 1:
         return best

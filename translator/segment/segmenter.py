@@ -101,9 +101,9 @@ def _protect(run: list[_Atom]) -> list[_Atom]:
         return run
     # offsets of atom boundaries in `joined`
     bounds, pos = [], 0
-    for a in run:
+    for atom in run:
         bounds.append(pos)
-        pos += len(a.text)
+        pos += len(atom.text)
     out: list[_Atom] = []
     cursor = 0  # position in joined already emitted
     for m in matches:
@@ -207,7 +207,7 @@ def _cut(chunk: list[_Atom], cuts: list[int]) -> list[list[_Atom]]:
 
 def _new_part(parts: list[list[_Atom]]) -> None:
     """Start a new sentence, taking along the opening markup that ended the last one."""
-    moved = []
+    moved: list[_Atom] = []
     last = parts[-1]
     while last and last[-1].code is not None and last[-1].code.role == "open":
         moved.insert(0, last.pop())
@@ -340,7 +340,9 @@ def _trim(atoms: list[_Atom]) -> list[_Atom]:
 
 def _wraps(atoms: list[_Atom]) -> bool:
     """True when the first open tag's pair closes at the very end (not `<b>a</b> c <b>d</b>`)."""
-    pair = atoms[0].code.pair
+    first = atoms[0].code
+    assert first is not None  # the caller checked it opens a pair
+    pair = first.pair
     depth = 0
     for a in atoms[:-1]:
         if a.code is not None and a.code.pair == pair:

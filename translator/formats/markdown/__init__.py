@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from translator.document import Block, Markup, Piece, Text
+from translator.document import Block, Escape, Markup, Piece, Text
 from translator.formats import frontmatter
 from translator.formats.base import LOOKS_LIKE, NO, SAYS_SO, Format, Parsed, lang_value
 from translator.formats.escape import escape
@@ -100,6 +100,7 @@ def _inline_block(aligner: _Aligner, tables: _Tables, tok, containers: list[str]
     """The block of one inline token (a paragraph, heading, cell …), or None
     when it has no letters to translate. Raises AlignError."""
     parent = containers[-1] if containers else "paragraph"
+    escape_kind: Escape
     if parent in ("th", "td"):
         start, end = tables.next_cell(tok.map[0])
         pieces = aligner.align(tok.children or [], start, end, in_quote=False)

@@ -245,7 +245,8 @@ class _Aligner:
 
     def _skip_prefix(self) -> None:
         pattern = _QUOTE_PREFIX if self.in_quote else re.compile(r"[ \t]*")
-        self.pos = pattern.match(self.src, self.pos).end()
+        m = pattern.match(self.src, self.pos)  # always matches (maybe nothing)
+        self.pos = m.end() if m else self.pos
 
     def _link_tail(self) -> None:
         """Consume `(dest "title")`, `[ref]` or nothing after a link's `]`."""

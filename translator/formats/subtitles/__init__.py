@@ -70,7 +70,7 @@ def _declare_vtt_language(text: str, source_lang: str, target_lang: str) -> str:
 def _subtitles(name: str, order: int, **kw) -> Format:
     return Format(
         name=name, suffixes=(f".{name}",), order=order,
-        parse=lambda text, translate_lists=False: Parsed(tuple(parse_subtitles(text, name)[0])),
+        parse=lambda text, translate_lists: Parsed(tuple(parse_subtitles(text, name)[0])),
         timed=True, assemble=_assemble_cues, **kw,
     )
 

@@ -86,7 +86,7 @@ def _cue(text: str, number: int, timing: str, spans: list[tuple[int, int]]) -> C
     dashes = [re.match(r"-[ \t]*", text[a:b]) for a, b in inner]
     dialogue = len(inner) >= 2 and all(dashes)
     if dialogue:
-        inner = [[a + len(m.group(0)), b] for (a, b), m in zip(inner, dashes)]
+        inner = [[a + (len(m.group(0)) if m else 0), b] for (a, b), m in zip(inner, dashes)]
     return Cue(number, timing, start, end, head, frame, tuple((a, b) for a, b in inner), dialogue)
 
 
@@ -112,7 +112,7 @@ def validate(text: str, fmt: str, cues: list[Cue]) -> None:
             import webvtt
 
             parsed = webvtt.from_buffer(io.StringIO(text), format=fmt)
-            theirs = [(c.start, c.end) for c in parsed]
+            theirs = [(c.start, c.end) for c in parsed.captions]
             ours = [_vtt_times(c.timing, fmt) for c in cues]
     except Exception as e:  # the libraries raise their own error types
         raise InputError(f"not a valid {fmt.upper()} file ({type(e).__name__}: {e})") from None

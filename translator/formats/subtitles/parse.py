@@ -87,7 +87,8 @@ def _line_pieces(text: str, a: int, b: int, pair_no: list[int]) -> list:
                 out[idx] = Markup(opener.start, opener.end, "open", opener.name, pair_no[0])
                 out.append(Markup(m.start(), m.end(), "close", name, pair_no[0]))
         elif raw.startswith("<") and not raw[1].isdigit():
-            name = re.match(r"<([A-Za-z]+)", raw).group(1)
+            opening = re.match(r"<([A-Za-z]+)", raw)
+            name = opening.group(1) if opening else ""
             stack.append((name, len(out)))
             out.append(Markup(m.start(), m.end(), "void", name))  # becomes "open" when its close is found
         else:
