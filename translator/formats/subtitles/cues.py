@@ -35,38 +35,34 @@ def find_cues(text: str, fmt: str) -> list[Cue]:
     """The cues of a subtitle text, located by offset."""
     timing_re = {"srt": _SRT_TIME, "vtt": _VTT_TIME, "sbv": _SBV_TIME}[fmt]
     cues: list[Cue] = []
-    lines, pos = [], 0
-    for line in text.split("\n"):
-        lines.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    i = 0
-    first = True
-    while i < len(lines):
-        if not text[lines[i][0]:lines[i][1]].strip():
-            i += 1
-            continue
-        j = i  # a block: lines i … j-1 up to a blank line
-        while j < len(lines) and text[lines[j][0]:lines[j][1]].strip():
-            j += 1
-        block = lines[i:j]
+    for n, block in enumerate(_blocks(text)):
         head_line = text[block[0][0]:block[0][1]]
-        if fmt == "vtt" and (first and head_line.lstrip("\ufeff").startswith("WEBVTT")
+        if fmt == "vtt" and (n == 0 and head_line.lstrip("\ufeff").startswith("WEBVTT")
                              or re.match(r"(NOTE|STYLE|REGION)\b", head_line)):
-            first = False
-            i = j
             continue
-        first = False
         t = next((k for k, (a, b) in enumerate(block) if timing_re.match(text[a:b])), None)
         if t is None or t > 1:
             raise InputError(f"not a valid {fmt.upper()} file: no timing line in the block at line "
                              f"{text.count(chr(10), 0, block[0][0]) + 1}")
-        text_lines = block[t + 1:]
+        timing, text_lines = text[block[t][0]:block[t][1]], block[t + 1:]
         if text_lines:
-            cues.append(_cue(text, len(cues) + 1, text[block[t][0]:block[t][1]], text_lines))
+            cues.append(_cue(text, len(cues) + 1, timing, text_lines))
         else:
-            cues.append(Cue(len(cues) + 1, text[block[t][0]:block[t][1]], block[t][1], block[t][1]))
-        i = j
+            cues.append(Cue(len(cues) + 1, timing, block[t][1], block[t][1]))
     return cues
+
+
+def _blocks(text: str) -> list[list[tuple[int, int]]]:
+    """The (start, end) of each line, grouped in blocks of non-blank lines."""
+    blocks: list[list[tuple[int, int]]] = [[]]
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            blocks[-1].append((pos, pos + len(line)))
+        elif blocks[-1]:
+            blocks.append([])
+        pos += len(line) + 1
+    return [b for b in blocks if b]
 
 
 def _cue(text: str, number: int, timing: str, spans: list[tuple[int, int]]) -> Cue:

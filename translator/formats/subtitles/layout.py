@@ -38,24 +38,36 @@ def distribute(translation: str, weights: list[int], no_spaces: bool = False) ->
     boundaries, in proportion to the weights; None when it has fewer
     words than parts."""
     tokens = _tokens(translation.strip(), no_spaces)
-    k = len(weights)
-    if k == 1:
+    if len(weights) == 1:
         return [translation.strip()]
-    if len(tokens) < k:
+    if len(tokens) < len(weights):
         return None
     lengths = [_visible(t) + 1 for t, _ in tokens]
-    total = sum(lengths)
     cum = [0]
     for n in lengths:
         cum.append(cum[-1] + n)
-    depth = [0]  # open placeholder pairs at each token boundary: never cut inside one if avoidable
+    depth = _depths(tokens)
+    bounds = [0] + _cuts(tokens, weights, cum, depth, lengths) + [len(tokens)]
+    _relieve(bounds, cum, MAX_LINE * MAX_LINES - 6, depth)
+    return [_join(tokens[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+
+def _depths(tokens: list[tuple[str, bool]]) -> list[int]:
+    """Open placeholder pairs at each token boundary: never cut inside one if avoidable."""
+    depth = [0]
     for t, _ in tokens:
         d = depth[-1]
         for m in PLACEHOLDER_RE.finditer(t):
             if not m.group(3):
                 d += -1 if m.group(1) else 1
         depth.append(max(d, 0))
-    wsum = sum(weights)
+    return depth
+
+
+def _cuts(tokens: list[tuple[str, bool]], weights: list[int], cum: list[int], depth: list[int],
+          lengths: list[int]) -> list[int]:
+    """The token index after which each part but the last ends, closest to its share."""
+    k, total, wsum = len(weights), cum[-1], sum(weights)
     targets, acc = [], 0
     for w in weights[:-1]:
         acc += w
@@ -67,9 +79,7 @@ def distribute(translation: str, weights: list[int], no_spaces: bool = False) ->
                                                     + 1000 * depth[j], j))
         cuts.append(best)
         prev = best
-    bounds = [0] + cuts + [len(tokens)]
-    _relieve(bounds, cum, MAX_LINE * MAX_LINES - 6, depth)
-    return [_join(tokens[a:b]) for a, b in zip(bounds, bounds[1:])]
+    return cuts
 
 
 def _relieve(bounds: list[int], cum: list[int], capacity: int, depth: list[int]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from translator.document import Block, Markup, Text
+from translator.document import Block, Markup, Piece, Text
 from translator.errors import InputError
 from translator.formats.subtitles.cues import _ENTITY, _TAG, Cue, find_cues, validate
 
@@ -60,10 +60,10 @@ def _block(text: str, index: int, cues: list[Cue]) -> Block:
     return Block(index, kind, pieces[0].start, pieces[-1].end, tuple(pieces), "text")
 
 
-def _line_pieces(text: str, a: int, b: int, pair_no: list[int]) -> list:
+def _line_pieces(text: str, a: int, b: int, pair_no: list[int]) -> list[Piece]:
     """Text and markup pieces of one line's inner span; pairs matched inside the line."""
-    out: list = []
-    stack: list[tuple[str, int]] = []  # (tag name, index in out)
+    out: list[Piece] = []
+    stack: list[tuple[str, int]] = []  # (tag name, index in out) of tags not yet closed
     pos = a
     tokens = list(_TAG.finditer(text, a, b)) + list(_ENTITY.finditer(text, a, b))
     tokens.sort(key=lambda m: m.start())
@@ -76,16 +76,7 @@ def _line_pieces(text: str, a: int, b: int, pair_no: list[int]) -> list:
         if raw.startswith("&"):
             out.append(Text(m.start(), m.end(), html.unescape(raw)))
         elif raw.startswith("</"):
-            name = raw[2:-1].split(".")[0].strip()
-            k = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] == name), None)
-            if k is None:
-                out.append(Markup(m.start(), m.end(), "void", name))
-            else:
-                _, idx = stack.pop(k)
-                opener = out[idx]
-                pair_no[0] += 1
-                out[idx] = Markup(opener.start, opener.end, "open", opener.name, pair_no[0])
-                out.append(Markup(m.start(), m.end(), "close", name, pair_no[0]))
+            _close(out, stack, m, pair_no)
         elif raw.startswith("<") and not raw[1].isdigit():
             opening = re.match(r"<([A-Za-z]+)", raw)
             name = opening.group(1) if opening else ""
@@ -97,3 +88,18 @@ def _line_pieces(text: str, a: int, b: int, pair_no: list[int]) -> list:
     if pos < b:
         out.append(Text(pos, b, text[pos:b]))
     return out
+
+
+def _close(out: list[Piece], stack: list[tuple[str, int]], m: re.Match, pair_no: list[int]) -> None:
+    """A closing tag: it pairs with the last open tag of its name, else stays single markup."""
+    name = m.group(0)[2:-1].split(".")[0].strip()
+    k = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] == name), None)
+    if k is None:
+        out.append(Markup(m.start(), m.end(), "void", name))
+        return
+    _, idx = stack.pop(k)
+    opener = out[idx]
+    assert isinstance(opener, Markup)
+    pair_no[0] += 1
+    out[idx] = Markup(opener.start, opener.end, "open", opener.name, pair_no[0])
+    out.append(Markup(m.start(), m.end(), "close", name, pair_no[0]))
