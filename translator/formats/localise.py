@@ -56,33 +56,37 @@ def localise_text(source: str, text: str, source_lang: str, target_lang: str) ->
     src, tgt = _base(source_lang), _base(target_lang)
     if src != "en" or tgt not in _SUPPORTED or tgt == src:
         return text, []
+    changes: list[tuple[str, str]] = []
+    text = _EN_DATE.sub(lambda m: _local_date(m, source, tgt, changes), text)
+    text = _EN_GROUPED.sub(lambda m: _local_number(m, source, tgt, changes), text)
+    return text, changes
+
+
+def _local_date(m: re.Match, source: str, tgt: str, changes: list[tuple[str, str]]) -> str:
+    """An English date the source has too, written the target locale's way."""
     from babel.dates import format_skeleton
+
+    found = _date(m)
+    if found is None or m.group(0) not in source:
+        return m.group(0)
+    day, with_year = found
+    new = format_skeleton("yMMMMd" if with_year else "MMMMd", day, locale=tgt)
+    changes.append((m.group(0), new))
+    return new
+
+
+def _local_number(m: re.Match, source: str, tgt: str, changes: list[tuple[str, str]]) -> str:
+    """A grouped integer standing alone in the source, grouped the target locale's way."""
     from babel.numbers import format_decimal
 
-    changes: list[tuple[str, str]] = []
-
-    def date_sub(m: re.Match) -> str:
-        found = _date(m)
-        if found is None or m.group(0) not in source:
-            return m.group(0)
-        day, with_year = found
-        new = format_skeleton("yMMMMd" if with_year else "MMMMd", day, locale=tgt)
-        changes.append((m.group(0), new))
-        return new
-
-    def number_sub(m: re.Match) -> str:
-        raw = m.group(1)
-        if not re.search(rf"(?<![\w.,\-/]){re.escape(raw)}(?![\w\-/]|[.,]\d)", source):
-            return raw
-        value = int(raw.replace(",", ""))
-        new = str(value) if tgt == "es" and value < 10000 else format_decimal(value, locale=tgt)
-        if new != raw:
-            changes.append((raw, new))
-        return new
-
-    text = _EN_DATE.sub(date_sub, text)
-    text = _EN_GROUPED.sub(number_sub, text)
-    return text, changes
+    raw = m.group(1)
+    if not re.search(rf"(?<![\w.,\-/]){re.escape(raw)}(?![\w\-/]|[.,]\d)", source):
+        return raw
+    value = int(raw.replace(",", ""))
+    new = str(value) if tgt == "es" and value < 10000 else format_decimal(value, locale=tgt)
+    if new != raw:
+        changes.append((raw, new))
+    return new
 
 
 def apply(outcome, doc: Document, source_lang: str, target_lang: str) -> None:

@@ -66,6 +66,22 @@ def plan(candidates: dict[Path, Target], inputs: list[Path]) -> tuple[dict[Path,
     """Check the planned targets of every input (`candidates`: input → its
     default target) against each other and against `inputs` (every input of
     the run). Returns the targets to use and an error per refused input."""
+    errors = _overwrites_input(candidates, inputs)
+    _shared_outputs(candidates, errors)
+    targets = _own_reports({p: t for p, t in candidates.items() if p not in errors})
+    # an output that is a folder, or a folder we cannot write in
+    probed: dict[Path, str | None] = {}
+    for path, t in list(targets.items()):
+        problem = _unwritable(t.output, probed) or (
+            _unwritable(t.report_json, probed) if t.report_json is not None else None)
+        if problem:
+            errors[path] = f"{path}: {problem}"
+            del targets[path]
+    return targets, errors
+
+
+def _overwrites_input(candidates: dict[Path, Target], inputs: list[Path]) -> dict[Path, str]:
+    """An error for each input whose output or report is one of the inputs."""
     errors: dict[Path, str] = {}
     given = {p.resolve(): p for p in inputs}
     for path, t in candidates.items():
@@ -75,18 +91,24 @@ def plan(candidates: dict[Path, Target], inputs: list[Path]) -> tuple[dict[Path,
                 what = "the input" if other.resolve() == path.resolve() else f"the input {other}"
                 errors[path] = f"{path}: the {'output' if p == t.output else 'report'} {p} would overwrite {what}; use --out DIR"
                 break
-    # two inputs, one output path: neither is written (no rule tells which one the user meant)
+    return errors
+
+
+def _shared_outputs(candidates: dict[Path, Target], errors: dict[Path, str]) -> None:
+    """Two inputs, one output path: neither is written (no rule tells which one the user meant)."""
     by_output: dict[Path, list[Path]] = defaultdict(list)
     for path, t in candidates.items():
         by_output[t.output.resolve()].append(path)
-    for out, paths in by_output.items():
+    for paths in by_output.values():
         if len(paths) > 1:
             for path in paths:
                 others = ", ".join(str(p) for p in paths if p != path)
                 errors.setdefault(path, f"{path}: {others} would also be written to {candidates[path].output}; "
                                         "translate them in separate runs or into different --out folders")
-    targets = {p: t for p, t in candidates.items() if p not in errors}
-    # two reports, one name: name each after its output's full file name
+
+
+def _own_reports(targets: dict[Path, Target]) -> dict[Path, Target]:
+    """Two reports, one name: name each after its output's full file name."""
     by_report: dict[Path, list[Path]] = defaultdict(list)
     for path, t in targets.items():
         if t.report_json is not None:
@@ -99,15 +121,7 @@ def plan(candidates: dict[Path, Target], inputs: list[Path]) -> tuple[dict[Path,
                 folder = t.report_json.parent
                 targets[path] = Target(t.output, folder / f"{t.output.name}.report.json",
                                        folder / f"{t.output.name}.report.html")
-    # an output that is a folder, or a folder we cannot write in
-    probed: dict[Path, str | None] = {}
-    for path, t in list(targets.items()):
-        problem = _unwritable(t.output, probed) or (
-            _unwritable(t.report_json, probed) if t.report_json is not None else None)
-        if problem:
-            errors[path] = f"{path}: {problem}"
-            del targets[path]
-    return targets, errors
+    return targets
 
 
 def _unwritable(path: Path, probed: dict[Path, str | None]) -> str | None:
