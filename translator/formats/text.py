@@ -31,17 +31,23 @@ def is_transcript(text: str) -> bool:
 def parse_text(text: str, transcript: bool | None = None) -> tuple[list[Block], bool]:
     if transcript is None:
         transcript = is_transcript(text)
-    blocks: list[Block] = []
     spans, pos = [], 0
     for line in text.split("\n"):
         spans.append((pos, pos + len(line)))
         pos += len(line) + 1
-    if not transcript:
-        for start, end in spans:
-            a, b = _strip(text, start, end)
-            if a < b:
-                blocks.append(Block(len(blocks), "line", a, b, (Text(a, b, text[a:b]),), "text"))
-        return blocks, False
+    if transcript:
+        return _paragraph_blocks(text, spans), True
+    blocks: list[Block] = []
+    for start, end in spans:
+        a, b = _strip(text, start, end)
+        if a < b:
+            blocks.append(Block(len(blocks), "line", a, b, (Text(a, b, text[a:b]),), "text"))
+    return blocks, False
+
+
+def _paragraph_blocks(text: str, spans: list[tuple[int, int]]) -> list[Block]:
+    """A block per paragraph (lines up to a blank line), its line breaks soft spaces."""
+    blocks: list[Block] = []
     para: list[tuple[int, int]] = []
     for start, end in spans + [(len(text), len(text))]:
         a, b = _strip(text, start, end)
@@ -52,12 +58,11 @@ def parse_text(text: str, transcript: bool | None = None) -> tuple[list[Block], 
             pieces = []
             for i, (pa, pb) in enumerate(para):
                 if i:
-                    prev_end = para[i - 1][1]
-                    pieces.append(Text(prev_end, pa, " "))
+                    pieces.append(Text(para[i - 1][1], pa, " "))
                 pieces.append(Text(pa, pb, text[pa:pb]))
             blocks.append(Block(len(blocks), "transcript", para[0][0], para[-1][1], tuple(pieces), "text"))
             para = []
-    return blocks, True
+    return blocks
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

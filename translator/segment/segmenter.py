@@ -222,6 +222,13 @@ def _transcript_units(chunk: list[_Atom], lang: str) -> list[list[_Atom]]:
     cuts = sentences.split(plain, lang)
     if len(cuts) >= max(1, len(plain.split()) // (2 * _MAX_WORDS)):
         return _cut(chunk, cuts)  # punctuated after all
+    starts, forced, pauses = _caption_breaks(chunk, plain)
+    return _cut(chunk, _unit_cuts(plain, lang, starts, forced, pauses))
+
+
+def _caption_breaks(chunk: list[_Atom], plain: str) -> tuple[set[int], set[int], set[int]]:
+    """Where caption lines start; where a cut is forced (around a line with a
+    URL); where the speaker paused (a line much shorter than most ends)."""
     line_starts, urls, pos = [0], [], 0
     for atom in chunk:
         if atom.code is not None and atom.code.name == "url":
@@ -233,10 +240,14 @@ def _transcript_units(chunk: list[_Atom], lang: str) -> list[list[_Atom]]:
     url_lines = {a for a, b in zip(bounds, bounds[1:]) if any(a <= u < b for u in urls)}
     forced = url_lines | {b for a, b in zip(bounds, bounds[1:]) if a in url_lines}
     starts = set(line_starts)
-    # a caption line much shorter than most ends where the speaker paused
     lengths = sorted(len(plain[a:b].strip()) for a, b in zip(bounds, bounds[1:]))
     typical = lengths[len(lengths) // 2] if lengths else 0
     pauses = {b for a, b in zip(bounds, bounds[1:]) if b in starts and len(plain[a:b].strip()) < 0.5 * typical}
+    return starts, forced, pauses
+
+
+def _unit_cuts(plain: str, lang: str, starts: set[int], forced: set[int], pauses: set[int]) -> list[int]:
+    """The offsets where a unit ends, word by word."""
     strong, weak = (set(x.split()) for x in _CUES.get(lang, _CUES["en"]))
     unit_cuts: list[int] = []
     count, fallback = 0, None  # fallback: the latest caption break in this unit
@@ -257,7 +268,7 @@ def _transcript_units(chunk: list[_Atom], lang: str) -> list[list[_Atom]]:
         if at in starts and count >= _MIN_WORDS:
             fallback = (at, count)
         count += 1
-    return _cut(chunk, sorted(set(unit_cuts)))
+    return sorted(set(unit_cuts))
 
 
 # --- segments ----------------------------------------------------------------
