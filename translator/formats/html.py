@@ -196,6 +196,10 @@ class _Scanner(HTMLParser):
         if tag in ATOMIC_INLINE and not closed:
             self.atomic = (tag, start, 1)
             return
+        self._inline_start(tag, start, end, closed)
+
+    def _inline_start(self, tag: str, start: int, end: int, closed: bool) -> None:
+        """An inline tag: a break, a single tag, or one that opens a pair."""
         if tag == "br":
             self.cur.pieces.append(Markup(self.base + start, self.base + end, "break", tag))
         elif tag in VOID_TAGS or closed:
@@ -208,14 +212,7 @@ class _Scanner(HTMLParser):
 
     def _end(self, tag: str, start: int, end: int) -> None:
         if self.atomic:
-            name, astart, depth = self.atomic
-            if tag == name:
-                if depth > 1:
-                    self.atomic = (name, astart, depth - 1)
-                else:
-                    self.atomic = None
-                    if not self.skip:
-                        self.cur.pieces.append(Markup(self.base + astart, self.base + end, "void", name))
+            self._end_atomic(tag, end)
             return
         if self.skip:
             if tag == self.skip[-1]:
@@ -230,6 +227,23 @@ class _Scanner(HTMLParser):
                 while self.kinds and self.kinds.pop() != tag:
                     pass
             return
+        self._inline_end(tag, start, end)
+
+    def _end_atomic(self, tag: str, end: int) -> None:
+        """Inside an element kept whole: its own closing tag ends it (nested ones counted)."""
+        assert self.atomic is not None
+        name, astart, depth = self.atomic
+        if tag != name:
+            return
+        if depth > 1:
+            self.atomic = (name, astart, depth - 1)
+            return
+        self.atomic = None
+        if not self.skip:
+            self.cur.pieces.append(Markup(self.base + astart, self.base + end, "void", name))
+
+    def _inline_end(self, tag: str, start: int, end: int) -> None:
+        """An inline closing tag: it closes the last open pair of its name, else stays single markup."""
         for k in range(len(self.cur.opens) - 1, -1, -1):
             if self.cur.opens[k].name == tag:
                 op = self.cur.opens.pop(k)
