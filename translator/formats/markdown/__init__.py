@@ -62,10 +62,20 @@ def parse_markdown(text: str, translate_lists: bool = False) -> Parsed:
     if fm:
         blocks.extend(frontmatter.blocks(text, fm, translate_lists))
     excluded = ([(0, fm.stop)] if fm else []) + [m.span() for m in _CODE_SHORTCODE.finditer(text)]
+    warnings: list[str] = []
+    blocks.extend(_body_blocks(text, _masked(text, excluded), warnings))
+    blocks = [b for b in blocks if not any(a <= b.start < z for a, z in excluded[1 if fm else 0:])]
+    blocks.sort(key=lambda b: b.start)
+    return Parsed(tuple(_reindex(b, i) for i, b in enumerate(blocks)), tuple(warnings))
+
+
+def _body_blocks(text: str, masked: str, warnings: list[str]) -> list[Block]:
+    """The blocks of the Markdown body: raw HTML blocks through the HTML
+    scanner, each inline token aligned onto the source (or a warning)."""
     aligner = _Aligner(text)
     tables = _Tables(text, aligner.line_starts)
-    warnings: list[str] = []
-    tokens = parser().parse(_masked(text, excluded))
+    tokens = parser().parse(masked)
+    blocks: list[Block] = []
     containers: list[str] = []
     for i, tok in enumerate(tokens):
         if tok.nesting == 1 and tok.type.endswith("_open"):
@@ -84,9 +94,7 @@ def parse_markdown(text: str, translate_lists: bool = False) -> Parsed:
                 continue
             if block:
                 blocks.append(block)
-    blocks = [b for b in blocks if not any(a <= b.start < z for a, z in excluded[1 if fm else 0:])]
-    blocks.sort(key=lambda b: b.start)
-    return Parsed(tuple(_reindex(b, i) for i, b in enumerate(blocks)), tuple(warnings))
+    return blocks
 
 
 def _masked(text: str, excluded: list[tuple[int, int]]) -> str:
