@@ -278,6 +278,21 @@ def _make_segment(seg_id: str, block: Block, atoms: list[_Atom]) -> Segment | No
     atoms = _trim(atoms)
     if not any(a.code is None and _LETTER.search(a.text) for a in atoms):
         return None
+    source, codes = _with_placeholders(atoms)
+    if block.escape in _COLLAPSE:
+        source = _SPACE.sub(" ", source)
+    return Segment(
+        id=seg_id,
+        block=block.index,
+        start=atoms[0].start,
+        end=atoms[-1].end,
+        source=source,
+        codes=codes,
+    )
+
+
+def _with_placeholders(atoms: list[_Atom]) -> tuple[str, tuple[Code, ...]]:
+    """The text of the atoms with their markup numbered: `<1>…</1>`, `<2/>`."""
     numbers: dict[object, int] = {}
     codes: dict[int, dict] = {}
     parts = []
@@ -295,58 +310,43 @@ def _make_segment(seg_id: str, block: Block, atoms: list[_Atom]) -> Segment | No
         else:
             spec["open"] = (a.start, a.end)
             parts.append(f"<{n}>" if spec["kind"] == "pair" else f"<{n}/>")
-    source = "".join(parts)
-    if block.escape in _COLLAPSE:
-        source = _SPACE.sub(" ", source)
-    return Segment(
-        id=seg_id,
-        block=block.index,
-        start=atoms[0].start,
-        end=atoms[-1].end,
-        source=source,
-        codes=tuple(
-            Code(n, c["kind"], c.get("open"), c.get("close"), c["label"]) for n, c in sorted(codes.items())
-        ),
-    )
+    return "".join(parts), tuple(
+        Code(n, c["kind"], c.get("open"), c.get("close"), c["label"]) for n, c in sorted(codes.items()))
 
 
 def _trim(atoms: list[_Atom]) -> list[_Atom]:
     """Move whitespace and markup that need not be translated out of the edges."""
     atoms = list(atoms)
-    changed = True
-    while changed and atoms:
-        changed = False
-        first, last = atoms[0], atoms[-1]
-        pairs_in = {a.code.pair for a in atoms if a.code is not None and a.code.role == "open"}
-        closes_in = {a.code.pair for a in atoms if a.code is not None and a.code.role == "close"}
-        if first.code is None and first.text[:1].isspace() and _strip_atom(first, left=True) is not first:
-            stripped = _strip_atom(first, left=True)
-            atoms[0:1] = [stripped] if stripped else []
-            changed = True
-        elif last.code is None and last.text[-1:].isspace() and _strip_atom(last, left=False) is not last:
-            stripped = _strip_atom(last, left=False)
-            atoms[-1:] = [stripped] if stripped else []
-            changed = True
-        elif first.code is not None and (
-            first.code.role in ("void", "break", "close")
-            or first.code.pair not in closes_in
-        ):
-            atoms.pop(0)
-            changed = True
-        elif last.code is not None and (
-            last.code.role in ("void", "break", "open")
-            or last.code.pair not in pairs_in
-        ):
-            atoms.pop()
-            changed = True
-        elif (
-            len(atoms) >= 2 and first.code is not None and last.code is not None
-            and first.code.role == "open" and last.code.role == "close"
-            and first.code.pair == last.code.pair and _wraps(atoms)
-        ):
-            atoms = atoms[1:-1]
-            changed = True
+    while atoms:
+        trimmed = _trim_edge(atoms)
+        if trimmed is None:
+            break
+        atoms = trimmed
     return atoms
+
+
+def _trim_edge(atoms: list[_Atom]) -> list[_Atom] | None:
+    """The atoms with one edge trimmed, or None when neither edge can go."""
+    first, last = atoms[0], atoms[-1]
+    pairs_in = {a.code.pair for a in atoms if a.code is not None and a.code.role == "open"}
+    closes_in = {a.code.pair for a in atoms if a.code is not None and a.code.role == "close"}
+    if first.code is None and first.text[:1].isspace() and _strip_atom(first, left=True) is not first:
+        stripped = _strip_atom(first, left=True)
+        return ([stripped] if stripped else []) + atoms[1:]
+    if last.code is None and last.text[-1:].isspace() and _strip_atom(last, left=False) is not last:
+        stripped = _strip_atom(last, left=False)
+        return atoms[:-1] + ([stripped] if stripped else [])
+    if first.code is not None and (first.code.role in ("void", "break", "close") or first.code.pair not in closes_in):
+        return atoms[1:]
+    if last.code is not None and (last.code.role in ("void", "break", "open") or last.code.pair not in pairs_in):
+        return atoms[:-1]
+    if (
+        len(atoms) >= 2 and first.code is not None and last.code is not None
+        and first.code.role == "open" and last.code.role == "close"
+        and first.code.pair == last.code.pair and _wraps(atoms)
+    ):
+        return atoms[1:-1]
+    return None
 
 
 def _wraps(atoms: list[_Atom]) -> bool:
