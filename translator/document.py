@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Callable, Hashable, Iterable, Literal
 
 Severity = Literal["minor", "major", "critical"]
 Category = Literal["accuracy", "fluency", "terminology", "style", "locale", "markup"]
@@ -141,7 +141,7 @@ class Encoding:
 @dataclass(frozen=True)
 class Document:
     text: str
-    format: Literal["html", "markdown", "text"]
+    format: str  # a name in the format registry (translator.formats)
     blocks: tuple[Block, ...]
     path: str | None = None
     encoding: Encoding = field(default_factory=Encoding)
@@ -177,6 +177,18 @@ class Suggestion:
         from dataclasses import replace
 
         return replace(self, status=status)
+
+
+def dedupe(items: Iterable[Suggestion], key: Callable[[Suggestion], Hashable]) -> list[Suggestion]:
+    """The suggestions in order, each `key` kept once (the first)."""
+    seen: set[Hashable] = set()
+    out = []
+    for s in items:
+        k = key(s)
+        if k not in seen:
+            seen.add(k)
+            out.append(s)
+    return out
 
 
 SegmentStatus = Literal["translated", "unchanged", "fallback", "draft", "edited"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Sequence
 
+from translator import formats
 from translator.io import reader
 from translator.document import PLACEHOLDER_RE, Document, Segment, Suggestion
 from translator.io.encoding import decode
@@ -28,10 +29,11 @@ def align_draft(doc: Document, path: Path, target_lang: str) -> tuple[Document, 
     each of its segment ids, and notes on what could not be aligned."""
     text = _read(path)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    structured = doc.format != "text" and reader.sniff(text, path.suffix) == doc.format
+    plain = formats.get(doc.format).plain
+    structured = not plain and reader.sniff(text, path.suffix) == doc.format
     if not structured and len(lines) == len(doc.segments) and len(doc.blocks) != len(doc.segments):
         return doc, {s.id: ln for s, ln in zip(doc.segments, lines)}, []  # one line per segment
-    if doc.format != "text" and not structured:
+    if not plain and not structured:
         raise InputError(
             f"{path}: the draft must be a {doc.format} file with the source's structure, or plain text with "
             f"one line per segment ({len(doc.segments)} lines; it has {len(lines)})"

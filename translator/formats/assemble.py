@@ -10,14 +10,14 @@ inside an `<img>` that is a placeholder of the paragraph around it).
 
 from __future__ import annotations
 
-import html
 import re
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from translator.document import PLACEHOLDER_RE, Document, Segment, placeholder_tokens
+from translator.document import PLACEHOLDER_RE, Document, Segment
+from translator.formats.escape import escape, yaml_needs_quotes
+from translator.segment.placeholders import placeholders_intact
 
 
 @dataclass
@@ -28,13 +28,13 @@ class Assembled:
 
 
 def assemble(doc: Document, translations: Mapping[str, str], target_lang: str = "") -> Assembled:
-    """The translated file (`target_lang` decides how subtitle lines are cut)."""
-    if doc.format in ("srt", "vtt", "sbv"):  # sentences over cues go back onto the same cues
-        from translator.formats.subtitles import assemble as assemble_cues
+    """The translated file (`target_lang` decides how subtitle lines are cut).
+    A format with its own way of writing back (subtitle cues) uses it."""
+    from translator import formats
 
-        done = assemble_cues(doc, translations, target_lang or doc.source_lang)
-        short = {s.id for s in done.notes if s.check == "subtitle-cues"}
-        return Assembled(done.text, [i for i in done.kept_source if i not in short], done.notes)
+    own = formats.get(doc.format).assemble
+    if own is not None:
+        return own(doc, translations, target_lang)
     return _Renderer(doc, translations).run()
 
 
@@ -43,11 +43,6 @@ def render_segments(doc: Document, translations: Mapping[str, str]) -> tuple[dic
     its block), and the ids whose translation was unusable (source kept)."""
     r = _Renderer(doc, translations)
     return {seg.id: r.segment(seg) for seg in doc.segments}, r.result.kept_source
-
-
-def placeholders_intact(source: str, translation: str) -> bool:
-    """Same placeholder tokens, each as often (order may change)."""
-    return Counter(placeholder_tokens(source)) == Counter(placeholder_tokens(translation))
 
 
 class _Renderer:
@@ -88,21 +83,22 @@ class _Renderer:
             self.result.kept_source.append(seg.id)
             return self.range(seg.start, seg.end, skip=seg)
         translation = _outside_spaces(translation)
-        escape, indent = self.escape[seg.block]
+        kind, indent = self.escape[seg.block]
         codes = {c.n: c for c in seg.codes}
         out = []
         pos = 0
         for m in PLACEHOLDER_RE.finditer(translation):
-            out.append(_escape(translation[pos:m.start()], escape, indent))
+            out.append(escape(translation[pos:m.start()], kind, indent))
             code = codes[int(m.group(2))]
             span = code.close if m.group(1) else code.open
+            assert span is not None  # a closing token has a pair's close
             out.append(self.range(*span))
             pos = m.end()
-        out.append(_escape(translation[pos:], escape, indent))
+        out.append(escape(translation[pos:], kind, indent))
         rendered = "".join(out)
-        if escape == "yaml-plain" and _yaml_needs_quotes(rendered):
-            return '"' + _escape(translation, "yaml-dq", indent) + '"'
-        if escape == "html-attr-uq":
+        if kind == "yaml-plain" and yaml_needs_quotes(rendered):
+            return '"' + escape(translation, "yaml-dq", indent) + '"'
+        if kind == "html-attr-uq":
             return '"' + rendered + '"'
         return rendered
 
@@ -118,47 +114,3 @@ def _outside_spaces(text: str) -> str:
     return _SPACE_BEFORE_CLOSE.sub(lambda m: f"</{m.group(2)}>" + m.group(1), text)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*\[\]])|(<)(?=[A-Za-z/!?])|(?<![\w])(_)|(_)(?![\w])")
-
-
-def escape(text: str, kind: str, indent: str = "") -> str:
-    """Changed text made safe for where it sits (see Block.escape)."""
-    return _escape(text, kind, indent)
-
-
-def _escape(text: str, kind: str, indent: str = "") -> str:
-    if not text:
-        return text
-    if kind == "html":
-        return html.escape(text, quote=False)
-    if kind in ("html-attr-dq", "html-attr-uq"):
-        return html.escape(text, quote=False).replace('"', "&quot;")
-    if kind == "html-attr-sq":
-        return html.escape(text, quote=False).replace("'", "&#x27;")
-    if kind in ("markdown", "markdown-table"):
-        text = " ".join(text.splitlines())
-        text = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
-        return text.replace("|", "\\|") if kind == "markdown-table" else text
-    if kind in ("yaml-dq", "toml-dq"):
-        return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    if kind == "yaml-sq":
-        return text.replace("'", "''").replace("\n", " ")
-    if kind == "yaml-plain":
-        return " ".join(text.splitlines())
-    if kind == "yaml-block":
-        return text.replace("\n", "\n" + indent)
-    if kind == "text":
-        return " ".join(text.splitlines()) if "\n" in text else text
-    return text
-
-
-def _yaml_needs_quotes(value: str) -> bool:
-    return (
-        not value
-        or value != value.strip()
-        or value[0] in "-?:,[]{}#&*!|>'\"%@`"
-        or ": " in value
-        or " #" in value
-        or value.endswith(":")
-        or value.lower() in ("yes", "no", "true", "false", "null", "on", "off", "~")
-    )

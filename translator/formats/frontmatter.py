@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from translator.document import Block, Text
+from translator.document import Block, Escape, Text
 from translator.errors import InputError
 
 TRANSLATED_KEYS = ("title", "description", "summary", "subtitle")
@@ -48,6 +49,33 @@ def find(text: str) -> FrontMatter | None:
         raise InputError(f"line 1 opens front matter with {fence} but no line closes it; "
                          f"add a {fence} line where the front matter ends{where}")
     return None
+
+
+class FrontMatterError(ValueError):
+    """Front matter that is not valid YAML or TOML (the parser's message)."""
+
+
+def load(text: str, fm: FrontMatter | None = None) -> Any:
+    """The front matter's data (a dict when it is a mapping; None for an
+    empty YAML body), parsed by PyYAML or tomllib. Every reader of front
+    matter values uses this. Raises FrontMatterError."""
+    fm = fm or find(text)
+    if fm is None:
+        return None
+    body = text[fm.start:fm.end]
+    if fm.kind == "toml":
+        import tomllib
+
+        try:
+            return tomllib.loads(body)
+        except tomllib.TOMLDecodeError as e:
+            raise FrontMatterError(str(e)) from None
+    import yaml
+
+    try:
+        return yaml.safe_load(body)
+    except yaml.YAMLError as e:
+        raise FrontMatterError(str(e)) from None
 
 
 def blocks(text: str, fm: FrontMatter, translate_lists: bool = False) -> list[Block]:
@@ -90,6 +118,7 @@ def _scalar_block(text: str, base: int, node, kind: str) -> Block | None:
     if not isinstance(value, str) or not re.search(r"[^\W\d_]", value):
         return None
     style = node.style
+    escape: Escape
     if style in ('"', "'"):
         a, b = a + 1, b - 1
         escape = "yaml-dq" if style == '"' else "yaml-sq"
@@ -99,7 +128,8 @@ def _scalar_block(text: str, base: int, node, kind: str) -> Block | None:
         if nl < 0 or nl >= b:
             return None
         a = nl + 1
-        indent = re.match(r"[ \t]*", text[a:]).group(0)
+        lead = re.match(r"[ \t]*", text[a:])
+        indent = lead.group(0) if lead else ""
         a += len(indent)
         while b > a and text[b - 1] in "\n \t":
             b -= 1

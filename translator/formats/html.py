@@ -21,8 +21,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from translator.document import Block, Markup, Piece, Text
+from translator.document import Block, Escape, Markup, Piece, Text
 from translator.errors import InputError
+from translator.formats.base import LOOKS_LIKE, NO, SAYS_SO, Format, Parsed, lang_value
+from translator.formats.escape import escape
 
 BLOCK_TAGS = frozenset(
     """address article aside blockquote body caption center col colgroup dd details dialog dir
@@ -194,6 +196,10 @@ class _Scanner(HTMLParser):
         if tag in ATOMIC_INLINE and not closed:
             self.atomic = (tag, start, 1)
             return
+        self._inline_start(tag, start, end, closed)
+
+    def _inline_start(self, tag: str, start: int, end: int, closed: bool) -> None:
+        """An inline tag: a break, a single tag, or one that opens a pair."""
         if tag == "br":
             self.cur.pieces.append(Markup(self.base + start, self.base + end, "break", tag))
         elif tag in VOID_TAGS or closed:
@@ -206,14 +212,7 @@ class _Scanner(HTMLParser):
 
     def _end(self, tag: str, start: int, end: int) -> None:
         if self.atomic:
-            name, astart, depth = self.atomic
-            if tag == name:
-                if depth > 1:
-                    self.atomic = (name, astart, depth - 1)
-                else:
-                    self.atomic = None
-                    if not self.skip:
-                        self.cur.pieces.append(Markup(self.base + astart, self.base + end, "void", name))
+            self._end_atomic(tag, end)
             return
         if self.skip:
             if tag == self.skip[-1]:
@@ -228,6 +227,23 @@ class _Scanner(HTMLParser):
                 while self.kinds and self.kinds.pop() != tag:
                     pass
             return
+        self._inline_end(tag, start, end)
+
+    def _end_atomic(self, tag: str, end: int) -> None:
+        """Inside an element kept whole: its own closing tag ends it (nested ones counted)."""
+        assert self.atomic is not None
+        name, astart, depth = self.atomic
+        if tag != name:
+            return
+        if depth > 1:
+            self.atomic = (name, astart, depth - 1)
+            return
+        self.atomic = None
+        if not self.skip:
+            self.cur.pieces.append(Markup(self.base + astart, self.base + end, "void", name))
+
+    def _inline_end(self, tag: str, start: int, end: int) -> None:
+        """An inline closing tag: it closes the last open pair of its name, else stays single markup."""
         for k in range(len(self.cur.opens) - 1, -1, -1):
             if self.cur.opens[k].name == tag:
                 op = self.cur.opens.pop(k)
@@ -241,6 +257,7 @@ class _Scanner(HTMLParser):
         pieces = state.pieces
         for op in state.opens:  # opened here, closed in another block: keep as is
             m = pieces[op.index]
+            assert isinstance(m, Markup)
             pieces[op.index] = Markup(m.start, m.end, "void", m.name)
         if not any(isinstance(p, Text) and _LETTER_RE.search(p.text) for p in pieces):
             return
@@ -271,9 +288,9 @@ class _Scanner(HTMLParser):
             if not wanted or not _LETTER_RE.search(value) or self.skip:
                 continue
             a, b = self.base + start + s, self.base + start + e
-            escape = {'"': "html-attr-dq", "'": "html-attr-sq", "": "html-attr-uq"}[quote]
+            quoting: dict[str, Escape] = {'"': "html-attr-dq", "'": "html-attr-sq", "": "html-attr-uq"}
             kind = f"attr:{name}" if tag != "meta" else "meta:" + attrs.get("name", attrs.get("property", ""))
-            self.attr_blocks.append(Block(0, kind, a, b, tuple(text_pieces(raw[s:e], a)), escape))
+            self.attr_blocks.append(Block(0, kind, a, b, tuple(text_pieces(raw[s:e], a)), quoting[quote]))
 
 
 _CHARREF = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
@@ -304,3 +321,34 @@ def _trim_space(pieces: list[Piece]) -> list[Piece]:
     while pieces and isinstance(pieces[-1], Text) and not pieces[-1].text.strip():
         pieces.pop()
     return pieces
+
+
+# --- the format ----------------------------------------------------------------
+
+_HTML_ROOT = re.compile(r"<html\b[^>]*>", re.I)
+_HTML_TAGS = re.compile(r"<(p|div|table|body|h[1-6]|ul|ol|li|span|a)\b[^>]*>")
+
+
+def _sniff(text: str) -> int:
+    head = text.lstrip()[:2000].lower()
+    if head.startswith(("<!doctype html", "<html")):
+        return SAYS_SO
+    return LOOKS_LIKE if _HTML_TAGS.search(head) else NO
+
+
+def _declare_language(text: str, source_lang: str, target_lang: str) -> str:
+    """`<html lang>` and `xml:lang` of the page."""
+    m = _HTML_ROOT.search(text)
+    if not m:
+        return text
+    tag = re.sub(rf'(\s(?:xml:)?lang\s*=\s*["\']?){lang_value(source_lang)}(?=["\'\s>])', rf"\g<1>{target_lang}",
+                 m.group(0), flags=re.I)
+    return text[:m.start()] + tag + text[m.end():]
+
+
+FORMATS = (Format(
+    name="html", suffixes=(".html", ".htm", ".xhtml"), order=10, sniff=_sniff,
+    parse=lambda text, translate_lists: Parsed(tuple(parse_html(text))),
+    escape=lambda text: escape(text, "html"), markup=True, xliff_datatype="html",
+    declare_language=_declare_language,
+),)

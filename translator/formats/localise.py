@@ -21,6 +21,7 @@ import re
 from dataclasses import replace
 
 from translator.document import Document, Suggestion
+from translator.segment.placeholders import placeholders_intact
 
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december"]
@@ -41,6 +42,8 @@ def _date(m: re.Match) -> tuple[datetime.date, bool] | None:
     name = m.group("month").rstrip(".").lower()
     month = _MONTHS.index(name) + 1 if name in _MONTHS else _ABBR.get(name)
     year = int(m.group("year")) if m.group("year") else None
+    if month is None:
+        return None
     try:
         return datetime.date(year or 2000, month, int(m.group("day"))), year is not None
     except (TypeError, ValueError):
@@ -53,39 +56,41 @@ def localise_text(source: str, text: str, source_lang: str, target_lang: str) ->
     src, tgt = _base(source_lang), _base(target_lang)
     if src != "en" or tgt not in _SUPPORTED or tgt == src:
         return text, []
+    changes: list[tuple[str, str]] = []
+    text = _EN_DATE.sub(lambda m: _local_date(m, source, tgt, changes), text)
+    text = _EN_GROUPED.sub(lambda m: _local_number(m, source, tgt, changes), text)
+    return text, changes
+
+
+def _local_date(m: re.Match, source: str, tgt: str, changes: list[tuple[str, str]]) -> str:
+    """An English date the source has too, written the target locale's way."""
     from babel.dates import format_skeleton
+
+    found = _date(m)
+    if found is None or m.group(0) not in source:
+        return m.group(0)
+    day, with_year = found
+    new = format_skeleton("yMMMMd" if with_year else "MMMMd", day, locale=tgt)
+    changes.append((m.group(0), new))
+    return new
+
+
+def _local_number(m: re.Match, source: str, tgt: str, changes: list[tuple[str, str]]) -> str:
+    """A grouped integer standing alone in the source, grouped the target locale's way."""
     from babel.numbers import format_decimal
 
-    changes: list[tuple[str, str]] = []
-
-    def date_sub(m: re.Match) -> str:
-        found = _date(m)
-        if found is None or m.group(0) not in source:
-            return m.group(0)
-        day, with_year = found
-        new = format_skeleton("yMMMMd" if with_year else "MMMMd", day, locale=tgt)
-        changes.append((m.group(0), new))
-        return new
-
-    def number_sub(m: re.Match) -> str:
-        raw = m.group(1)
-        if not re.search(rf"(?<![\w.,\-/]){re.escape(raw)}(?![\w\-/]|[.,]\d)", source):
-            return raw
-        value = int(raw.replace(",", ""))
-        new = str(value) if tgt == "es" and value < 10000 else format_decimal(value, locale=tgt)
-        if new != raw:
-            changes.append((raw, new))
-        return new
-
-    text = _EN_DATE.sub(date_sub, text)
-    text = _EN_GROUPED.sub(number_sub, text)
-    return text, changes
+    raw = m.group(1)
+    if not re.search(rf"(?<![\w.,\-/]){re.escape(raw)}(?![\w\-/]|[.,]\d)", source):
+        return raw
+    value = int(raw.replace(",", ""))
+    new = str(value) if tgt == "es" and value < 10000 else format_decimal(value, locale=tgt)
+    if new != raw:
+        changes.append((raw, new))
+    return new
 
 
 def apply(outcome, doc: Document, source_lang: str, target_lang: str) -> None:
     """Localise every translated segment of an outcome in place, reporting each rewrite."""
-    from translator.formats.assemble import placeholders_intact
-
     by_id = {s.id: s for s in doc.segments}
     for sid, tr in list(outcome.translations.items()):
         seg = by_id.get(sid)
@@ -102,32 +107,11 @@ def apply(outcome, doc: Document, source_lang: str, target_lang: str) -> None:
                 "check", "applied", "locale"))
 
 
-_HTML_ROOT = re.compile(r"<html\b[^>]*>", re.I)
-
-
 def set_language(text: str, original: str, fmt: str, source_lang: str, target_lang: str) -> str:
     """The output declares the target language (only when it was translated)."""
+    from translator import formats
+
     if text == original or not target_lang:
         return text
-    src = re.escape(source_lang)
-    lang_value = rf"({src}(?:[-_][A-Za-z0-9]+)?)"
-    if fmt == "html":
-        m = _HTML_ROOT.search(text)
-        if m:
-            tag = re.sub(rf'(\s(?:xml:)?lang\s*=\s*["\']?){lang_value}(?=["\'\s>])', rf"\g<1>{target_lang}",
-                         m.group(0), flags=re.I)
-            text = text[:m.start()] + tag + text[m.end():]
-    elif fmt == "markdown":
-        from translator.formats import frontmatter
-
-        fm = frontmatter.find(text)
-        if fm:
-            body = re.sub(rf"(?m)^((?:lang|language|languageCode|locale)\s*[:=]\s*[\"']?){lang_value}(?=[\"']?\s*$)",
-                          rf"\g<1>{target_lang}", text[fm.start:fm.end])
-            text = text[:fm.start] + body + text[fm.end:]
-    elif fmt == "vtt":
-        head_end = text.find("\n\n")
-        head = text[:head_end if head_end >= 0 else len(text)]
-        new_head = re.sub(rf"(?m)^(Language:\s*){lang_value}\s*$", rf"\g<1>{target_lang}", head)
-        text = new_head + text[len(head):]
-    return text
+    declare = formats.get(fmt).declare_language
+    return declare(text, source_lang, target_lang) if declare else text

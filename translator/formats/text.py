@@ -14,6 +14,8 @@ import re
 from statistics import median
 
 from translator.document import Block, Text
+from translator.formats.base import Format, Parsed
+from translator.formats.escape import escape
 
 _END_PUNCT = re.compile(r"[.!?;:。！？；：…\"”’)»]\s*$")
 
@@ -29,17 +31,23 @@ def is_transcript(text: str) -> bool:
 def parse_text(text: str, transcript: bool | None = None) -> tuple[list[Block], bool]:
     if transcript is None:
         transcript = is_transcript(text)
-    blocks: list[Block] = []
     spans, pos = [], 0
     for line in text.split("\n"):
         spans.append((pos, pos + len(line)))
         pos += len(line) + 1
-    if not transcript:
-        for start, end in spans:
-            a, b = _strip(text, start, end)
-            if a < b:
-                blocks.append(Block(len(blocks), "line", a, b, (Text(a, b, text[a:b]),), "text"))
-        return blocks, False
+    if transcript:
+        return _paragraph_blocks(text, spans), True
+    blocks: list[Block] = []
+    for start, end in spans:
+        a, b = _strip(text, start, end)
+        if a < b:
+            blocks.append(Block(len(blocks), "line", a, b, (Text(a, b, text[a:b]),), "text"))
+    return blocks, False
+
+
+def _paragraph_blocks(text: str, spans: list[tuple[int, int]]) -> list[Block]:
+    """A block per paragraph (lines up to a blank line), its line breaks soft spaces."""
+    blocks: list[Block] = []
     para: list[tuple[int, int]] = []
     for start, end in spans + [(len(text), len(text))]:
         a, b = _strip(text, start, end)
@@ -50,12 +58,11 @@ def parse_text(text: str, transcript: bool | None = None) -> tuple[list[Block], 
             pieces = []
             for i, (pa, pb) in enumerate(para):
                 if i:
-                    prev_end = para[i - 1][1]
-                    pieces.append(Text(prev_end, pa, " "))
+                    pieces.append(Text(para[i - 1][1], pa, " "))
                 pieces.append(Text(pa, pb, text[pa:pb]))
             blocks.append(Block(len(blocks), "transcript", para[0][0], para[-1][1], tuple(pieces), "text"))
             para = []
-    return blocks, True
+    return blocks
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -64,3 +71,14 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in " \t\r\f":
         end -= 1
     return start, end
+
+
+def _parse(text: str, translate_lists: bool = False) -> Parsed:
+    blocks, transcript = parse_text(text)
+    return Parsed(tuple(blocks), transcript=transcript)
+
+
+FORMATS = (Format(
+    name="text", suffixes=(".txt", ".text", ".transcript"), aliases=("txt",), order=30,
+    parse=_parse, escape=lambda text: escape(text, "text"), plain=True,
+),)

@@ -66,38 +66,9 @@ def plan(candidates: dict[Path, Target], inputs: list[Path]) -> tuple[dict[Path,
     """Check the planned targets of every input (`candidates`: input → its
     default target) against each other and against `inputs` (every input of
     the run). Returns the targets to use and an error per refused input."""
-    errors: dict[Path, str] = {}
-    given = {p.resolve(): p for p in inputs}
-    for path, t in candidates.items():
-        for p in (t.output, t.report_json, t.report_html):
-            if p is not None and p.resolve() in given:
-                other = given[p.resolve()]
-                what = "the input" if other.resolve() == path.resolve() else f"the input {other}"
-                errors[path] = f"{path}: the {'output' if p == t.output else 'report'} {p} would overwrite {what}; use --out DIR"
-                break
-    # two inputs, one output path: neither is written (no rule tells which one the user meant)
-    by_output: dict[Path, list[Path]] = defaultdict(list)
-    for path, t in candidates.items():
-        by_output[t.output.resolve()].append(path)
-    for out, paths in by_output.items():
-        if len(paths) > 1:
-            for path in paths:
-                others = ", ".join(str(p) for p in paths if p != path)
-                errors.setdefault(path, f"{path}: {others} would also be written to {candidates[path].output}; "
-                                        "translate them in separate runs or into different --out folders")
-    targets = {p: t for p, t in candidates.items() if p not in errors}
-    # two reports, one name: name each after its output's full file name
-    by_report: dict[Path, list[Path]] = defaultdict(list)
-    for path, t in targets.items():
-        if t.report_json is not None:
-            by_report[t.report_json.resolve()].append(path)
-    for paths in by_report.values():
-        if len(paths) > 1:
-            for path in paths:
-                t = targets[path]
-                folder = t.report_json.parent
-                targets[path] = Target(t.output, folder / f"{t.output.name}.report.json",
-                                       folder / f"{t.output.name}.report.html")
+    errors = _overwrites_input(candidates, inputs)
+    _shared_outputs(candidates, errors)
+    targets = _own_reports({p: t for p, t in candidates.items() if p not in errors})
     # an output that is a folder, or a folder we cannot write in
     probed: dict[Path, str | None] = {}
     for path, t in list(targets.items()):
@@ -107,6 +78,50 @@ def plan(candidates: dict[Path, Target], inputs: list[Path]) -> tuple[dict[Path,
             errors[path] = f"{path}: {problem}"
             del targets[path]
     return targets, errors
+
+
+def _overwrites_input(candidates: dict[Path, Target], inputs: list[Path]) -> dict[Path, str]:
+    """An error for each input whose output or report is one of the inputs."""
+    errors: dict[Path, str] = {}
+    given = {p.resolve(): p for p in inputs}
+    for path, t in candidates.items():
+        for p in (t.output, t.report_json, t.report_html):
+            if p is not None and p.resolve() in given:
+                other = given[p.resolve()]
+                what = "the input" if other.resolve() == path.resolve() else f"the input {other}"
+                errors[path] = f"{path}: the {'output' if p == t.output else 'report'} {p} would overwrite {what}; use --out DIR"
+                break
+    return errors
+
+
+def _shared_outputs(candidates: dict[Path, Target], errors: dict[Path, str]) -> None:
+    """Two inputs, one output path: neither is written (no rule tells which one the user meant)."""
+    by_output: dict[Path, list[Path]] = defaultdict(list)
+    for path, t in candidates.items():
+        by_output[t.output.resolve()].append(path)
+    for paths in by_output.values():
+        if len(paths) > 1:
+            for path in paths:
+                others = ", ".join(str(p) for p in paths if p != path)
+                errors.setdefault(path, f"{path}: {others} would also be written to {candidates[path].output}; "
+                                        "translate them in separate runs or into different --out folders")
+
+
+def _own_reports(targets: dict[Path, Target]) -> dict[Path, Target]:
+    """Two reports, one name: name each after its output's full file name."""
+    by_report: dict[Path, list[Path]] = defaultdict(list)
+    for path, t in targets.items():
+        if t.report_json is not None:
+            by_report[t.report_json.resolve()].append(path)
+    for paths in by_report.values():
+        if len(paths) > 1:
+            for path in paths:
+                t = targets[path]
+                assert t.report_json is not None  # grouped by it above
+                folder = t.report_json.parent
+                targets[path] = Target(t.output, folder / f"{t.output.name}.report.json",
+                                       folder / f"{t.output.name}.report.html")
+    return targets
 
 
 def _unwritable(path: Path, probed: dict[Path, str | None]) -> str | None:

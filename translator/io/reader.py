@@ -3,25 +3,19 @@ into blocks, detect the language, segment."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
 
+from translator import formats
 from translator.segment import language
 from translator.document import Document
 from translator.io.encoding import decode
 from translator.errors import InputError
 from translator.segment.segmenter import segment_document
 
-Format = Literal["html", "markdown", "text", "srt", "vtt", "sbv"]
-EXTENSIONS: dict[str, Format] = {
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown", ".rmd": "markdown",
-    ".txt": "text", ".text": "text", ".transcript": "text",
-    ".srt": "srt", ".vtt": "vtt", ".sbv": "sbv",
-}
-STRUCTURED = tuple(ext for ext, fmt in EXTENSIONS.items() if fmt != "text")  # HTML and Markdown
+Format = str  # a name in the format registry (`translator.formats`)
+EXTENSIONS: dict[str, str] = formats.suffixes()
+STRUCTURED = tuple(ext for ext, name in EXTENSIONS.items() if not formats.get(name).plain)  # all but plain text
 _NOT_NEWSLETTERS = ("README", "LICENSE", "CHANGELOG", "CONTRIBUTING")
 
 
@@ -36,31 +30,14 @@ def newsletter_files(folder: Path) -> list[Path]:
     ]
 
 
-FORMAT_NAMES = {"html": "html", "md": "markdown", "markdown": "markdown", "text": "text", "txt": "text",
-                "srt": "srt", "vtt": "vtt", "sbv": "sbv"}
+FORMAT_NAMES = formats.names()
 
 
 def sniff(text: str, suffix: str = "") -> Format:
     """The format of a text, from its extension, else its content. A .txt
     file that opens with front matter is Hugo Markdown, one that opens with
     <!DOCTYPE or <html is HTML."""
-    head = text.lstrip()[:2000].lower()
-    by_ext = EXTENSIONS.get(suffix.lower())
-    if by_ext and by_ext != "text":
-        return by_ext
-    if head.startswith(("<!doctype html", "<html")):
-        return "html"
-    if head.startswith("webvtt"):
-        return "vtt"
-    if re.match(r"(---|\+\+\+)[ \t]*\n", text):
-        return "markdown"
-    if by_ext == "text":
-        return "text"
-    if re.search(r"<(p|div|table|body|h[1-6]|ul|ol|li|span|a)\b[^>]*>", head):
-        return "html"
-    if re.search(r"(?m)^(#{1,6} |[-*] |\d+\. |```)|\[[^\]]+\]\([^)]+\)", text[:5000]):
-        return "markdown"
-    return "text"
+    return formats.sniff(text, suffix)
 
 
 def parse(
@@ -72,27 +49,12 @@ def parse(
     translate_lists: bool = False,
     encoding=None,
 ) -> Document:
-    from translator.formats.html import parse_html
-    from translator.formats.markdown import parse_markdown
-    from translator.formats.text import parse_text
-
-    warnings: list[str] = []
-    transcript = False
-    if fmt == "html":
-        blocks = parse_html(text)
-    elif fmt == "markdown":
-        parsed = parse_markdown(text, translate_lists=translate_lists)
-        blocks, warnings = parsed.blocks, parsed.warnings
-    elif fmt in ("srt", "vtt", "sbv"):
-        from translator.formats.subtitles import parse_subtitles
-
-        blocks, _cues = parse_subtitles(text, fmt)
-    else:
-        blocks, transcript = parse_text(text)
+    parsed = formats.get(fmt).parse(text, translate_lists)
+    blocks = parsed.blocks
     kwargs = {"encoding": encoding} if encoding is not None else {}
     doc = Document(
-        text=text, format=fmt, blocks=tuple(blocks), path=path, transcript=transcript,
-        warnings=tuple(warnings), **kwargs,
+        text=text, format=fmt, blocks=blocks, path=path, transcript=parsed.transcript,
+        warnings=parsed.warnings, **kwargs,
     )
     lang = source_lang or language.detect(" ".join(text[b.start:b.end] for b in blocks[:400]))
     return segment_document(replace(doc, source_lang=lang), lang)

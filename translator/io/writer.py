@@ -10,11 +10,11 @@ import re
 import tempfile
 from pathlib import Path
 
-from translator.formats.assemble import escape
+from translator import formats
 from translator.document import Document
 from translator.errors import TranslatorError
 
-OUTPUT_EXT = {"html": ".html", "markdown": ".md", "text": ".txt", "srt": ".srt", "vtt": ".vtt", "sbv": ".sbv"}
+OUTPUT_EXT = {fmt.name: fmt.suffix for fmt in formats.all_formats()}
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -58,24 +58,28 @@ def output_path(src: Path, source_lang: str, target_lang: str, out_dir: Path | N
 
 
 def _format_of(src: Path) -> str:
-    from translator.io.reader import EXTENSIONS
-
-    return EXTENSIONS.get(src.suffix.lower(), "text")
+    fmt = formats.by_suffix(src.suffix)
+    return fmt.name if fmt else "text"
 
 
 def convert(text: str, doc: Document, to: str, target_lang: str) -> str:
     """Re-express a translated document in another format."""
     if to == doc.format:
         return text
-    if doc.format == "markdown" and to == "html":
-        return _markdown_to_html(text, target_lang)
-    if doc.format == "text" and to in ("html", "markdown"):
-        paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
-        if to == "markdown":
-            return "\n\n".join(escape(p, "markdown") for p in paragraphs) + "\n"
-        body = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
-        return _page("", body, target_lang)
-    raise TranslatorError(f"cannot write a {doc.format} document as {to}; use html or md for Markdown and text input")
+    conversion = _CONVERSIONS.get((doc.format, to))
+    if conversion is None:
+        raise TranslatorError(f"cannot write a {doc.format} document as {to}; "
+                              "use html or md for Markdown and text input")
+    return conversion(text, to, target_lang)
+
+
+def _text_to_page(text: str, to: str, target_lang: str) -> str:
+    """Plain text as Markdown or HTML paragraphs."""
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    escape = formats.get(to).escape
+    if to == "markdown":
+        return "\n\n".join(escape(p) for p in paragraphs) + "\n"
+    return _page("", "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs), target_lang)
 
 
 def paragraphs_page(title: str, paragraphs: list[tuple[str, str]], to: str, lang: str) -> str:
@@ -85,10 +89,11 @@ def paragraphs_page(title: str, paragraphs: list[tuple[str, str]], to: str, lang
         return "t-" + stamp.replace(":", "-")
 
     if to == "markdown":
-        out = [f"# {escape(title, 'markdown')}"] if title else []
+        escape = formats.get("markdown").escape
+        out = [f"# {escape(title)}"] if title else []
         for stamp, text in paragraphs:
             mark = f'<a id="{anchor(stamp)}"></a>[{stamp}](#{anchor(stamp)}) ' if stamp else ""
-            out.append(mark + escape(text, "markdown"))
+            out.append(mark + escape(text))
         return "\n\n".join(out) + "\n"
     body = [f"<h1>{html.escape(title, quote=False)}</h1>"] if title else []
     for stamp, text in paragraphs:
@@ -100,18 +105,16 @@ def paragraphs_page(title: str, paragraphs: list[tuple[str, str]], to: str, lang
     return _page(title, "\n".join(body), lang)
 
 
-def _markdown_to_html(text: str, lang: str) -> str:
+def _markdown_to_html(text: str, to: str, lang: str) -> str:
     from translator.formats import frontmatter
     from translator.formats.markdown import parser
 
     title = ""
     fm = frontmatter.find(text)
     if fm:
-        import yaml
-
         try:
-            meta = yaml.safe_load(text[fm.start:fm.end]) if fm.kind == "yaml" else {}
-        except yaml.YAMLError:
+            meta = frontmatter.load(text, fm) if fm.kind == "yaml" else {}
+        except frontmatter.FrontMatterError:
             meta = {}
         title = str((meta or {}).get("title", "")) if isinstance(meta, dict) else ""
         text = text[fm.stop:]
@@ -125,3 +128,10 @@ def _page(title: str, body: str, lang: str) -> str:
         f"<body>\n{body}\n</body>\n</html>\n"
     )
 
+
+
+_CONVERSIONS = {
+    ("markdown", "html"): _markdown_to_html,
+    ("text", "html"): _text_to_page,
+    ("text", "markdown"): _text_to_page,
+}

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from typing import Any
 from pathlib import Path
 
+from translator import formats
 from translator.document import PLACEHOLDER_RE, Document, Segment
 from translator.errors import InputError, TranslatorError
 from translator.memory.inline import nested_pairs as _nested_pairs
 
 _CTYPE = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "u": "underlined", "a": "link",
           "link": "link", "img": "image", "image": "image", "br": "lb"}
-DATATYPE = {"html": "html", "markdown": "x-markdown", "text": "plaintext"}
 
 
 # --- placeholders ⇄ translate-toolkit rich strings ------------------------------
@@ -129,7 +129,7 @@ def write_xliff(doc: Document, outcome, output: Path, target_lang: str) -> Path:
     except ValueError:  # another drive
         original = str(source.resolve())
     store.switchfile(original, createifmissing=True)
-    store.getfilenode(original).set("datatype", DATATYPE.get(doc.format, "plaintext"))
+    store.getfilenode(original).set("datatype", formats.get(doc.format).xliff_datatype)
     notes = _open_notes(outcome.suggestions)
     for seg in doc.segments:
         _add_unit(store, seg, outcome.translations.get(seg.id), target_lang, notes.get(seg.id, []))
@@ -252,7 +252,7 @@ def import_xliff(path: Path, out_dir: Path | None, memory: Any, fmt: str | None 
         raise TranslatorError(
             f"{path}: the inline codes of unit(s) {', '.join(built.kept_source)} do not match their source's; "
             "fix them in the CAT tool (nothing was written)")
-    if doc.format in ("html", "markdown"):
+    if formats.get(doc.format).markup:
         _verify(doc, built.text)
     data = encode(built.text, doc.encoding)
     if output.exists() and not overwrite:

@@ -22,7 +22,7 @@ from translator.pipeline.failures import Failure
 
 from translator.terms import match as terms
 from translator.terms.stats import TermStats, term_stats as stats_of
-from translator.document import Document, Segment, SegmentStatus, Suggestion, Translation, Usage, severity_at_least
+from translator.document import Document, Segment, SegmentStatus, Suggestion, Translation, Usage, dedupe, severity_at_least
 from translator.engines.base import CRITIQUE, REVISE, Context, Engine, Item, supports
 
 STEPS = ("translate", "critique", "revise")
@@ -240,11 +240,4 @@ def _judge(s: Suggestion, before: str, after: str) -> Suggestion:
 
 
 def _dedupe(items: list[Suggestion]) -> list[Suggestion]:
-    seen = set()
-    out = []
-    for s in items:
-        key = (s.id, s.category, s.original, s.suggestion, s.check, s.status)
-        if key not in seen:
-            seen.add(key)
-            out.append(s)
-    return out
+    return dedupe(items, lambda s: (s.id, s.category, s.original, s.suggestion, s.check, s.status))

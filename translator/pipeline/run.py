@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from translator import formats
 from translator.document import Document, Suggestion, Usage
 
 from translator.errors import TranslatorError
@@ -205,7 +206,7 @@ class Runner:
         out_text = special if special is not None else writer.convert(built.text, doc, fmt, tgt)
         if fmt == doc.format:
             out_text = localise.set_language(out_text, doc.text, fmt, doc.source_lang, tgt)
-        if fmt == doc.format and doc.format in ("html", "markdown"):
+        if fmt == doc.format and formats.get(doc.format).markup:
             await asyncio.to_thread(_verify, doc, built.text)
         unsafe.check_output(path, doc.text, out_text, fmt, doc.format)  # no script the source lacks
         enc = doc.encoding if fmt == doc.format else replace(doc.encoding, name="utf-8", bom=False)

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Sequence, TypeVar
 
+from translator import formats
 from translator.document import Block, Document, Markup, Segment, Text, strip_placeholders
 from translator.qa import checks
 from translator.qa.checks.markup import VERBATIM
@@ -68,7 +69,7 @@ def blocks_info(doc: Document) -> list[BlockInfo]:
     by_block: dict[int, list[Segment]] = {}
     for s in doc.segments:
         by_block.setdefault(s.block, []).append(s)
-    refs = checks.markdown_refs(doc.text) if doc.format == "markdown" else None
+    refs = checks.markdown_refs(doc.text) if formats.get(doc.format).link_references else None
     out = []
     for b in doc.blocks:
         segs = tuple(by_block.get(b.index, ()))

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+from translator import formats
 from translator.errors import InputError
 from translator.io.reader import STRUCTURED
 
@@ -218,8 +219,8 @@ def document_structure(ref_doc, hyp_doc, rb, hb, pairs) -> dict[str, Any]:
     n = len(rb) or 1
     same = sum(a.kind == b.kind and a.tags == b.tags for a, b in matched)
     same_links = sum(Counter(a.links) == Counter(b.links) for a, b in matched)
-    ref_refs = markdown_refs(ref_doc.text) if ref_doc.format == "markdown" else None
-    hyp_refs = markdown_refs(hyp_doc.text) if hyp_doc.format == "markdown" else None
+    ref_refs = markdown_refs(ref_doc.text) if formats.get(ref_doc.format).link_references else None
+    hyp_refs = markdown_refs(hyp_doc.text) if formats.get(hyp_doc.format).link_references else None
     doc_links = Counter(urls_in_markup(ref_doc.text, ref_refs)) == Counter(urls_in_markup(hyp_doc.text, hyp_refs))
     return {
         "units": len(rb),

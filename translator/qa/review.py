@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from translator import formats
 from translator.document import Document, Suggestion, severity_at_least, strip_placeholders
 from translator.errors import InputError
 from translator.qa import checks
@@ -173,7 +174,7 @@ def _file_findings(src: Document, tgt: Document) -> list[Suggestion]:
     that can run code which the source does not have."""
     from translator.qa.unsafe import findings as unsafe_findings
 
-    found = checks.frontmatter_keys(src.text, tgt.text) if src.format == "markdown" else []
+    found = checks.frontmatter_keys(src.text, tgt.text) if formats.get(src.format).front_matter else []
     return found + unsafe_findings(src.text, tgt.text, src.format)
 
 
@@ -301,8 +302,8 @@ def _dropped_sentences(a: BlockInfo, b: BlockInfo, exp: float) -> Suggestion:
 def _document_links(src: Document, tgt: Document, lost_done: Counter, added_done: Counter) -> list[Suggestion]:
     """Links outside translatable blocks (an image in a figure, a link
     definition, the head) compared over the whole file."""
-    src_refs = checks.markdown_refs(src.text) if src.format == "markdown" else None
-    tgt_refs = checks.markdown_refs(tgt.text) if tgt.format == "markdown" else None
+    src_refs = checks.markdown_refs(src.text) if formats.get(src.format).link_references else None
+    tgt_refs = checks.markdown_refs(tgt.text) if formats.get(tgt.format).link_references else None
     a = Counter(checks.urls_in_markup(src.text, src_refs))
     b = Counter(checks.urls_in_markup(tgt.text, tgt_refs))
     lost = (a - b) - lost_done

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from translator.qa.checks import _clip
+from translator import formats
 from translator.document import Suggestion
 from translator.errors import TranslatorError
 
@@ -57,11 +58,10 @@ class UnsafeContentError(TranslatorError):
 
 def risks(text: str, fmt: str) -> list[Risk]:
     """The active markup in a document (fmt "html" or "markdown"; nothing in plain text)."""
-    if fmt not in ("html", "markdown") or not _MAYBE.search(text):
+    scan = {"html": _html_risks, "markdown": _markdown_risks}.get(formats.get(fmt).name)  # the markup formats
+    if scan is None or not _MAYBE.search(text):
         return []
-    if fmt == "html":
-        return _html_risks(text)
-    return _markdown_risks(text)
+    return scan(text)
 
 
 def added(source: str, translation: str, fmt: str, source_fmt: str | None = None) -> list[Risk]:

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterator
 
-from translator.formats.frontmatter import TRANSLATED_KEYS, LIST_KEYS, find
+from translator import formats
+from translator.formats.frontmatter import TRANSLATED_KEYS, LIST_KEYS, FrontMatterError, find, load
 from translator.formats.html import BLOCK_TAGS, META_NAMES, SKIP_TAGS, TRANSLATABLE_ATTRS
 
 _VERBATIM = frozenset("script style pre code kbd samp var textarea".split())
@@ -23,13 +24,11 @@ _VERBATIM = frozenset("script style pre code kbd samp var textarea".split())
 
 def structure_problem(before: str, after: str, fmt: str) -> str | None:
     """None when `after` has the structure of `before`, else what differs."""
-    if fmt == "html":
-        return _first_difference(list(html_skeleton(before)), list(html_skeleton(after)))
-    if fmt == "markdown":
-        return _front_matter_problem(before, after) or _first_difference(
-            list(markdown_skeleton(before)), list(markdown_skeleton(after))
-        )
-    return None
+    skeleton = {"html": html_skeleton, "markdown": markdown_skeleton}.get(formats.get(fmt).name)  # markup formats
+    if skeleton is None:
+        return None
+    fm_problem = _front_matter_problem(before, after) if formats.get(fmt).front_matter else None
+    return fm_problem or _first_difference(list(skeleton(before)), list(skeleton(after)))
 
 
 def html_skeleton(text: str) -> Iterator[tuple]:
@@ -114,12 +113,10 @@ def _front_matter_problem(before: str, after: str) -> str | None:
         return "the front matter was lost or added"
     if a is None or b is None or a.kind != "yaml":
         return None
-    import yaml
-
     try:
-        ya = yaml.safe_load(before[a.start:a.end]) or {}
-        yb = yaml.safe_load(after[b.start:b.end]) or {}
-    except yaml.YAMLError as e:
+        ya = load(before, a) or {}
+        yb = load(after, b) or {}
+    except FrontMatterError as e:
         return f"the front matter is no longer valid YAML ({e})"
     if not isinstance(ya, dict) or not isinstance(yb, dict):
         return None

@@ -101,9 +101,9 @@ def _protect(run: list[_Atom]) -> list[_Atom]:
         return run
     # offsets of atom boundaries in `joined`
     bounds, pos = [], 0
-    for a in run:
+    for atom in run:
         bounds.append(pos)
-        pos += len(a.text)
+        pos += len(atom.text)
     out: list[_Atom] = []
     cursor = 0  # position in joined already emitted
     for m in matches:
@@ -207,7 +207,7 @@ def _cut(chunk: list[_Atom], cuts: list[int]) -> list[list[_Atom]]:
 
 def _new_part(parts: list[list[_Atom]]) -> None:
     """Start a new sentence, taking along the opening markup that ended the last one."""
-    moved = []
+    moved: list[_Atom] = []
     last = parts[-1]
     while last and last[-1].code is not None and last[-1].code.role == "open":
         moved.insert(0, last.pop())
@@ -222,6 +222,13 @@ def _transcript_units(chunk: list[_Atom], lang: str) -> list[list[_Atom]]:
     cuts = sentences.split(plain, lang)
     if len(cuts) >= max(1, len(plain.split()) // (2 * _MAX_WORDS)):
         return _cut(chunk, cuts)  # punctuated after all
+    starts, forced, pauses = _caption_breaks(chunk, plain)
+    return _cut(chunk, _unit_cuts(plain, lang, starts, forced, pauses))
+
+
+def _caption_breaks(chunk: list[_Atom], plain: str) -> tuple[set[int], set[int], set[int]]:
+    """Where caption lines start; where a cut is forced (around a line with a
+    URL); where the speaker paused (a line much shorter than most ends)."""
     line_starts, urls, pos = [0], [], 0
     for atom in chunk:
         if atom.code is not None and atom.code.name == "url":
@@ -233,10 +240,14 @@ def _transcript_units(chunk: list[_Atom], lang: str) -> list[list[_Atom]]:
     url_lines = {a for a, b in zip(bounds, bounds[1:]) if any(a <= u < b for u in urls)}
     forced = url_lines | {b for a, b in zip(bounds, bounds[1:]) if a in url_lines}
     starts = set(line_starts)
-    # a caption line much shorter than most ends where the speaker paused
     lengths = sorted(len(plain[a:b].strip()) for a, b in zip(bounds, bounds[1:]))
     typical = lengths[len(lengths) // 2] if lengths else 0
     pauses = {b for a, b in zip(bounds, bounds[1:]) if b in starts and len(plain[a:b].strip()) < 0.5 * typical}
+    return starts, forced, pauses
+
+
+def _unit_cuts(plain: str, lang: str, starts: set[int], forced: set[int], pauses: set[int]) -> list[int]:
+    """The offsets where a unit ends, word by word."""
     strong, weak = (set(x.split()) for x in _CUES.get(lang, _CUES["en"]))
     unit_cuts: list[int] = []
     count, fallback = 0, None  # fallback: the latest caption break in this unit
@@ -257,7 +268,7 @@ def _transcript_units(chunk: list[_Atom], lang: str) -> list[list[_Atom]]:
         if at in starts and count >= _MIN_WORDS:
             fallback = (at, count)
         count += 1
-    return _cut(chunk, sorted(set(unit_cuts)))
+    return sorted(set(unit_cuts))
 
 
 # --- segments ----------------------------------------------------------------
@@ -267,6 +278,21 @@ def _make_segment(seg_id: str, block: Block, atoms: list[_Atom]) -> Segment | No
     atoms = _trim(atoms)
     if not any(a.code is None and _LETTER.search(a.text) for a in atoms):
         return None
+    source, codes = _with_placeholders(atoms)
+    if block.escape in _COLLAPSE:
+        source = _SPACE.sub(" ", source)
+    return Segment(
+        id=seg_id,
+        block=block.index,
+        start=atoms[0].start,
+        end=atoms[-1].end,
+        source=source,
+        codes=codes,
+    )
+
+
+def _with_placeholders(atoms: list[_Atom]) -> tuple[str, tuple[Code, ...]]:
+    """The text of the atoms with their markup numbered: `<1>…</1>`, `<2/>`."""
     numbers: dict[object, int] = {}
     codes: dict[int, dict] = {}
     parts = []
@@ -284,63 +310,50 @@ def _make_segment(seg_id: str, block: Block, atoms: list[_Atom]) -> Segment | No
         else:
             spec["open"] = (a.start, a.end)
             parts.append(f"<{n}>" if spec["kind"] == "pair" else f"<{n}/>")
-    source = "".join(parts)
-    if block.escape in _COLLAPSE:
-        source = _SPACE.sub(" ", source)
-    return Segment(
-        id=seg_id,
-        block=block.index,
-        start=atoms[0].start,
-        end=atoms[-1].end,
-        source=source,
-        codes=tuple(
-            Code(n, c["kind"], c.get("open"), c.get("close"), c["label"]) for n, c in sorted(codes.items())
-        ),
-    )
+    return "".join(parts), tuple(
+        Code(n, c["kind"], c.get("open"), c.get("close"), c["label"]) for n, c in sorted(codes.items()))
 
 
 def _trim(atoms: list[_Atom]) -> list[_Atom]:
     """Move whitespace and markup that need not be translated out of the edges."""
     atoms = list(atoms)
-    changed = True
-    while changed and atoms:
-        changed = False
-        first, last = atoms[0], atoms[-1]
-        pairs_in = {a.code.pair for a in atoms if a.code is not None and a.code.role == "open"}
-        closes_in = {a.code.pair for a in atoms if a.code is not None and a.code.role == "close"}
-        if first.code is None and first.text[:1].isspace() and _strip_atom(first, left=True) is not first:
-            stripped = _strip_atom(first, left=True)
-            atoms[0:1] = [stripped] if stripped else []
-            changed = True
-        elif last.code is None and last.text[-1:].isspace() and _strip_atom(last, left=False) is not last:
-            stripped = _strip_atom(last, left=False)
-            atoms[-1:] = [stripped] if stripped else []
-            changed = True
-        elif first.code is not None and (
-            first.code.role in ("void", "break", "close")
-            or first.code.pair not in closes_in
-        ):
-            atoms.pop(0)
-            changed = True
-        elif last.code is not None and (
-            last.code.role in ("void", "break", "open")
-            or last.code.pair not in pairs_in
-        ):
-            atoms.pop()
-            changed = True
-        elif (
-            len(atoms) >= 2 and first.code is not None and last.code is not None
-            and first.code.role == "open" and last.code.role == "close"
-            and first.code.pair == last.code.pair and _wraps(atoms)
-        ):
-            atoms = atoms[1:-1]
-            changed = True
+    while atoms:
+        trimmed = _trim_edge(atoms)
+        if trimmed is None:
+            break
+        atoms = trimmed
     return atoms
+
+
+def _trim_edge(atoms: list[_Atom]) -> list[_Atom] | None:
+    """The atoms with one edge trimmed, or None when neither edge can go."""
+    first, last = atoms[0], atoms[-1]
+    pairs_in = {a.code.pair for a in atoms if a.code is not None and a.code.role == "open"}
+    closes_in = {a.code.pair for a in atoms if a.code is not None and a.code.role == "close"}
+    if first.code is None and first.text[:1].isspace() and _strip_atom(first, left=True) is not first:
+        stripped = _strip_atom(first, left=True)
+        return ([stripped] if stripped else []) + atoms[1:]
+    if last.code is None and last.text[-1:].isspace() and _strip_atom(last, left=False) is not last:
+        stripped = _strip_atom(last, left=False)
+        return atoms[:-1] + ([stripped] if stripped else [])
+    if first.code is not None and (first.code.role in ("void", "break", "close") or first.code.pair not in closes_in):
+        return atoms[1:]
+    if last.code is not None and (last.code.role in ("void", "break", "open") or last.code.pair not in pairs_in):
+        return atoms[:-1]
+    if (
+        len(atoms) >= 2 and first.code is not None and last.code is not None
+        and first.code.role == "open" and last.code.role == "close"
+        and first.code.pair == last.code.pair and _wraps(atoms)
+    ):
+        return atoms[1:-1]
+    return None
 
 
 def _wraps(atoms: list[_Atom]) -> bool:
     """True when the first open tag's pair closes at the very end (not `<b>a</b> c <b>d</b>`)."""
-    pair = atoms[0].code.pair
+    first = atoms[0].code
+    assert first is not None  # the caller checked it opens a pair
+    pair = first.pair
     depth = 0
     for a in atoms[:-1]:
         if a.code is not None and a.code.pair == pair:

@@ -46,31 +46,39 @@ def split(text: str, lang: str) -> list[int]:
     """Offsets in `text` where a new sentence starts (never 0)."""
     if not _SENT_END.search(text):
         return []
-    doc = _pipeline(lang)(text)
     no_split = set(_NO_SPLIT.get(lang, _NO_SPLIT["en"]).split())
-    tokens = list(doc)
+    tokens = list(_pipeline(lang)(text))
     starts = [t.is_sent_start is True for t in tokens]
     for i in range(1, len(tokens)):
-        prev, tok = tokens[i - 1], tokens[i]
-        ptext = prev.text.lower()
-        last_word = ptext.split()[-1] if ptext.split() else ""
-        first = tok.text[:1]
-        if starts[i]:
-            if ptext in no_split or last_word in no_split:
-                starts[i] = False
-            elif prev.text.endswith(".") and (first.islower() or first.isdigit()):
-                starts[i] = False
-            elif not prev.whitespace_ and prev.text == "." and not _CJK.match(first) and lang != "zh":
-                starts[i] = False  # "v0.2", "example.com"
-        elif (
-            len(prev.text) > 1 and prev.text.endswith(".") and prev.whitespace_
-            and ptext not in no_split and not re.fullmatch(r"[A-Z]\.", prev.text)
-            and (first.isupper() or first in _OPENERS + "“\"«")
-        ):
-            starts[i] = True  # "$25M. Next", "p.m. The"
-        elif lang == "zh" and prev.text == "." and prev.whitespace_ and (first.isupper() or _CJK.match(first)):
-            starts[i] = True
-    # "¿", "¡" and opening quotes open the next sentence
+        starts[i] = _starts_sentence(tokens[i - 1], tokens[i], starts[i], no_split, lang)
+    _move_to_openers(tokens, starts)
+    return [tokens[i].idx for i in range(1, len(tokens)) if starts[i]]
+
+
+def _starts_sentence(prev, tok, start: bool, no_split: set[str], lang: str) -> bool:
+    """spaCy's answer for whether `tok` starts a sentence, corrected by our rules."""
+    ptext = prev.text.lower()
+    last_word = ptext.split()[-1] if ptext.split() else ""
+    first = tok.text[:1]
+    if start:
+        if ptext in no_split or last_word in no_split:
+            return False
+        if prev.text.endswith(".") and (first.islower() or first.isdigit()):
+            return False
+        if not prev.whitespace_ and prev.text == "." and not _CJK.match(first) and lang != "zh":
+            return False  # "v0.2", "example.com"
+        return True
+    if (
+        len(prev.text) > 1 and prev.text.endswith(".") and prev.whitespace_
+        and ptext not in no_split and not re.fullmatch(r"[A-Z]\.", prev.text)
+        and (first.isupper() or first in _OPENERS + "“\"«")
+    ):
+        return True  # "$25M. Next", "p.m. The"
+    return lang == "zh" and prev.text == "." and bool(prev.whitespace_) and bool(first.isupper() or _CJK.match(first))
+
+
+def _move_to_openers(tokens: list, starts: list[bool]) -> None:
+    """"¿", "¡" and opening quotes open the next sentence: its start moves onto them."""
     for i in range(1, len(tokens)):
         if starts[i] and (tokens[i - 1].text in _OPENERS or (tokens[i - 1].text == '"' and not tokens[i - 1].whitespace_)):
             j = i - 1
@@ -79,4 +87,3 @@ def split(text: str, lang: str) -> list[int]:
             if j > 0:
                 starts[i] = False
                 starts[j] = True
-    return [tokens[i].idx for i in range(1, len(tokens)) if starts[i]]

@@ -17,6 +17,7 @@ import re
 from dataclasses import replace
 from statistics import median
 
+from translator import formats
 from translator.formats.assemble import Assembled, render_segments
 from translator.document import Document, Segment, Suggestion, strip_placeholders
 from translator.formats.subtitles import is_subtitle
@@ -94,7 +95,7 @@ def finish(doc: Document, texts: dict[str, str], built: Assembled, target_lang: 
         if output_format == doc.format:  # assembled onto its cues already (formats/subtitles.py)
             return built, built.text, list(built.notes)
         return built, render(doc, texts, output_format, target_lang), []
-    if doc.format == "text" and output_format in ("html", "markdown"):
+    if formats.get(doc.format).plain and formats.get(output_format).markup:
         return built, render(doc, texts, output_format, target_lang), []
     if not doc.transcript and not _one_long_line(doc):
         return built, None, []
@@ -105,7 +106,7 @@ def finish(doc: Document, texts: dict[str, str], built: Assembled, target_lang: 
 
 def _one_long_line(doc: Document) -> bool:
     """Seed-004 style: a transcript saved as one huge line of sentences."""
-    return (doc.format == "text" and len(doc.blocks) == 1 and doc.blocks[0].end - doc.blocks[0].start > 600
+    return (formats.get(doc.format).plain and len(doc.blocks) == 1 and doc.blocks[0].end - doc.blocks[0].start > 600
             and len(doc.segments) >= 6)
 
 
@@ -184,7 +185,7 @@ def render(doc: Document, texts: dict[str, str], fmt: str, target_lang: str) -> 
         body = ("" if cjk else " ").join(u for u in units if u)
         if body:
             paras.append((stamps.get(group[0].id, ""), body))
-    if fmt in ("text", "srt", "vtt", "sbv"):
+    if not formats.get(fmt).markup:
         return "\n\n".join(p for _, p in paras) + "\n"
     title = _title(paras)
     return writer.paragraphs_page(title, paras, fmt, target_lang)

@@ -22,10 +22,10 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal, Mapping
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from translator.errors import PromptError
+from translator.errors import InputError, PromptError
+from translator.formats import frontmatter
 
 STEPS = ("translate", "critique", "revise")
 SUPPLIED = {"source_lang", "target_lang", "register"}  # what the engine can fill in
@@ -61,21 +61,29 @@ class Prompt:
         return _VAR.sub(lambda m: str(values[m.group(1)]), self.body)
 
 
+def _front_matter(text: str) -> frontmatter.FrontMatter | None:
+    try:
+        fm = frontmatter.find(text)
+    except InputError:  # opened, never closed
+        return None
+    return fm if fm is not None and fm.kind == "yaml" else None
+
+
 def load_prompt(path: Path, step: str) -> Prompt:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PromptError(f"prompt file missing: {path} (the {step} step needs it)") from None
-    m = re.match(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", text, re.S)
-    if not m:
+    fm = _front_matter(text)
+    if fm is None:
         raise PromptError(f"{path}: must start with a front matter block between '---' lines")
     try:
-        meta = _Meta.model_validate(yaml.safe_load(m.group(1)) or {})
-    except (yaml.YAMLError, ValidationError) as e:
+        meta = _Meta.model_validate(frontmatter.load(text, fm) or {})
+    except (frontmatter.FrontMatterError, ValidationError) as e:
         raise PromptError(f"{path}: bad front matter: {e}") from None
     if meta.step != step:
         raise PromptError(f"{path}: front matter says step {meta.step!r}, expected {step!r}")
-    body = m.group(2).strip() + "\n"
+    body = text[fm.stop:].strip() + "\n"
     used = set(_VAR.findall(body))
     declared = set(meta.variables)
     if used - declared:

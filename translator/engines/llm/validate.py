@@ -17,6 +17,7 @@ from translator.document import CATEGORIES, SEVERITIES, Category, Severity, Sugg
 from translator.engines.base import Item
 from translator.engines.llm.sanity import suggestion_problem, template_problem, translation_problem
 from translator.engines.llm.schemas import CritiqueReply, RawSuggestion, SegmentsReply
+from translator.segment.placeholders import placeholder_difference
 
 # --- segments -----------------------------------------------------------------
 
@@ -44,9 +45,8 @@ def _nesting_ok(tokens: list[str]) -> bool:
 def placeholder_problem(source: str, text: str) -> str | None:
     """Why `text` does not keep the placeholders of `source`, or None."""
     want, got = placeholder_tokens(source), placeholder_tokens(text)
-    if Counter(want) != Counter(got):
-        missing = list((Counter(want) - Counter(got)).elements())
-        extra = list((Counter(got) - Counter(want)).elements())
+    missing, extra = placeholder_difference(source, text)
+    if missing or extra:
         parts = []
         if missing:
             parts.append("missing " + " ".join(missing))

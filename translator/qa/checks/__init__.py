@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from translator.document import Segment, Suggestion
-from translator.formats.assemble import placeholders_intact
+from translator.segment.placeholders import placeholders_intact
 from translator.qa.checks.base import CheckContext, Pair, _clip, _norm, _s, _words, dedupe
 from translator.qa.checks.currency import currencies
 from translator.qa.checks.duplicate import duplicates

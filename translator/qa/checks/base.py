@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from translator import document
 from translator.document import Category, Origin, Severity, Suggestion, strip_placeholders
 
 
@@ -58,10 +59,5 @@ def _words(text: str) -> list[str]:
 
 def dedupe(items: list[Suggestion]) -> list[Suggestion]:
     """The suggestions in order, each said once (same segment, span, fix, check and words)."""
-    seen, out = set(), []
-    for s in items:
-        key = (s.id, s.category, s.severity, s.original, s.suggestion, s.check, s.explanation)
-        if key not in seen:
-            seen.add(key)
-            out.append(s)
-    return out
+    return document.dedupe(items, lambda s: (s.id, s.category, s.severity, s.original, s.suggestion, s.check,
+                                             s.explanation))

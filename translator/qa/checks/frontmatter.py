@@ -63,16 +63,8 @@ def _front(text: str) -> dict | None:
     fm = frontmatter.find(text)
     if fm is None:
         return None
-    body = text[fm.start:fm.end]
     try:
-        if fm.kind == "toml":
-            import tomllib
-
-            data = tomllib.loads(body)
-        else:
-            import yaml
-
-            data = yaml.safe_load(body)
-    except Exception:
+        data = frontmatter.load(text, fm)
+    except frontmatter.FrontMatterError:
         return {}
     return {str(k): v for k, v in data.items()} if isinstance(data, dict) else {}

@@ -4,22 +4,20 @@ with its placeholder). Not a registered check: the loop always runs it."""
 
 from __future__ import annotations
 
-from collections import Counter
-
-from translator.document import PLACEHOLDER_RE, Segment, Suggestion, placeholder_tokens
+from translator.document import PLACEHOLDER_RE, Segment, Suggestion
+from translator.segment.placeholders import placeholder_difference
 from translator.qa.checks.base import _s
 from translator.qa.checks.links import urls_in_markup
 
 
 def placeholder_issue(seg: Segment, text: str, doc=None) -> Suggestion:
-    src, tgt = Counter(placeholder_tokens(seg.source)), Counter(placeholder_tokens(text))
-    lost, added = src - tgt, tgt - src
+    lost, added = placeholder_difference(seg.source, text)
     codes = {c.n: c for c in seg.codes}
     parts = []
     if lost:
-        parts.append("lost " + ", ".join(_describe(tok, codes, doc) for tok in lost.elements()))
+        parts.append("lost " + ", ".join(_describe(tok, codes, doc) for tok in lost))
     if added:
-        parts.append("added " + ", ".join(added.elements()))
+        parts.append("added " + ", ".join(added))
     return _s(seg.id, "markup", "critical", text, seg.source,
               "Markup placeholders were " + "; ".join(parts) + " (each must appear exactly as in the source).",
               "placeholders")
