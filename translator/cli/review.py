@@ -144,7 +144,7 @@ def _reviewed(translation: Path, source: Path | None, to: str, from_: str | None
     result = review_files(translation, source=source, target_lang=to, source_lang=from_,
                           glossary=glossary_for, fmt=fmt, selection=selection)
     if model is not None:
-        from translator.qa.critic import critique_review
+        from translator.pipeline.critic import critique_review
 
         result = critique_review(result, model, glossary=loaded[-1] if loaded else None)
     return result

@@ -77,7 +77,7 @@ def _source_terms(found: list[tuple[str, str, str]], source_lang: str, target_la
     translated: by Apertium's dictionaries (a source word whose dictionary
     translation shares a lemma with a removed word), else the source n-gram
     Apertium translates to the removed words."""
-    from translator.engines.apertium import apertium_mode, run_apertium
+    from translator.terms.apertium.process import apertium_mode, run_apertium
 
     forward = apertium_mode(source_lang, target_lang)
     if not found or forward is None:
@@ -122,7 +122,7 @@ def _dictionary_terms(found: list[tuple[str, str, str]], mode: str, source_lang:
 
 def _dictionary_files(mode: str) -> tuple[Path, Path, Path] | None:
     """The source analyser, the bilingual dictionary and the target analyser of `mode` ("eng-spa")."""
-    from translator.engines.apertium import APERTIUM_DATA
+    from translator.terms.apertium.process import APERTIUM_DATA
 
     a, b = mode.split("-")
     files = None

@@ -238,7 +238,7 @@ def import_xliff(path: Path, out_dir: Path | None, memory: Any, fmt: str | None 
     from translator.io import writer
     from translator.io.encoding import encode
     from translator.memory import edits
-    from translator.pipeline.gate import verify_structure as _verify
+    from translator.qa.gate import verify_structure as _verify
 
     source, doc, tgt, units = _source_of(path, fmt)
     by_id = {u.id: u for u in units}

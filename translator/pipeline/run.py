@@ -24,7 +24,7 @@ from translator.io.encoding import encode
 from translator.memory import edits
 from translator.memory.store import Memory
 from translator.pipeline import agents, failures, prepare
-from translator.pipeline.gate import verify_structure as _verify
+from translator.qa.gate import verify_structure as _verify
 from translator.pipeline.prepare import Prepared
 from translator.pipeline.setup import EngineFor, GlossaryFor
 from translator.pipeline.signature import RunSignature

@@ -30,7 +30,7 @@ _MARK = re.compile(r"(?<!\w)[*#@](?=\w)")
 def back_translate(texts: Sequence[str], target_lang: str, source_lang: str) -> list[str | None]:
     """Apertium's translation of each text from `target_lang` back into
     `source_lang`, all in one process; None where unavailable."""
-    from translator.engines.apertium import apertium_mode, run_apertium
+    from translator.terms.apertium.process import apertium_mode, run_apertium
     from translator.errors import EngineError
 
     mode = apertium_mode(target_lang.split("-")[0], source_lang.split("-")[0])
