@@ -413,6 +413,37 @@ def _valid(source: str, text: str) -> bool:
 # --- batches -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=None)
+def data_version(mode: str) -> str:
+    """Size and date of a mode's file and of every file it names: cached
+    answers of an older dictionary are never used."""
+    f = _mode_file(mode)
+    if f is None:
+        return ""
+    files = [f] + [Path(p) for p in re.findall(r"(/[^'\s|]+\.(?:bin|prob|t\dx|rlx|lrx|mode))", f.read_text())]
+    parts = []
+    for p in files:
+        try:
+            st = p.stat()
+            parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{p}:-")
+    return "|".join(parts)
+
+
+def translate_cached(mode: str, encoded: Sequence[Encoded]) -> list[str | None]:
+    """`translate_encoded`, each segment's answer kept between runs (terms
+    and short spans recur from one issue to the next)."""
+    from translator.io.diskcache import cached_map
+
+    def compute(htmls: list[str]) -> dict[str, str]:
+        outs = translate_encoded(mode, [Encoded("", h) for h in htmls])
+        return {h: o for h, o in zip(htmls, outs) if o is not None}
+
+    got = cached_map("apertium", f"{mode}|{data_version(mode)}", [e.html for e in encoded], compute)
+    return [got.get(e.html) for e in encoded]
+
+
 def translate_encoded(mode: str, encoded: Sequence[Encoded]) -> list[str | None]:
     """Apertium's raw HTML for each encoded segment (None: lost). Large batches
     are split; a batch whose output does not align by id is halved and retried."""
@@ -674,7 +705,7 @@ class ApertiumHints:
         if not todo or not self.mode:
             return
         forms = [list(dict.fromkeys([s, morph.pluralize(s, self.source_lang)])) for s in todo]
-        outs = iter(translate_encoded(self.mode, [encode(f) for fs in forms for f in fs]))
+        outs = iter(translate_cached(self.mode, [encode(f) for fs in forms for f in fs]))
         for s, fs in zip(todo, forms):
             got = [next(outs) for _ in fs]
             self._renderings[s] = [_strip_marks(html.unescape(re.sub(r"<[^>]*>", "", o)), s, None).strip()
@@ -691,7 +722,7 @@ class ApertiumHints:
         if not todo or not self.mode:
             return
         encs = [encode(src, [Protect(s, e, "span")]) for src, (s, e) in todo]
-        outs = translate_encoded(self.mode, encs)
+        outs = translate_cached(self.mode, encs)
         for req, enc, out in zip(todo, encs, outs):
             dec = decode(enc, out) if out is not None else None
             if dec is None or not dec.term_spans:
@@ -714,7 +745,7 @@ class ApertiumHints:
         if todo and self.back_mode:
             tgt, src = lemmatizer(self.target_lang), lemmatizer(self.source_lang)
             forms = [list(dict.fromkeys([w, tgt.key(w)])) for w in todo]
-            outs = iter(translate_encoded(self.back_mode, [encode(f) for fs in forms for f in fs]))
+            outs = iter(translate_cached(self.back_mode, [encode(f) for fs in forms for f in fs]))
             for w, fs in zip(todo, forms):
                 keys: list[str] = []
                 for out in (next(outs) for _ in fs):
