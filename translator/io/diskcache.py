@@ -8,6 +8,7 @@ is only a speed-up: a read-only or broken cache file is ignored.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import sqlite3
@@ -31,6 +32,8 @@ class DiskCache:
         self.path = path
         self.lock = threading.Lock()
         self.db: sqlite3.Connection | None = None
+        self.pending: dict[bytes, bytes] = {}
+        atexit.register(self.flush)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
@@ -57,18 +60,35 @@ class DiskCache:
                     rows = self.db.execute(f"select key, value from kv where key in ({','.join('?' * len(part))})",
                                            part).fetchall()
                     found.update(rows)
+                found.update((k, self.pending[k]) for k in keys if k in self.pending)
         except sqlite3.Error:
             return {}
         return found
 
     def put_many(self, items: dict[bytes, bytes]) -> None:
+        """Kept in memory and written in one transaction at exit (or every
+        FLUSH_EVERY entries): a commit per call costs more than the answer."""
         if self.db is None or not items:
             return
-        try:
-            with self.lock, self.db:
-                self.db.executemany("insert or replace into kv values (?, ?)", list(items.items()))
-        except sqlite3.Error:
-            pass
+        with self.lock:
+            self.pending.update(items)
+            full = len(self.pending) >= FLUSH_EVERY
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.lock:
+            rows, self.pending = list(self.pending.items()), {}
+            if self.db is None or not rows:
+                return
+            try:
+                with self.db:
+                    self.db.executemany("insert or replace into kv values (?, ?)", rows)
+            except sqlite3.Error:
+                pass
+
+
+FLUSH_EVERY = 5000
 
 
 @lru_cache(maxsize=8)

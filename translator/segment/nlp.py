@@ -34,7 +34,7 @@ def blank(lang: str):
 # Past the budget (a big document) results stay in memory only, so the cache
 # grows by at most that much per run.
 
-DISK_BUDGET = 200_000
+DISK_BUDGET = 100_000
 _used = [0]
 
 

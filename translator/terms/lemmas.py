@@ -31,7 +31,7 @@ NO_LEMMAS = {"zh", "ja", "ko", "th"}  # scripts matched by substring, not tokens
 _HYPHENS = {"-", "‐", "‑", "–"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a big document holds millions of tokens
 class Token:
     text: str
     start: int
