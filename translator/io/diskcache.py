@@ -98,7 +98,7 @@ def _open(path: Path) -> DiskCache:
 
 def disk_cache() -> DiskCache:
     """The cache of the current XDG_CACHE_HOME (opened once per path)."""
-    return _open(cache_root() / "stages.sqlite")
+    return _open(cache_root() / "stage-cache-v1.db")
 
 
 def cached_map(namespace: str, version: str, texts: Iterable[str], compute) -> dict[str, str]:
