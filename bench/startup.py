@@ -11,7 +11,9 @@ entry point `.venv/bin/translator`:
   warm       one XDG_CACHE_HOME reused (one untimed run fills it first)
 
 The runs are interleaved (apertium, cold, warm, apertium, ...) so a machine
-whose load changes during the benchmark affects all three alike.
+whose load changes during the benchmark affects all three alike; the CPU time
+(user + system, the command and its children) is printed too, being steadier
+than wall time on a shared machine.
 
 Usage: .venv/bin/python bench/startup.py [--runs N] [--keep DIR]
 """
