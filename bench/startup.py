@@ -11,7 +11,9 @@ entry point `.venv/bin/translator`:
   warm       one XDG_CACHE_HOME reused (one untimed run fills it first)
 
 The runs are interleaved (apertium, cold, warm, apertium, ...) so a machine
-whose load changes during the benchmark affects all three alike.
+whose load changes during the benchmark affects all three alike; the CPU time
+(user + system, the command and its children) is printed too, being steadier
+than wall time on a shared machine.
 
 Usage: .venv/bin/python bench/startup.py [--runs N] [--keep DIR]
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,10 +40,17 @@ Researchers released the code and the data on Monday.
 """
 
 
-def _timed(cmd: list[str], env: dict[str, str], stdin: bytes | None = None) -> float:
+CPU: dict[str, list[float]] = {}  # user+system seconds of each timed command and its children
+
+
+def _timed(cmd: list[str], env: dict[str, str], stdin: bytes | None = None, name: str = "") -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=env, input=stdin, capture_output=True, check=False)
     elapsed = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if name:
+        CPU.setdefault(name, []).append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"{cmd[0]} failed ({proc.returncode}):\n{proc.stderr.decode(errors='replace')[-2000:]}")
     return elapsed
@@ -62,15 +72,17 @@ def main(argv: list[str]) -> None:
         _timed(cmd, warm_env)  # fills the warm cache
         times: dict[str, list[float]] = {"apertium": [], "cold": [], "warm": []}
         for i in range(args.runs):
-            times["apertium"].append(_timed(["apertium", "-f", "html", "eng-spa"], base, TEXT.encode()))
+            times["apertium"].append(_timed(["apertium", "-f", "html", "eng-spa"], base, TEXT.encode(), "apertium"))
             cold = work / f"cache-cold-{i}"
-            times["cold"].append(_timed(cmd, dict(base, XDG_CACHE_HOME=str(cold))))
-            times["warm"].append(_timed(cmd, warm_env))
+            times["cold"].append(_timed(cmd, dict(base, XDG_CACHE_HOME=str(cold)), name="cold"))
+            times["warm"].append(_timed(cmd, warm_env, name="warm"))
         floor = statistics.median(times["apertium"])
-        print(f"{'':10} {'median':>8} {'x apertium':>10}   runs")
+        cpu_floor = statistics.median(CPU["apertium"])
+        print(f"{'':10} {'wall':>8} {'x apertium':>10} {'cpu':>8} {'x apertium':>10}   wall of each run")
         for name, ts in times.items():
-            med = statistics.median(ts)
-            print(f"{name:10} {med:>7.2f}s {med / floor:>9.1f}x   " + " ".join(f"{t:.2f}" for t in ts))
+            med, cpu = statistics.median(ts), statistics.median(CPU[name])
+            print(f"{name:10} {med:>7.2f}s {med / floor:>9.1f}x {cpu:>7.2f}s {cpu / cpu_floor:>9.1f}x   "
+                  + " ".join(f"{t:.2f}" for t in ts))
         print((work / "out" / "three.es.md").read_text(encoding="utf-8"))
     finally:
         if not args.keep:

@@ -37,6 +37,15 @@ def detect(text: str) -> str:
         return "en"
     if len(_CJK.findall(sample)) / letters >= 0.1:
         return "zh"
+    from importlib import metadata
+
+    from translator.io.diskcache import cached_map  # loading the profiles takes longer than a run
+
+    return cached_map("langdetect", metadata.version("langdetect"), [sample],
+                      lambda todo: {t: _langdetect(t) for t in todo})[sample]
+
+
+def _langdetect(sample: str) -> str:
     from langdetect.lang_detect_exception import LangDetectException
 
     try:

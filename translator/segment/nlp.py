@@ -23,3 +23,71 @@ def blank(lang: str):
         return spacy.blank(code)
     except Exception:  # a language whose tokenizer needs an extra package
         return spacy.blank("xx")
+
+
+# --- results kept between runs -------------------------------------------------
+# Importing spaCy and building a tokenizer take longer than translating a short
+# file with Apertium. What its tokenizer (and the sentence rules built on it)
+# answer for a text depends only on spaCy's version and our rules, so the
+# answers for the first DISK_BUDGET characters a process sees are kept in the
+# user's cache (io.diskcache): a short file translated again loads no spaCy.
+# Past the budget (a big document) results stay in memory only, so the cache
+# grows by at most that much per run.
+
+DISK_BUDGET = 100_000
+_used = [0]
+
+
+@lru_cache(maxsize=None)
+def spacy_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("spacy")
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _on_disk(texts: list[str]) -> bool:
+    """Whether these texts' answers go through the disk cache (DISK_BUDGET)."""
+    n = sum(len(t) for t in texts)
+    if _used[0] + n > DISK_BUDGET:
+        return False
+    _used[0] += n
+    return True
+
+
+def persist(namespace: str, version: str, texts: list[str], compute) -> dict[str, str]:
+    """`compute(texts) -> {text: str}`, answered from the disk cache where it can be
+    (see DISK_BUDGET); `version` names what else the answers depend on."""
+    if not _on_disk(texts):
+        return compute(list(dict.fromkeys(texts)))
+    from translator.io.diskcache import cached_map
+
+    return cached_map(namespace, f"{spacy_version()}|{version}", texts, compute)
+
+
+def code(lang: str) -> str:
+    """The language code of `blank(lang)` ("xx" where spaCy has no tokenizer)."""
+    return persist("spacy-code", "", [lang], lambda todo: {t: blank(t).lang for t in todo})[lang]
+
+
+Span = tuple[str, int, bool]  # a token's text, its offset, whether it is whitespace
+
+
+def tokenize(lang: str, texts: list[str]) -> list[list[Span]]:
+    """The tokens of each text by `blank(lang)`'s tokenizer, as (text, offset, is_space)."""
+    import json
+
+    def spans(todo: list[str]) -> list[list[Span]]:
+        return [[(tok.text, tok.idx, tok.is_space) for tok in doc] for doc in blank(lang).tokenizer.pipe(todo)]
+
+    if not _on_disk(texts):
+        return spans(texts)
+    from translator.io.diskcache import cached_map
+
+    def compute(todo: list[str]) -> dict[str, str]:
+        return {t: json.dumps(d, ensure_ascii=False) for t, d in zip(todo, spans(todo))}
+
+    got = cached_map(f"spacy-tokens-{lang}", spacy_version(), texts, compute)
+    return [json.loads(got[t]) for t in texts]

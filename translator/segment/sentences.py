@@ -43,9 +43,28 @@ def _pipeline(lang: str):
 
 
 def split(text: str, lang: str) -> list[int]:
-    """Offsets in `text` where a new sentence starts (never 0)."""
+    """Offsets in `text` where a new sentence starts (never 0). Kept between
+    runs for short files (segment.nlp.persist), keyed by this module's rules."""
     if not _SENT_END.search(text):
         return []
+    import json
+
+    from translator.segment.nlp import persist
+
+    got = persist(f"sentences-{lang}", _rules_version(), [text], lambda todo: {t: json.dumps(_split(t, lang))
+                                                                               for t in todo})
+    return json.loads(got[text])
+
+
+@lru_cache(maxsize=None)
+def _rules_version() -> str:
+    import hashlib
+    from pathlib import Path
+
+    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+
+
+def _split(text: str, lang: str) -> list[int]:
     no_split = set(_NO_SPLIT.get(lang, _NO_SPLIT["en"]).split())
     tokens = list(_pipeline(lang)(text))
     starts = [t.is_sent_start is True for t in tokens]

@@ -31,7 +31,7 @@ NO_LEMMAS = {"zh", "ja", "ko", "th"}  # scripts matched by substring, not tokens
 _HYPHENS = {"-", "‐", "‑", "–"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a big document holds millions of tokens
 class Token:
     text: str
     start: int
@@ -85,20 +85,49 @@ def lookup_table(lang: str) -> dict[str, str]:
     return table
 
 
+def _lemma_values(lang: str, table: dict[str, str]) -> frozenset[str]:
+    """The table's lemmas, lowercased; kept beside it in the cache (half a
+    million strings for Spanish take longer to gather than to load)."""
+    import marshal
+    from importlib import metadata
+
+    from translator.io.diskcache import cache_root
+
+    try:
+        version = metadata.version("spacy-lookups-data")
+    except metadata.PackageNotFoundError:
+        version = "-"
+    cached = cache_root() / f"lemma-values-v1-{lang}-{version}-{len(table)}.marshal"
+    try:
+        values = marshal.loads(cached.read_bytes())
+        if isinstance(values, frozenset):
+            return values
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    values = frozenset(v.lower() for v in table.values())
+    if table:
+        try:
+            from translator.io.writer import write_bytes
+
+            write_bytes(cached, marshal.dumps(values))
+        except OSError:
+            pass  # the cache is only a speed-up
+    return values
+
+
 class Lemmatizer:
     """Tokenizer + lookup lemmas for one language (see `lemmatizer`)."""
 
     def __init__(self, lang: str):
-        from translator.segment.nlp import blank
+        from translator.segment import nlp
 
         self.lang = lang
-        self.nlp = blank(lang)
-        code = self.nlp.lang
+        code = nlp.code(lang)  # spaCy itself is loaded only for text no earlier run tokenized
         self.table: dict[str, str] = {}
         self.lemmas: frozenset[str] = frozenset()
         if lang not in NO_LEMMAS:
             self.table = lookup_table(code)
-            self.lemmas = frozenset(map(str.lower, self.table.values()))
+            self.lemmas = _lemma_values(code, self.table)
 
     # --- keys ---------------------------------------------------------------
 
@@ -122,17 +151,20 @@ class Lemmatizer:
         texts = list(texts)
         todo = [t for t in dict.fromkeys(texts) if _cached(self, t) is None]
         if todo:
-            docs = self.nlp.tokenizer.pipe(mask_placeholders(t) for t in todo)
+            from translator.segment.nlp import tokenize
+
+            docs = tokenize(self.lang, [mask_placeholders(t) for t in todo])
             for text, doc in zip(todo, docs):
                 _store(self, text, self._from_doc(doc))
         return [self.tokens(t) for t in texts]
 
     def _from_doc(self, doc) -> tuple[Token, ...]:
+        """Tokens from the tokenizer's (text, offset, is_space) spans (segment.nlp.tokenize)."""
         out = []
-        for tok in doc:
-            if tok.is_space:
+        for text, idx, is_space in doc:
+            if is_space:
                 continue
-            for start, t in _split_hyphens(tok.text, tok.idx):
+            for start, t in _split_hyphens(text, idx):
                 if t in _HYPHENS:
                     out.append(Token(t, start, start + len(t), ""))
                 else:
@@ -196,7 +228,9 @@ def _store(lem: Lemmatizer, text: str, toks: tuple[Token, ...]) -> None:
 def _tokens(lem: Lemmatizer, text: str) -> tuple[Token, ...]:
     toks = _cached(lem, text)
     if toks is None:
-        toks = lem._from_doc(lem.nlp.tokenizer(mask_placeholders(text)))
+        from translator.segment.nlp import tokenize
+
+        toks = lem._from_doc(tokenize(lem.lang, [mask_placeholders(text)])[0])
         _store(lem, text, toks)
     return toks
 

@@ -29,7 +29,23 @@ _MARK = re.compile(r"(?<!\w)[*#@](?=\w)")
 
 def back_translate(texts: Sequence[str], target_lang: str, source_lang: str) -> list[str | None]:
     """Apertium's translation of each text from `target_lang` back into
-    `source_lang`, all in one process; None where unavailable."""
+    `source_lang`, all in one process; None where unavailable. Answers are
+    kept between runs (io.diskcache), keyed by the dictionary's version."""
+    from translator.terms.apertium.process import apertium_mode, data_version
+    from translator.io.diskcache import cached_map
+
+    mode = apertium_mode(target_lang.split("-")[0], source_lang.split("-")[0])
+    if mode is None or not texts:
+        return [None] * len(texts)
+
+    def compute(todo: list[str]) -> dict[str, str]:
+        return {t: o for t, o in zip(todo, _back_translate(todo, target_lang, source_lang)) if o is not None}
+
+    got = cached_map("back", f"{mode}|{data_version(mode)}", texts, compute)
+    return [got.get(t) for t in texts]
+
+
+def _back_translate(texts: Sequence[str], target_lang: str, source_lang: str) -> list[str | None]:
     from translator.terms.apertium.process import apertium_mode, run_apertium
     from translator.errors import EngineError
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from translator.document import PLACEHOLDER_RE
-from translator.terms.apertium.process import run_apertium
+from translator.terms.apertium.process import data_version, run_apertium
 
 WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
 _P_RE = re.compile(r'<p id="k(\d+)">(.*?)</p>', re.S)
@@ -192,3 +192,16 @@ def translate_encoded(mode: str, encoded: Sequence[Encoded]) -> list[str | None]
     return results
 
 
+
+
+def translate_cached(mode: str, encoded: Sequence[Encoded]) -> list[str | None]:
+    """`translate_encoded`, each segment's answer kept between runs (terms
+    and short spans recur from one issue to the next)."""
+    from translator.io.diskcache import cached_map
+
+    def compute(htmls: list[str]) -> dict[str, str]:
+        outs = translate_encoded(mode, [Encoded("", h) for h in htmls])
+        return {h: o for h, o in zip(htmls, outs) if o is not None}
+
+    got = cached_map("apertium", f"{mode}|{data_version(mode)}", [e.html for e in encoded], compute)
+    return [got.get(e.html) for e in encoded]

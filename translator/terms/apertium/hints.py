@@ -7,7 +7,7 @@ import re
 from typing import Sequence
 
 from translator.terms.apertium.decode import decode, strip_marks as _strip_marks
-from translator.terms.apertium.encode import Protect, encode, translate_encoded
+from translator.terms.apertium.encode import Protect, encode, translate_cached
 from translator.terms.apertium.process import apertium_mode
 
 
@@ -39,7 +39,7 @@ class ApertiumHints:
         if not todo or not self.mode:
             return
         forms = [list(dict.fromkeys([s, morph.pluralize(s, self.source_lang)])) for s in todo]
-        outs = iter(translate_encoded(self.mode, [encode(f) for fs in forms for f in fs]))
+        outs = iter(translate_cached(self.mode, [encode(f) for fs in forms for f in fs]))
         for s, fs in zip(todo, forms):
             got = [next(outs) for _ in fs]
             self._renderings[s] = [_strip_marks(html.unescape(re.sub(r"<[^>]*>", "", o)), s, None).strip()
@@ -56,7 +56,7 @@ class ApertiumHints:
         if not todo or not self.mode:
             return
         encs = [encode(src, [Protect(s, e, "span")]) for src, (s, e) in todo]
-        outs = translate_encoded(self.mode, encs)
+        outs = translate_cached(self.mode, encs)
         for req, enc, out in zip(todo, encs, outs):
             dec = decode(enc, out) if out is not None else None
             if dec is None or not dec.term_spans:
@@ -79,7 +79,7 @@ class ApertiumHints:
         if todo and self.back_mode:
             tgt, src = lemmatizer(self.target_lang), lemmatizer(self.source_lang)
             forms = [list(dict.fromkeys([w, tgt.key(w)])) for w in todo]
-            outs = iter(translate_encoded(self.back_mode, [encode(f) for fs in forms for f in fs]))
+            outs = iter(translate_cached(self.back_mode, [encode(f) for fs in forms for f in fs]))
             for w, fs in zip(todo, forms):
                 keys: list[str] = []
                 for out in (next(outs) for _ in fs):

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 from translator.errors import EngineError
@@ -36,6 +37,24 @@ def mode_file(mode: str) -> Path | None:
         if f.is_file():
             return f
     return None
+
+
+@lru_cache(maxsize=None)
+def data_version(mode: str) -> str:
+    """Size and date of a mode's file and of every file it names: cached
+    answers of an older dictionary are never used."""
+    f = mode_file(mode)
+    if f is None:
+        return ""
+    files = [f] + [Path(p) for p in re.findall(r"(/[^'\s|]+\.(?:bin|prob|t\dx|rlx|lrx|mode))", f.read_text())]
+    parts = []
+    for p in files:
+        try:
+            st = p.stat()
+            parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{p}:-")
+    return "|".join(parts)
 
 
 def run_apertium(mode: str, text: str, fmt: str = "html") -> str:
