@@ -10,7 +10,7 @@ PKG = Path(__file__).resolve().parents[1] / "translator"
 
 # Stages in order: a module may import its own stage or an earlier one, never a later one.
 LAYERS = [
-    ("translator.document", "translator.errors"),
+    ("translator.document", "translator.errors", "translator.stagecache"),
     ("translator.segment",),
     ("translator.formats",),
     ("translator.io",),

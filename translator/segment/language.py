@@ -39,7 +39,7 @@ def detect(text: str) -> str:
         return "zh"
     from importlib import metadata
 
-    from translator.io.diskcache import cached_map  # loading the profiles takes longer than a run
+    from translator.stagecache import cached_map  # loading the profiles takes longer than a run
 
     return cached_map("langdetect", metadata.version("langdetect"), [sample],
                       lambda todo: {t: _langdetect(t) for t in todo})[sample]

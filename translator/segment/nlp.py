@@ -30,7 +30,7 @@ def blank(lang: str):
 # file with Apertium. What its tokenizer (and the sentence rules built on it)
 # answer for a text depends only on spaCy's version and our rules, so the
 # answers for the first DISK_BUDGET characters a process sees are kept in the
-# user's cache (io.diskcache): a short file translated again loads no spaCy.
+# user's cache (stagecache): a short file translated again loads no spaCy.
 # Past the budget (a big document) results stay in memory only, so the cache
 # grows by at most that much per run.
 
@@ -62,7 +62,7 @@ def persist(namespace: str, version: str, texts: list[str], compute) -> dict[str
     (see DISK_BUDGET); `version` names what else the answers depend on."""
     if not _on_disk(texts):
         return compute(list(dict.fromkeys(texts)))
-    from translator.io.diskcache import cached_map
+    from translator.stagecache import cached_map
 
     return cached_map(namespace, f"{spacy_version()}|{version}", texts, compute)
 
@@ -84,7 +84,7 @@ def tokenize(lang: str, texts: list[str]) -> list[list[Span]]:
 
     if not _on_disk(texts):
         return spans(texts)
-    from translator.io.diskcache import cached_map
+    from translator.stagecache import cached_map
 
     def compute(todo: list[str]) -> dict[str, str]:
         return {t: json.dumps(d, ensure_ascii=False) for t, d in zip(todo, spans(todo))}

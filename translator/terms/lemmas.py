@@ -91,7 +91,7 @@ def _lemma_values(lang: str, table: dict[str, str]) -> frozenset[str]:
     import marshal
     from importlib import metadata
 
-    from translator.io.diskcache import cache_root
+    from translator.stagecache import cache_root
 
     try:
         version = metadata.version("spacy-lookups-data")

@@ -30,9 +30,9 @@ _MARK = re.compile(r"(?<!\w)[*#@](?=\w)")
 def back_translate(texts: Sequence[str], target_lang: str, source_lang: str) -> list[str | None]:
     """Apertium's translation of each text from `target_lang` back into
     `source_lang`, all in one process; None where unavailable. Answers are
-    kept between runs (io.diskcache), keyed by the dictionary's version."""
+    kept between runs (stagecache), keyed by the dictionary's version."""
     from translator.terms.apertium.process import apertium_mode, data_version
-    from translator.io.diskcache import cached_map
+    from translator.stagecache import cached_map
 
     mode = apertium_mode(target_lang.split("-")[0], source_lang.split("-")[0])
     if mode is None or not texts:

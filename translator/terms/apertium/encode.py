@@ -197,7 +197,7 @@ def translate_encoded(mode: str, encoded: Sequence[Encoded]) -> list[str | None]
 def translate_cached(mode: str, encoded: Sequence[Encoded]) -> list[str | None]:
     """`translate_encoded`, each segment's answer kept between runs (terms
     and short spans recur from one issue to the next)."""
-    from translator.io.diskcache import cached_map
+    from translator.stagecache import cached_map
 
     def compute(htmls: list[str]) -> dict[str, str]:
         outs = translate_encoded(mode, [Encoded("", h) for h in htmls])
