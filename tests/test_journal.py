@@ -53,6 +53,7 @@ def test_kill_9_half_way_then_rerun_sends_only_the_unfinished_requests(tmp_path,
     full = chat_users(fake_openai)
     assert len(full) >= 6, "a multi-request job"
     assert not list((tmp_path / "cache").rglob("*.sqlite"))  # --no-cache: no memory, no journal
+    assert not list((tmp_path / "cache").rglob("stage-cache*"))  # nor the stage cache
     expected = (tmp_path / "full" / "ai-weekly-042.es.html").read_text(encoding="utf-8")
 
     # run it again, killed with SIGKILL when half the requests are answered

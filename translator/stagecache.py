@@ -4,6 +4,7 @@ Each stage keys its entries by a namespace and a version string of the data
 it derives them from (a package's version, a dictionary file's size and
 date), so a new dictionary or release never serves stale answers. The cache
 is only a speed-up: a read-only or broken cache file is ignored.
+`--no-cache` turns it off for the run (`off()`): nothing is read or kept.
 """
 
 from __future__ import annotations
@@ -16,6 +17,21 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
+
+_OFF = threading.Event()
+
+
+class off:
+    """`with stagecache.off():` compute everything, read and keep nothing."""
+
+    def __enter__(self) -> None:
+        self.was = _OFF.is_set()
+        _OFF.set()
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.was:
+            _OFF.clear()
+
 
 _SCHEMA = "create table if not exists kv (key blob primary key, value blob not null)"
 
@@ -104,6 +120,8 @@ def disk_cache() -> DiskCache:
 def cached_map(namespace: str, version: str, texts: Iterable[str], compute) -> dict[str, str]:
     """`compute(missing_texts) -> {text: answer}` for the texts not cached yet;
     the answers of all `texts` (strings), kept for the next run."""
+    if _OFF.is_set():
+        return compute(list(dict.fromkeys(texts)))
     cache = disk_cache()
     todo = list(dict.fromkeys(texts))
     keys = {t: DiskCache.key(namespace, version, t) for t in todo}

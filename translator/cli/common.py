@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, Optional, Sequence
 
 import typer
+
+from translator.errors import TranslatorError
 
 if TYPE_CHECKING:
     from translator.pipeline.run import FileResult
@@ -121,3 +123,20 @@ def _row(r: FileResult, short: bool, steps: dict[str, list[int]]) -> dict[str, A
         "tokens out": sum(u.completion_tokens for u in usage.values()),
         "time": f"{r.seconds:.1f}s",
     }
+
+
+def option_callback(option: str):
+    """A typer callback for a language option: `Error: …` and exit 1 on a bad code."""
+
+    def callback(value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return None
+        from translator.segment import langtags
+
+        try:
+            return langtags.check(value, option)
+        except TranslatorError as e:
+            typer.echo(f"Error: {e}", err=True)
+            raise typer.Exit(1)
+
+    return callback

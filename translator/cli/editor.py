@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from translator.segment import langtags
+from translator.cli.common import option_callback
 from translator.errors import TranslatorError
 
 xliff_app = typer.Typer(help="XLIFF for CAT tools (write it with `translate --xliff`).", no_args_is_help=True,
@@ -33,9 +33,9 @@ def learn_command(
     source: Annotated[Path, typer.Argument(help="The source newsletter.")],
     translation: Annotated[Path, typer.Argument(help="A human translation of it (same format, or one line per segment).")],
     from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.",
-                                                 callback=langtags.option_callback("--from"))] = None,
+                                                 callback=option_callback("--from"))] = None,
     to: Annotated[Optional[str], typer.Option("--to", "-t", help="Language of the translation; detected when omitted.",
-                                            callback=langtags.option_callback("--to"))] = None,
+                                            callback=option_callback("--to"))] = None,
     cache: CacheOpt = None,
 ) -> None:
     """Learn a human translation of a newsletter (approved translations, used whatever the engine).
@@ -114,9 +114,9 @@ def memory_import(
 
 def suggest_command(
     src: Annotated[str, typer.Option("--from", help="Source language.",
-                                         callback=langtags.option_callback("--from"))] = "en",
+                                         callback=option_callback("--from"))] = "en",
     tgt: Annotated[str, typer.Option("--to", help="Target language.",
-                                         callback=langtags.option_callback("--to"))] = "es",
+                                         callback=option_callback("--to"))] = "es",
     min_count: Annotated[int, typer.Option(help="Least number of times an editor made the same correction.")] = 2,
     apply: Annotated[bool, typer.Option("--apply", help="Add the suggestions to the glossary (target, forbidden).")] = False,
     glossary: Annotated[Optional[Path], typer.Option("--glossary", "-g", help="The glossary CSV --apply writes "

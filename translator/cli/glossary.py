@@ -11,7 +11,7 @@ import typer
 
 from translator.io import csvsafe
 from translator.errors import TranslatorError
-from translator.segment.langtags import option_callback
+from translator.cli.common import option_callback
 
 app = typer.Typer(help="Maintain glossaries: add, remove, list, lint, import/export TBX, extract candidates.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)

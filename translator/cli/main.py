@@ -6,14 +6,15 @@ import asyncio
 import json
 import os
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from translator.cli.common import check_formats, expand_inputs, fail, summary_table
+from translator import stagecache
+from translator.cli.common import check_formats, expand_inputs, fail, option_callback, summary_table
 from translator.errors import TranslatorError
-from translator.segment import langtags
 
 if TYPE_CHECKING:
     from translator.engines.base import Engine
@@ -33,9 +34,9 @@ app = typer.Typer(
 def translate(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of newsletters.", show_default=False)],
     to: Annotated[str, typer.Option("--to", "-t", help="Target language (es, en, zh …).",
-                                    callback=langtags.option_callback("--to"))],
+                                    callback=option_callback("--to"))],
     from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.",
-                                                 callback=langtags.option_callback("--from"))] = None,
+                                                 callback=option_callback("--from"))] = None,
     model: Annotated[
         Optional[str],
         typer.Option("--model", "-m", envvar="TRANSLATOR_ENGINE",
@@ -61,7 +62,7 @@ def translate(
     cache: Annotated[
         Optional[Path], typer.Option("--cache", envvar="TRANSLATOR_CACHE", help="Translation memory file (SQLite).")
     ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation memory.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation memory, nor the cache of earlier runs' stage answers.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")] = False,
     batch: Annotated[bool, typer.Option("--batch", help="Through the OpenAI Batch API: half price, within 24 h "
                                         "(`translator batch status|resume`).")] = False,
@@ -90,7 +91,7 @@ def translate(
     if batch or dry_run:  # whole archives through the Batch API, or what a run would cost (cli/batch.py)
         from translator.cli.batch import translate_batch
 
-        with checks.using(selection):
+        with checks.using(selection), (stagecache.off() if no_cache else nullcontext()):
             return translate_batch(
                 paths=paths, to=to, from_=from_, model=model, glossary=glossary, no_glossary=no_glossary, draft=draft,
                 rounds=rounds, out=out, report=report, jobs=jobs, fmt=fmt, output_format=output_format,
@@ -119,7 +120,7 @@ def translate(
         overwrite=overwrite, xliff=xliff,
     )
     started = time.perf_counter()
-    with checks.using(selection):
+    with checks.using(selection), (stagecache.off() if no_cache else nullcontext()):
         results = _run_with_progress(Runner(checked(engine), glossaries, job, memory), files, quiet)
     memory.close()
     journal.finish()  # a run that ends normally keeps no journal
@@ -194,7 +195,7 @@ def _run_with_progress(runner: Runner, files: list[Path], quiet: bool) -> list[F
 def segment(
     path: Annotated[Path, typer.Argument(help="A newsletter file.")],
     from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.",
-                                                 callback=langtags.option_callback("--from"))] = None,
+                                                 callback=option_callback("--from"))] = None,
     fmt: Annotated[Optional[str], typer.Option("--format", help="html | md | text")] = None,
     translate_tags: Annotated[bool, typer.Option("--translate-tags")] = False,
     text: Annotated[bool, typer.Option("--text", help="One segment per line instead of JSON.")] = False,

@@ -113,7 +113,7 @@ def _markdown_to_html(text: str, to: str, lang: str) -> str:
     fm = frontmatter.find(text)
     if fm:
         try:
-            meta = frontmatter.load(text, fm) if fm.kind == "yaml" else {}
+            meta = frontmatter.load(text, fm)
         except frontmatter.FrontMatterError:
             meta = {}
         title = str((meta or {}).get("title", "")) if isinstance(meta, dict) else ""

@@ -47,10 +47,5 @@ class RunSignature:
         return asdict(self)
 
 
-def fingerprint(engine: Any, glossary: Any, job: Any) -> str:
-    """The memory's settings fingerprint of `engine`, `glossary` and `job.rounds` (RunSignature.fingerprint)."""
-    return RunSignature.of(engine, glossary, job.rounds, "", "").fingerprint
-
-
 def _digest(parts: list[str]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]

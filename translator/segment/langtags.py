@@ -7,7 +7,6 @@ code to use ("did you mean es?"). Valid tags are normalised (`EN` → `en`,
 
 from __future__ import annotations
 
-from typing import Optional
 
 from translator.errors import TranslatorError
 
@@ -30,20 +29,3 @@ def check(value: str, option: str = "--to") -> str:
     except (LookupError, ValueError):
         pass
     raise TranslatorError(f"{option} {value!r} is not a language code (BCP 47, e.g. en, es, zh){hint}")
-
-
-def option_callback(option: str):
-    """A typer callback for a language option: `Error: …` and exit 1 on a bad code."""
-
-    def callback(value: Optional[str]) -> Optional[str]:
-        if value is None:
-            return None
-        try:
-            return check(value, option)
-        except TranslatorError as e:
-            import typer
-
-            typer.echo(f"Error: {e}", err=True)
-            raise typer.Exit(1)
-
-    return callback

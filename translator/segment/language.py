@@ -24,7 +24,7 @@ import threading
 from translator.document import strip_placeholders
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_CJK_ANY = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")  # kana and hangul too
+CJK_ANY = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")  # kana and hangul too
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -89,7 +89,7 @@ def guess_language(text: str) -> str | None:
     """A cheap guess for short texts: the language whose function words
     dominate, or a CJK script; None when the text does not say."""
     letters = re.findall(r"[^\W\d_]", strip_placeholders(text))
-    if letters and len(_CJK_ANY.findall(text)) / len(letters) >= 0.3:
+    if letters and len(CJK_ANY.findall(text)) / len(letters) >= 0.3:
         return "cjk"
     scores = stopword_scores(text)
     best = max(scores, key=lambda lang: scores[lang])

@@ -61,7 +61,10 @@ def _rules_version() -> str:
     import hashlib
     from pathlib import Path
 
-    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+    from translator.segment import nlp
+
+    code = Path(__file__).read_bytes() + Path(nlp.__file__).read_bytes()  # the rules and the pipelines
+    return hashlib.blake2b(code, digest_size=8).hexdigest()
 
 
 def _split(text: str, lang: str) -> list[int]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from functools import lru_cache
 import marshal
-import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -180,9 +180,26 @@ def _load(path: Path, where: str) -> tuple[list[Term], list[LintIssue], dict[str
 
 
 def _cache_path(digest: str, where: str, lang: str) -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    tag = hashlib.sha256(f"{where}\x1f{lang}".encode()).hexdigest()[:8]
-    return Path(base) / "newsletter-translator" / f"glossary-{_VERSION}-{digest[:24]}-{tag}.marshal"
+    from translator.stagecache import cache_root
+
+    tag = hashlib.sha256(f"{where}\x1f{lang}\x1f{_rules()}".encode()).hexdigest()[:8]
+    return cache_root() / f"glossary-{_VERSION}-{digest[:24]}-{tag}.marshal"
+
+
+@lru_cache(maxsize=None)
+def _rules() -> str:
+    """What the cached keys are derived from besides the file: the lemma
+    tables' version and the code that builds the keys."""
+    from importlib import metadata
+
+    from translator.terms import lemmas
+
+    try:
+        tables = metadata.version("spacy-lookups-data")
+    except metadata.PackageNotFoundError:
+        tables = "-"
+    code = b"".join(Path(m).read_bytes() for m in (lemmas.__file__, __file__))
+    return tables + hashlib.blake2b(code, digest_size=8).hexdigest()
 
 
 def _store(path: Path, payload) -> None:

@@ -68,7 +68,7 @@ class TermIndex:
         return cls(lang, [(t, v, False) for t in terms for v in t.forbidden])
 
     def warm(self, texts: Iterable[str]) -> None:
-        """Tokenize many texts at once (nlp.pipe); later lookups hit the cache."""
+        """Tokenize many texts at once (segment.nlp.tokenize); later lookups hit the cache."""
         if not self.substring:
             self.lem.tokens_many(texts)
 

@@ -86,7 +86,7 @@ class Glossary:
             order.setdefault(t, i)
         return order
 
-    # compiled matchers, built on first use (see terms.py)
+    # compiled matchers, built on first use (see terms.find)
     @cached_property
     def source_index(self) -> TermIndex:
         return TermIndex.for_sources(self.terms, self.source_lang)

@@ -9,7 +9,7 @@ sides agree. The lookup tables are not consistent ("modelos" → "modelo" but
 "modelo" → "modelar"), so a token also carries `keys`: its written form, its
 table lemma and its likely singulars; two tokens match when their `keys`
 intersect. Chinese and other languages without tables match by substring
-(see terms.py).
+(see terms.find and terms.match).
 
 Placeholder tokens (`<1>`, `</1>`, `<2/>`) are masked with spaces before
 tokenizing, so offsets stay those of the original text and no placeholder is
@@ -147,7 +147,7 @@ class Lemmatizer:
         return _tokens(self, text)
 
     def tokens_many(self, texts: Iterable[str]) -> list[tuple[Token, ...]]:
-        """Tokens of many texts; uncached ones go through `nlp.pipe` together."""
+        """Tokens of many texts; uncached ones go through `segment.nlp.tokenize` together."""
         texts = list(texts)
         todo = [t for t in dict.fromkeys(texts) if _cached(self, t) is None]
         if todo:

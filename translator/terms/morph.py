@@ -12,7 +12,6 @@ forms. English gets plurals. Other languages are left as they are.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Iterable, Literal
 
 from translator.terms.lexicon import apertium_es
@@ -77,18 +76,6 @@ def es_pluralize_word(word: str, foreign: bool = False) -> str:
             word = _accent_nucleus(word, nuclei[-2])  # orden → órdenes, imagen → imágenes
         return word + _case_like("es", word[-1])
     return word + _case_like("s", word[-1])  # chatbot → chatbots, club → clubs
-
-
-def es_singular_word(word: str) -> str:
-    """A guess at the singular of a Spanish plural (for agreement only)."""
-    low = word.lower()
-    if low.endswith("ces"):
-        return word[:-3] + "z"
-    if low.endswith("es") and len(low) > 4 and low[-3] not in _VOWELS:
-        return word[:-2]
-    if low.endswith("s"):
-        return word[:-1]
-    return word
 
 
 def es_pluralize(phrase: str, foreign: Iterable[str] = ()) -> str:
@@ -328,10 +315,3 @@ def _accent_nucleus(word: str, nucleus: tuple[int, int]) -> str:
     i = a + (strong[-1] if strong else len(seg) - 1)
     accented = word[i].lower().translate(_ACCENT)
     return word[:i] + (accented.upper() if word[i].isupper() else accented) + word[i + 1:]
-
-
-def strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
-# --- Apertium's Spanish analyser and generator (optional) ---------------------------

@@ -1,6 +1,6 @@
 """A glossary repair that never makes a translation worse.
 
-`terms.enforce` finds where a term was rendered wrongly; this module decides
+`terms.match.enforce` finds where a term was rendered wrongly; this module decides
 what to put there and whether to put it at all:
 
 - `tag`: the words of a sentence with the reading Apertium's tagger chooses

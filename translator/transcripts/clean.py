@@ -22,7 +22,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import replace
 
-from translator.document import Document, Suggestion, Usage, placeholder_tokens
+from translator.document import Document, Suggestion, Usage
+from translator.segment.placeholders import placeholders_intact
 
 PARAGRAPH = "¶"
 MIN_KEPT = 0.9
@@ -55,7 +56,7 @@ def _words(text: str) -> list[str]:
 
 def keeps_words(source: str, cleaned: str, names: frozenset[str] | set[str] = frozenset()) -> str:
     """"" when the cleaned unit keeps the speaker's words, else why not."""
-    if Counter(placeholder_tokens(source)) != Counter(placeholder_tokens(cleaned)):
+    if not placeholders_intact(source, cleaned):
         return "the placeholders changed"
     src, new = Counter(_words(source)), Counter(_words(cleaned))
     allowed = Counter(src)

@@ -3,15 +3,14 @@ what `untranslated`, `wrong-language` and the LLM reply filter share."""
 
 from __future__ import annotations
 
-import re
 
 from translator.document import strip_placeholders
-from translator.qa.checks.base import _WORD, _words  # noqa: F401
-from translator.segment.language import STOPWORDS, guess_language, stopword_scores  # noqa: F401 (one language module)
+from translator.qa.checks.base import _WORD
+from translator.segment.language import CJK_ANY, STOPWORDS, guess_language, stopword_scores  # noqa: F401 (one language module)
 
 _LANG_NAMES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
                "pt": "Portuguese", "zh": "Chinese", "ja": "Japanese", "ko": "Korean"}
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+CJK = CJK_ANY  # the one definition: segment.language
 
 
 def lang_name(code: str) -> str:
