@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
 
 from translator.document import PLACEHOLDER_RE, Segment, placeholder_tokens
+from translator.errors import InputError
 
 
 def nested_pairs(text: str) -> set[str]:
@@ -102,3 +105,16 @@ def keep_as_text(seg: Segment, text: str) -> str:
         bare = PLACEHOLDER_RE.sub("", text)
         return keep_as_text(seg, bare) if bare != text else bare
     return fixed
+
+
+def read_store(path: Path, parse: Callable[[bytes], Any], kind: str) -> Any:
+    """A CAT-tool file parsed by translate-toolkit (`parse`: its safe
+    parser, entities unresolved, no network); InputError naming `kind`."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None
+    try:
+        return parse(data)
+    except Exception as e:  # lxml and toolkit errors: not a file of this kind we can read
+        raise InputError(f"{path}: not a readable {kind} file ({type(e).__name__}: {e})") from None

@@ -17,7 +17,6 @@ from pathlib import Path
 from lxml import etree
 
 from translator.document import PLACEHOLDER_RE
-from translator.errors import InputError
 
 
 
@@ -142,14 +141,9 @@ def read_tmx(path: Path) -> list[dict]:
     (parsed by translate-toolkit: entities unresolved, no network)."""
     from translate.storage import tmx
 
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    try:
-        store = tmx.tmxfile.parsestring(data)
-    except Exception as e:  # lxml and toolkit errors: not TMX we can read
-        raise InputError(f"{path}: not a readable TMX file ({type(e).__name__}: {e})") from None
+    from translator.memory.inline import read_store
+
+    store = read_store(path, tmx.tmxfile.parsestring, "TMX")
     header = store.document.getroot().find("header")
     default_src = header.get("srclang", "") if header is not None else ""
     return [u for unit in store.getunits() for u in _units_of(unit.xmlelement, default_src)]

@@ -196,14 +196,9 @@ def read_units(path: Path) -> tuple[dict[str, str], list[Unit]]:
     toolkit's safe parser)."""
     from translate.storage import xliff
 
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror})") from None
-    try:
-        store = xliff.xlifffile.parsestring(data)
-    except Exception as e:  # lxml and toolkit errors: the file is not XLIFF we can read
-        raise InputError(f"{path}: not a readable XLIFF file ({type(e).__name__}: {e})") from None
+    from translator.memory.inline import read_store
+
+    store = read_store(path, xliff.xlifffile.parsestring, "XLIFF")
     files = store.getfilenames()
     if len(files) != 1:
         raise InputError(f"{path}: holds {len(files)} <file> elements; one newsletter per XLIFF file is supported")
