@@ -91,3 +91,17 @@ def test_a_failure_is_data():
     assert found["s2"] == failures.Failure("s2", "engine-fallback", "Apertium could not translate this segment")
     outcome = Outcome({"s3": Translation("s3", "x", "fallback")}, [], failures={"s1": found["s1"]})
     assert outcome.failures["s1"].reason.startswith("the text is a copy")
+
+
+def test_a_changed_condition_column_changes_the_memory_keys():
+    """The case, part-of-speech and context columns change what a repair does,
+    so an entry that gains one gives other memory keys (and a plain entry keeps
+    the keys of earlier versions, as above)."""
+    plain = Glossary("en", "es", (Term("training", "entrenamiento"),))
+    seen = {RunSignature.of(Echo(), plain, 1, "en", "es").fingerprint}
+    for term in (Term("training", "entrenamiento", context=("model", "GPU")),
+                 Term("training", "entrenamiento", context=("model",)),
+                 Term("training", "entrenamiento", pos="noun"),
+                 Term("training", "entrenamiento", case_sensitive=True)):
+        seen.add(RunSignature.of(Echo(), Glossary("en", "es", (term,)), 1, "en", "es").fingerprint)
+    assert len(seen) == 5

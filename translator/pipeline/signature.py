@@ -27,8 +27,7 @@ class RunSignature:
     @classmethod
     def of(cls, engine: Any, glossary: Any, rounds: int, source_lang: str, target_lang: str) -> RunSignature:
         prompts = getattr(engine, "prompts", None)
-        entries = [f"{t.source}\x1e{t.target}\x1e{t.dnt}\x1e{'|'.join(t.forbidden)}"
-                   for t in (glossary.terms if glossary is not None else ())]
+        entries = [_entry(t) for t in (glossary.terms if glossary is not None else ())]
         engine_fp = getattr(engine, "fingerprint", "")
         parts = [engine.name, str(rounds), engine_fp, *entries]  # the memory keys of earlier versions: kept
         return cls(
@@ -45,6 +44,17 @@ class RunSignature:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _entry(term: Any) -> str:
+    """One glossary entry as the fingerprint sees it. The columns added after
+    the first memories were written (case, part of speech, context) count only
+    when set, so a memory built with a plain glossary keeps its keys."""
+    entry = f"{term.source}\x1e{term.target}\x1e{term.dnt}\x1e{'|'.join(term.forbidden)}"
+    extra = [f"case={term.case_sensitive}"] if term.case_sensitive else []
+    extra += [f"pos={term.pos}"] if term.pos else []
+    extra += [f"context={'|'.join(term.context)}"] if term.context else []
+    return "\x1e".join([entry, *extra])
 
 
 def _digest(parts: list[str]) -> str:
