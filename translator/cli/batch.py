@@ -274,11 +274,15 @@ def _refresh(state, row) -> dict[int, str]:
     if key is None:
         return {}
 
+    from translator.engines.llm.retry import Backoff
+
     async def get() -> dict[int, str]:
-        client = openai.AsyncOpenAI(base_url=base_url, api_key=key, max_retries=1, timeout=30)
+        # the one retry policy (engines/llm/retry.py), one retry: a status is not worth waiting for
+        client = openai.AsyncOpenAI(base_url=base_url, api_key=key, max_retries=0, timeout=30)
+        backoff = Backoff(retries=1)
         out = {}
         for b in pending:
-            got = await client.batches.retrieve(b.batch_id)
+            got = await backoff.run(lambda: client.batches.retrieve(b.batch_id))
             c = got.request_counts
             out[b.local] = got.status + (f" ({c.completed} done, {c.failed} failed of {c.total})" if c else "")
         return out
