@@ -179,7 +179,8 @@ def test_kill_9_mid_way_then_resume_loses_and_duplicates_nothing(tmp_path, fake_
                              "--from", "en", "--model", "openai:fake", "--out", str(out), "--batch", "-q"],
                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        for _ in range(3000):  # until the second batch exists and is being polled
+        deadline = time.monotonic() + 240  # generous: a loaded CI machine starts the CLI slowly
+        while time.monotonic() < deadline:  # until the second batch exists and is being polled
             if len(fake_batch.order) >= 2 and fake_batch.batches[fake_batch.order[1]]["_polls"] >= 2:
                 break
             assert proc.poll() is None, proc.stderr.read().decode()
