@@ -167,3 +167,32 @@ def test_unknown_verb_form_takes_the_form_the_source_shows_or_stays():
     text, notes = enforce(g, "Pause status.", "Estado pausado.", "s1", hints=NoHints())
     assert text == "Estado pausado."
     assert any(n.status == "open" and n.original == "pausado" for n in notes)
+
+
+@pytest.mark.parametrize("source, occurrence, term, target, held", [
+    ("Creating a sourcing project from a requisition", "sourcing", "source", "origen", True),  # a noun of its own
+    ("Select the data source.", "source", "source", "origen", False),
+    ("Processing the orders takes a minute.", "Processing", "process", "procesar", False),  # a verb term: its gerund
+])
+def test_ing_form_is_not_the_noun_term(source, occurrence, term, target, held):
+    i = source.index(occurrence)
+    assert bool(repair.source_sense(Term(term, target), source, i, i + len(occurrence), "en", "es")) == held
+
+
+def test_ing_form_of_a_noun_term_stays_open():
+    gl = Glossary("en", "es", (Term("source", "origen"),))
+    text, sugg = enforce(gl, "Creating a sourcing project", "Creación de un proyecto de Sourcing", "s1",
+                         hints=NoHints())
+    assert text == "Creación de un proyecto de Sourcing"
+    assert [s.status for s in sugg] == ["open"]
+
+
+@pytest.mark.parametrize("source, occurrence, held", [
+    ("With this ticket we can set up APL for you.", "set", True),  # "set up" is to configure
+    ("Set the indicator in the master record.", "Set", False),
+    ("You can shut down the server.", "shut", True),
+])
+def test_phrasal_verb_is_not_the_verb_term(source, occurrence, held):
+    i = source.index(occurrence)
+    term = Term(occurrence.lower(), "definir" if occurrence.lower() == "set" else "cerrar")
+    assert bool(repair.source_sense(term, source, i, i + len(occurrence), "en", "es")) == held

@@ -223,3 +223,26 @@ def test_spanish_gender(noun, gender):
 ])
 def test_spanish_verb_forms(verb, form, expected):
     assert morph.es_conjugate_like(verb, form) == expected
+
+
+@pytest.mark.parametrize("draft, term, text, expected", [
+    # the content words alone pair nothing; "de" and the brackets are anchors
+    ("Cambio de Socio empresarial", "Socio", "Modificación de interlocutor comercial", "interlocutor"),
+    ("Socio empresarial (payer)", "Socio", "Interlocutor comercial (pagador)", "Interlocutor"),
+    # an anchor that leaves no equal-sized stretch pairs nothing
+    ("Posting Categoría de socio", "socio", "Tipo de interlocutor de contabilización", None),
+])
+def test_align_span_with_function_words_as_anchors(draft, term, text, expected):
+    s = draft.index(term)
+    span, _ = align_span(draft, (s, s + len(term)), text, "es")
+    assert (text[span[0]:span[1]] if span else None) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("To save a filter, proceed as follows:", ["save"]),  # "as" is not "a"
+    ("Click Save as to keep a copy.", ["Save as"]),
+    ("Use the Save As dialog.", ["Save As"]),
+])
+def test_function_words_of_a_term_match_only_themselves(text, expected):
+    gl = g(Term("save", "guardar"), Term("save as", "guardar como"))
+    assert [h.text for h in gl.find(text)] == expected

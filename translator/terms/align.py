@@ -27,9 +27,33 @@ def align_span(draft: str, span: tuple[int, int], text: str,
     content words of both (difflib): (span, None) when each end of the span
     falls in an identical stretch or in an equal-sized replaced stretch next to
     an identical one; (None, region) when it falls inside one replaced stretch
-    whose words cannot be paired; (None, None) otherwise."""
-    a = content_tokens(draft, lang)
-    b = content_tokens(text, lang)
+    whose words cannot be paired; (None, None) otherwise.
+
+    When the content words alone pair nothing, the function words and
+    punctuation are anchors too: "Cambio de Socio empresarial" and
+    "Modificación de interlocutor comercial" share "de", so "Socio" went to
+    "interlocutor"; "Socio empresarial (payer)" and "Interlocutor comercial
+    (pagador)" share the brackets. The span found must be content words."""
+    got = _align(content_tokens(draft, lang), content_tokens(text, lang), span)
+    if got[0] is not None:
+        return got
+    full, _ = _align(_anchor_tokens(draft, lang), _anchor_tokens(text, lang), span)
+    if full is not None and _all_content(text[full[0]:full[1]], lang):
+        return full, None
+    return got
+
+
+def _anchor_tokens(text: str, lang: str) -> list[Token]:
+    return [t for t in lemmatizer(lang).tokens(text) if t.key or not t.text.isalnum()]
+
+
+def _all_content(span_text: str, lang: str) -> bool:
+    words = span_text.split()
+    return bool(words) and not is_function(words[0], lang) and not is_function(words[-1], lang)
+
+
+def _align(a: list[Token], b: list[Token],
+           span: tuple[int, int]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     ia = [i for i, t in enumerate(a) if t.start >= span[0] and t.end <= span[1]]
     if not ia or not b:
         return None, None

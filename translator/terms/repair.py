@@ -164,6 +164,12 @@ def source_sense(term, source: str, start: int, end: int, source_lang: str, targ
     want = term_pos(term, target_lang)
     if source_lang not in TAGGER:
         return ""
+    derived = _ing_form(term.source, source[start:end], source_lang)
+    if derived and want == NOUN:
+        return f'"{derived}" is another word than the noun "{term.source}"'
+    particle = _particle_after(term.source, source, end, source_lang)
+    if particle and want == VERB:
+        return f'"{source[start:end]} {particle}" is a phrasal verb, not "{term.source}"'
     words = [w for w in reading_at(source, start, end, source_lang) if w.tags]
     content = [w for w in words if w.pos != FUNC]
     if not content:
@@ -182,6 +188,28 @@ def source_sense(term, source: str, start: int, end: int, source_lang: str, targ
         return f'"{head.text}" cannot be a {want} in the source and the term is a {want}'.replace(
             f"cannot be a {want} in the source and the term is a {want}", f"is not a {want} in the source")
     return ""
+
+
+def _ing_form(term_source: str, occurrence: str, lang: str) -> str:
+    """The occurrence when it is the -ing form of a one-word term ("sourcing"
+    for "source", "setting" for "set"): in English a noun of its own (a
+    sourcing project is not a source), whatever the lemma table says."""
+    term_low, occ = term_source.lower(), occurrence.lower()
+    if lang != "en" or " " in term_low or not occ.endswith("ing") or term_low.endswith("ing"):
+        return ""
+    return occurrence
+
+
+_PARTICLES = ("up", "out", "off", "down")
+
+
+def _particle_after(term_source: str, source: str, end: int, lang: str) -> str:
+    """The particle that makes a one-word verb term a phrasal verb of another
+    meaning ("set up" is to configure, "log off", "carry out", "shut down")."""
+    if lang != "en" or " " in term_source.strip():
+        return ""
+    m = re.match(r"\s+([A-Za-z]+)\b", source[end:])
+    return m.group(1) if m and m.group(1).lower() in _PARTICLES else ""
 
 
 # --- never splice into the wrong language ------------------------------------------------------------
