@@ -196,3 +196,14 @@ def test_phrasal_verb_is_not_the_verb_term(source, occurrence, held):
     i = source.index(occurrence)
     term = Term(occurrence.lower(), "definir" if occurrence.lower() == "set" else "cerrar")
     assert bool(repair.source_sense(term, source, i, i + len(occurrence), "en", "es")) == held
+
+
+@pytest.mark.parametrize("source, term, text, span, mismatch", [
+    ("SAP Business Partners", "Partners", "Interlocutor comercial SAP", "Interlocutor", False),  # a heading
+    ("The prorated charges are calculated as follows:", "charges",
+     "Este período se calculan los gastos de la siguiente manera:", "período", True),
+])
+def test_number_mismatch_except_in_headings(source, term, text, span, mismatch):
+    s, t = source.index(term), text.index(span)
+    got = repair.number_mismatch(source, s, s + len(term), text, t, t + len(span), "en", "es")
+    assert bool(got) == mismatch

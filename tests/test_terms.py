@@ -246,3 +246,13 @@ def test_align_span_with_function_words_as_anchors(draft, term, text, expected):
 def test_function_words_of_a_term_match_only_themselves(text, expected):
     gl = g(Term("save", "guardar"), Term("save as", "guardar como"))
     assert [h.text for h in gl.find(text)] == expected
+
+
+def test_elimination_skips_words_of_other_terms():
+    # "Saldos iniciales" renders "opening balance": the word left for "inventory" is "stocks"
+    from translator.terms.align import residual_span
+
+    src, mt = "Inventory Opening Balances", "Saldos iniciales de stocks"
+    back = {"Saldos": ("balance",), "iniciales": ("initial",), "stocks": ("stock",)}
+    span = residual_span(src, (0, 9), "en", mt, "es", lambda ws: back, None, 1, None, [(0, 16)])
+    assert span is not None and mt[span[0]:span[1]] == "stocks"

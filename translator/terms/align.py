@@ -15,6 +15,7 @@ that can translate (Apertium):
 from __future__ import annotations
 
 import difflib
+from typing import Sequence
 
 from translator.document import PLACEHOLDER_RE
 from translator.terms.lemmas import Token, fold, lemmatizer
@@ -83,13 +84,15 @@ def _align(a: list[Token], b: list[Token],
 
 
 def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str, lang: str, back_fn,
-                  draft, n_target: int, region: tuple[int, int] | None = None) -> tuple[int, int] | None:
+                  draft, n_target: int, region: tuple[int, int] | None = None,
+                  taken: Sequence[tuple[int, int]] = ()) -> tuple[int, int] | None:
     """The run of words in `text` that translates the term, found by elimination:
     a word is accounted for when it is linked (same word, shared lemma, cognate,
     or engine back-translation) to another source word, or when the engine's
     draft has it outside the term. Of the runs left, prefer one in `region`
     (from the draft alignment), then one linked to the term itself, then the
-    one next to where the term's neighbours went."""
+    one next to where the term's neighbours went. Words inside `taken` (the
+    renderings of the sentence's other glossary terms) are accounted for."""
     if back_fn is None and draft is None:
         return None  # no bilingual evidence at all: any choice would be a guess
     src = content_tokens(source, source_lang)
@@ -110,7 +113,8 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
 
     to_term = [any(linked(m, s) for s in inside) for m in mt]
     links = [[k for k, s in enumerate(before + after) if linked(m, s)] for m in mt]
-    free = [to_term[i] or not (links[i] or mt[i].key in explained) for i in range(len(mt))]
+    free = [not _inside(mt[i], taken) and (to_term[i] or not (links[i] or mt[i].key in explained))
+            for i in range(len(mt))]
     runs: list[list[int]] = []
     for i, f in enumerate(free):
         if f and runs and runs[-1][-1] == i - 1:
@@ -150,6 +154,10 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
         return None
     run = run[:n_target]
     return mt[run[0]].start, mt[run[-1]].end
+
+
+def _inside(tok: Token, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= tok.start and tok.end <= b for a, b in spans)
 
 
 def cognate(a: str, b: str) -> bool:
