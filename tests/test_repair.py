@@ -207,3 +207,16 @@ def test_number_mismatch_except_in_headings(source, term, text, span, mismatch):
     s, t = source.index(term), text.index(span)
     got = repair.number_mismatch(source, s, s + len(term), text, t, t + len(span), "en", "es")
     assert bool(got) == mismatch
+
+
+@pytest.mark.parametrize("before, after, old, new, expected", [
+    # an invariant adjective between determiner and noun: the determiner still agrees
+    ("Se visualizan las siguientes ", ":", "medidas", "indicadores", ("Se visualizan los siguientes ", ":")),
+    # the phrase ends in the same noun: the adjective after it agrees with that noun, unchanged
+    ("", " técnico", "Tipo de objeto", "Categoría del objeto", ("", " técnico")),
+    ("Abra la ", " nueva.", "plantilla", "modelo", ("Abra el ", " nuevo.")),
+])
+def test_agreement_around_the_new_term(before, after, old, new, expected):
+    from translator.terms.inflect import agree_gender
+
+    assert agree_gender(before, after, old, new) == expected
