@@ -220,3 +220,12 @@ def test_agreement_around_the_new_term(before, after, old, new, expected):
     from translator.terms.inflect import agree_gender
 
     assert agree_gender(before, after, old, new) == expected
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+def test_an_edit_that_changes_nothing_is_not_reported_applied():
+    gl = Glossary("en", "es", (Term("use", "utilizar"),))
+    text, sugg = enforce(gl, "Used for intraday bank statements (IDBS).",
+                         "Utilizarse para los extractos de cuenta intradía (IDBS).", "s1")
+    assert text == "Utilizarse para los extractos de cuenta intradía (IDBS)."
+    assert "applied" not in [s.status for s in sugg]
