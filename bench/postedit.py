@@ -11,10 +11,12 @@ as ../shared/tools/quality.sh terms|postedit.
   compliance, chrF against the reference (and of raw Apertium), non-words.
 
     .venv/bin/python bench/postedit.py [--data ../shared/data] [--set postedit|terms|both] [--keep DIR]
-                                       [--show N]
+                                       [--show N] [--lines A:B]
 
 --keep leaves the outputs and reports there; --show N prints N changed lines
-(picked with a fixed seed) before and after. Skips (exit 0) when the data is
+(picked with a fixed seed) before and after; --lines A:B measures only rows
+A to B-1 of each set (one glossary merged from those rows), to check that a
+rule derived on one half of dev also holds on the other. Skips (exit 0) when the data is
 missing.
 """
 
@@ -102,8 +104,12 @@ def run_cli(args: list[str], cache: Path) -> None:
         sys.exit(f"translator failed ({done.returncode}): {done.stderr[-500:] or done.stdout[-500:]}")
 
 
-def bench_postedit(data: Path, work: Path, show: int) -> None:
-    rows = [json.loads(line) for line in open(data / "postedit-en-es" / "dev.jsonl", encoding="utf-8")]
+def read_rows(path: Path, lines: slice) -> list[dict]:
+    return [json.loads(line) for line in open(path, encoding="utf-8")][lines]
+
+
+def bench_postedit(data: Path, work: Path, show: int, lines: slice = slice(None)) -> None:
+    rows = read_rows(data / "postedit-en-es" / "dev.jsonl", lines)
     work.mkdir(parents=True, exist_ok=True)
     merged = merged_glossary(rows, work / "glossary.en-es.csv")
     (work / "src.txt").write_text("\n".join(r["en"] for r in rows) + "\n", encoding="utf-8")
@@ -134,8 +140,8 @@ def bench_postedit(data: Path, work: Path, show: int) -> None:
         print(f"  #{i} MT:  {rows[i]['mt']}\n  #{i} OUT: {hyps[i]}\n  #{i} PE:  {rows[i]['pe']}")
 
 
-def bench_terms(data: Path, work: Path) -> None:
-    rows = [json.loads(line) for line in open(data / "terms-en-es" / "dev.jsonl", encoding="utf-8")]
+def bench_terms(data: Path, work: Path, lines: slice = slice(None)) -> None:
+    rows = read_rows(data / "terms-en-es" / "dev.jsonl", lines)
     work.mkdir(parents=True, exist_ok=True)
     merged = merged_glossary(rows, work / "glossary.en-es.csv")
     (work / "src.txt").write_text("\n".join(r["en"] for r in rows) + "\n", encoding="utf-8")
@@ -162,16 +168,19 @@ def main() -> None:
     ap.add_argument("--set", choices=("postedit", "terms", "both"), default="both")
     ap.add_argument("--keep", type=Path, help="leave outputs and reports here")
     ap.add_argument("--show", type=int, default=0, help="print N changed lines (fixed seed)")
+    ap.add_argument("--lines", default=":", help="only rows A:B of each set, e.g. 0:150")
     args = ap.parse_args()
+    a, _, b = args.lines.partition(":")
+    lines = slice(int(a) if a else None, int(b) if b else None)
     if not (args.data / "postedit-en-es").is_dir():
         print(f"no data in {args.data}: skipped")
         return
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)
         if args.set in ("postedit", "both"):
-            bench_postedit(args.data, work / "postedit", args.show)
+            bench_postedit(args.data, work / "postedit", args.show, lines)
         if args.set in ("terms", "both"):
-            bench_terms(args.data, work / "terms")
+            bench_terms(args.data, work / "terms", lines)
 
 
 if __name__ == "__main__":

@@ -167,3 +167,65 @@ def test_unknown_verb_form_takes_the_form_the_source_shows_or_stays():
     text, notes = enforce(g, "Pause status.", "Estado pausado.", "s1", hints=NoHints())
     assert text == "Estado pausado."
     assert any(n.status == "open" and n.original == "pausado" for n in notes)
+
+
+@pytest.mark.parametrize("source, occurrence, term, target, held", [
+    ("Creating a sourcing project from a requisition", "sourcing", "source", "origen", True),  # a noun of its own
+    ("Select the data source.", "source", "source", "origen", False),
+    ("Processing the orders takes a minute.", "Processing", "process", "procesar", False),  # a verb term: its gerund
+])
+def test_ing_form_is_not_the_noun_term(source, occurrence, term, target, held):
+    i = source.index(occurrence)
+    assert bool(repair.source_sense(Term(term, target), source, i, i + len(occurrence), "en", "es")) == held
+
+
+def test_ing_form_of_a_noun_term_stays_open():
+    gl = Glossary("en", "es", (Term("source", "origen"),))
+    text, sugg = enforce(gl, "Creating a sourcing project", "Creación de un proyecto de Sourcing", "s1",
+                         hints=NoHints())
+    assert text == "Creación de un proyecto de Sourcing"
+    assert [s.status for s in sugg] == ["open"]
+
+
+@pytest.mark.parametrize("source, occurrence, held", [
+    ("With this ticket we can set up APL for you.", "set", True),  # "set up" is to configure
+    ("Set the indicator in the master record.", "Set", False),
+    ("You can shut down the server.", "shut", True),
+])
+def test_phrasal_verb_is_not_the_verb_term(source, occurrence, held):
+    i = source.index(occurrence)
+    term = Term(occurrence.lower(), "definir" if occurrence.lower() == "set" else "cerrar")
+    assert bool(repair.source_sense(term, source, i, i + len(occurrence), "en", "es")) == held
+
+
+@pytest.mark.parametrize("source, term, text, span, mismatch", [
+    ("SAP Business Partners", "Partners", "Interlocutor comercial SAP", "Interlocutor", False),  # a heading
+    ("The prorated charges are calculated as follows:", "charges",
+     "Este período se calculan los gastos de la siguiente manera:", "período", True),
+])
+def test_number_mismatch_except_in_headings(source, term, text, span, mismatch):
+    s, t = source.index(term), text.index(span)
+    got = repair.number_mismatch(source, s, s + len(term), text, t, t + len(span), "en", "es")
+    assert bool(got) == mismatch
+
+
+@pytest.mark.parametrize("before, after, old, new, expected", [
+    # an invariant adjective between determiner and noun: the determiner still agrees
+    ("Se visualizan las siguientes ", ":", "medidas", "indicadores", ("Se visualizan los siguientes ", ":")),
+    # the phrase ends in the same noun: the adjective after it agrees with that noun, unchanged
+    ("", " técnico", "Tipo de objeto", "Categoría del objeto", ("", " técnico")),
+    ("Abra la ", " nueva.", "plantilla", "modelo", ("Abra el ", " nuevo.")),
+])
+def test_agreement_around_the_new_term(before, after, old, new, expected):
+    from translator.terms.inflect import agree_gender
+
+    assert agree_gender(before, after, old, new) == expected
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+def test_an_edit_that_changes_nothing_is_not_reported_applied():
+    gl = Glossary("en", "es", (Term("use", "utilizar"),))
+    text, sugg = enforce(gl, "Used for intraday bank statements (IDBS).",
+                         "Utilizarse para los extractos de cuenta intradía (IDBS).", "s1")
+    assert text == "Utilizarse para los extractos de cuenta intradía (IDBS)."
+    assert "applied" not in [s.status for s in sugg]

@@ -223,3 +223,36 @@ def test_spanish_gender(noun, gender):
 ])
 def test_spanish_verb_forms(verb, form, expected):
     assert morph.es_conjugate_like(verb, form) == expected
+
+
+@pytest.mark.parametrize("draft, term, text, expected", [
+    # the content words alone pair nothing; "de" and the brackets are anchors
+    ("Cambio de Socio empresarial", "Socio", "Modificación de interlocutor comercial", "interlocutor"),
+    ("Socio empresarial (payer)", "Socio", "Interlocutor comercial (pagador)", "Interlocutor"),
+    # an anchor that leaves no equal-sized stretch pairs nothing
+    ("Posting Categoría de socio", "socio", "Tipo de interlocutor de contabilización", None),
+])
+def test_align_span_with_function_words_as_anchors(draft, term, text, expected):
+    s = draft.index(term)
+    span, _ = align_span(draft, (s, s + len(term)), text, "es")
+    assert (text[span[0]:span[1]] if span else None) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("To save a filter, proceed as follows:", ["save"]),  # "as" is not "a"
+    ("Click Save as to keep a copy.", ["Save as"]),
+    ("Use the Save As dialog.", ["Save As"]),
+])
+def test_function_words_of_a_term_match_only_themselves(text, expected):
+    gl = g(Term("save", "guardar"), Term("save as", "guardar como"))
+    assert [h.text for h in gl.find(text)] == expected
+
+
+def test_elimination_skips_words_of_other_terms():
+    # "Saldos iniciales" renders "opening balance": the word left for "inventory" is "stocks"
+    from translator.terms.align import residual_span
+
+    src, mt = "Inventory Opening Balances", "Saldos iniciales de stocks"
+    back = {"Saldos": ("balance",), "iniciales": ("initial",), "stocks": ("stock",)}
+    span = residual_span(src, (0, 9), "en", mt, "es", lambda ws: back, None, 1, None, [(0, 16)])
+    assert span is not None and mt[span[0]:span[1]] == "stocks"

@@ -15,6 +15,7 @@ that can translate (Apertium):
 from __future__ import annotations
 
 import difflib
+from typing import Sequence
 
 from translator.document import PLACEHOLDER_RE
 from translator.terms.lemmas import Token, fold, lemmatizer
@@ -27,9 +28,33 @@ def align_span(draft: str, span: tuple[int, int], text: str,
     content words of both (difflib): (span, None) when each end of the span
     falls in an identical stretch or in an equal-sized replaced stretch next to
     an identical one; (None, region) when it falls inside one replaced stretch
-    whose words cannot be paired; (None, None) otherwise."""
-    a = content_tokens(draft, lang)
-    b = content_tokens(text, lang)
+    whose words cannot be paired; (None, None) otherwise.
+
+    When the content words alone pair nothing, the function words and
+    punctuation are anchors too: "Cambio de Socio empresarial" and
+    "Modificación de interlocutor comercial" share "de", so "Socio" went to
+    "interlocutor"; "Socio empresarial (payer)" and "Interlocutor comercial
+    (pagador)" share the brackets. The span found must be content words."""
+    got = _align(content_tokens(draft, lang), content_tokens(text, lang), span)
+    if got[0] is not None:
+        return got
+    full, _ = _align(_anchor_tokens(draft, lang), _anchor_tokens(text, lang), span)
+    if full is not None and _all_content(text[full[0]:full[1]], lang):
+        return full, None
+    return got
+
+
+def _anchor_tokens(text: str, lang: str) -> list[Token]:
+    return [t for t in lemmatizer(lang).tokens(text) if t.key or not t.text.isalnum()]
+
+
+def _all_content(span_text: str, lang: str) -> bool:
+    words = span_text.split()
+    return bool(words) and not is_function(words[0], lang) and not is_function(words[-1], lang)
+
+
+def _align(a: list[Token], b: list[Token],
+           span: tuple[int, int]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     ia = [i for i, t in enumerate(a) if t.start >= span[0] and t.end <= span[1]]
     if not ia or not b:
         return None, None
@@ -59,13 +84,15 @@ def align_span(draft: str, span: tuple[int, int], text: str,
 
 
 def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str, lang: str, back_fn,
-                  draft, n_target: int, region: tuple[int, int] | None = None) -> tuple[int, int] | None:
+                  draft, n_target: int, region: tuple[int, int] | None = None,
+                  taken: Sequence[tuple[int, int]] = ()) -> tuple[int, int] | None:
     """The run of words in `text` that translates the term, found by elimination:
     a word is accounted for when it is linked (same word, shared lemma, cognate,
     or engine back-translation) to another source word, or when the engine's
     draft has it outside the term. Of the runs left, prefer one in `region`
     (from the draft alignment), then one linked to the term itself, then the
-    one next to where the term's neighbours went."""
+    one next to where the term's neighbours went. Words inside `taken` (the
+    renderings of the sentence's other glossary terms) are accounted for."""
     if back_fn is None and draft is None:
         return None  # no bilingual evidence at all: any choice would be a guess
     src = content_tokens(source, source_lang)
@@ -86,7 +113,8 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
 
     to_term = [any(linked(m, s) for s in inside) for m in mt]
     links = [[k for k, s in enumerate(before + after) if linked(m, s)] for m in mt]
-    free = [to_term[i] or not (links[i] or mt[i].key in explained) for i in range(len(mt))]
+    free = [not _inside(mt[i], taken) and (to_term[i] or not (links[i] or mt[i].key in explained))
+            for i in range(len(mt))]
     runs: list[list[int]] = []
     for i, f in enumerate(free):
         if f and runs and runs[-1][-1] == i - 1:
@@ -126,6 +154,10 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
         return None
     run = run[:n_target]
     return mt[run[0]].start, mt[run[-1]].end
+
+
+def _inside(tok: Token, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= tok.start and tok.end <= b for a, b in spans)
 
 
 def cognate(a: str, b: str) -> bool:

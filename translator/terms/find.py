@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from translator.terms.align import is_function
 from translator.terms.lemmas import NO_LEMMAS, Token, lemmatizer, mask_placeholders
 from translator.terms.term import Term
 
@@ -30,6 +31,7 @@ class _Pattern:
     keys: tuple[frozenset[str], ...]
     surfaces: tuple[str, ...]
     case_sensitive: bool
+    exact: tuple[str, ...] = ()  # per word: the lowercase form a function word must have ("" any form)
 
 
 class TermIndex:
@@ -48,7 +50,8 @@ class TermIndex:
             toks = tuple(t for t in toks if t.key)
             if not text.strip() or (not self.substring and not toks):
                 continue
-            p = _Pattern(term, text, tuple(t.keys for t in toks), tuple(t.text for t in toks), cs)
+            exact = tuple(t.text.lower() if is_function(t.text, lang) else "" for t in toks)
+            p = _Pattern(term, text, tuple(t.keys for t in toks), tuple(t.text for t in toks), cs, exact)
             self.patterns.append(p)
             self.by_term.setdefault(term, []).append(p)
             for k in p.keys[0] if p.keys else ():
@@ -100,7 +103,8 @@ class TermIndex:
                     continue
                 n = len(p.keys)
                 window = toks[i:i + n]
-                if len(window) == n and all(w.keys & k for w, k in zip(window, p.keys)):
+                if len(window) == n and all(w.keys & k for w, k in zip(window, p.keys)) \
+                        and _same_function_words(window, p.exact):
                     if p.case_sensitive and not _same_case(window, p.surfaces):
                         continue
                     start, end = window[0].start, window[-1].end
@@ -112,6 +116,13 @@ class TermIndex:
         if getattr(self, "_ranks", None) is None:
             self._ranks = {id(q): i for i, q in enumerate(self.patterns)}
         return self._ranks[id(p)]
+
+
+def _same_function_words(window: Sequence[Token], exact: Sequence[str]) -> bool:
+    """A function word of a term matches only itself or a word it is a form
+    of ("del" for "de"): "save as" is not in "save a filter", though the
+    lemma keys of "as" and "a" meet."""
+    return all(not e or w.text.lower() == e or e in w.keys for w, e in zip(window, exact))
 
 
 def _same_case(window: Sequence[Token], surfaces: Sequence[str]) -> bool:

@@ -70,7 +70,7 @@ def agree_gender(before: str, after: str, old: str, new: str) -> tuple[str, str]
         return before, after
     before = _agree_before(before, new_g)
     m2 = re.match(r"^(\s+)(\w+)", mask_placeholders(after))
-    if m2:
+    if m2 and not _same_last_noun(old, new):
         adj = morph.es_adjective_to(m2.group(2), new_g)
         if adj:
             after = after[:m2.start(2)] + adj + after[m2.end(2):]
@@ -102,6 +102,8 @@ def _agree_before(before: str, gender: morph.Gender) -> str:
             break
         swapped = morph.es_swap_gender(word, gender)
         if swapped is None:
+            if _invariant_adjective(word):
+                continue  # "las siguientes medidas" → "los siguientes indicadores"
             break
         edits.append((w.start(), w.end(), swapped))
     for start, end, text in sorted(edits, reverse=True):
@@ -109,3 +111,16 @@ def _agree_before(before: str, gender: morph.Gender) -> str:
     return before
 
 
+def _same_last_noun(old: str, new: str) -> bool:
+    """A replaced phrase that ends in the same word ("Tipo de objeto" →
+    "Categoría del objeto"): the adjective after it agrees with that word,
+    which has not changed ("objeto técnico")."""
+    a, b = re.findall(r"\w+", old.lower()), re.findall(r"\w+", new.lower())
+    return len(a) > 1 and len(b) > 1 and a[-1] == b[-1]
+
+
+def _invariant_adjective(word: str) -> bool:
+    """An adjective with one form for both genders ("siguientes", "grandes"):
+    a determiner before it still agrees with the noun."""
+    readings = lexicon.analyses(word.lower(), "es")
+    return bool(readings) and all(t[:2] == ("adj", "mf") for _, t in readings)

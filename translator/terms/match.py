@@ -232,6 +232,8 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
         why_not = repair.number_mismatch(source, hit.start, hit.end, text, start, end, source_lang, lang)
     if why_not and new != old:
         return text, _held(term, seg_id, old, why_not, new)
+    if new == old:  # nothing would change: not a repair ("Utilizarse" is already "utilizar" + "se")
+        return text, _held(term, seg_id, old, f'"{old}" already is this form; check it by hand', new)
     explanation = f'Glossary: "{term.source}" → "{term.rendering}"' + (f" (replaced {why})" if why else "") + "."
     s = Suggestion(seg_id, "terminology", "critical" if why else "major", old, new, explanation,
                    origin="glossary", status="applied", check="glossary-term")

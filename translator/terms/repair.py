@@ -77,6 +77,8 @@ def number_mismatch(source: str, s_start: int, s_end: int, text: str, start: int
         w = nouns[-1] if code == "en" else nouns[0]
         return "pl" if "pl" in w.tags else "sg" if "sg" in w.tags else ""
 
+    if _title_case(source, s_start, s_end):
+        return ""  # a heading ("SAP Business Partners"): its number is the translator's choice
     if source_lang == "en":
         after = [w for w in tag(source, source_lang) if w.start >= s_end][:1]
         if after and after[0].tags and after[0].tags[0] == "n":
@@ -92,11 +94,16 @@ def source_pos(term, source: str, start: int, end: int, source_lang: str, target
     """The part of speech of the term's occurrence in its source sentence, as tagged ("" unknown)."""
     if not source or source_lang not in TAGGER:
         return ""
-    a, b = sentence_at(source, start, end)
-    words = WORD.findall(source[a:b])
-    if len(words) > 1 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words):
+    if _title_case(source, start, end):
         return ""  # a title in title case: the tagger reads its verbs as nouns
     return span_pos(source, start, end, source_lang, term_pos(term, target_lang))
+
+
+def _title_case(source: str, start: int, end: int) -> bool:
+    """Whether the sentence around source[start:end] is a title in title case."""
+    a, b = sentence_at(source, start, end)
+    words = WORD.findall(source[a:b])
+    return len(words) > 1 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words)
 
 
 def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: str, *,
@@ -164,6 +171,12 @@ def source_sense(term, source: str, start: int, end: int, source_lang: str, targ
     want = term_pos(term, target_lang)
     if source_lang not in TAGGER:
         return ""
+    derived = _ing_form(term.source, source[start:end], source_lang)
+    if derived and want == NOUN:
+        return f'"{derived}" is another word than the noun "{term.source}"'
+    particle = _particle_after(term.source, source, end, source_lang)
+    if particle and want == VERB:
+        return f'"{source[start:end]} {particle}" is a phrasal verb, not "{term.source}"'
     words = [w for w in reading_at(source, start, end, source_lang) if w.tags]
     content = [w for w in words if w.pos != FUNC]
     if not content:
@@ -182,6 +195,28 @@ def source_sense(term, source: str, start: int, end: int, source_lang: str, targ
         return f'"{head.text}" cannot be a {want} in the source and the term is a {want}'.replace(
             f"cannot be a {want} in the source and the term is a {want}", f"is not a {want} in the source")
     return ""
+
+
+def _ing_form(term_source: str, occurrence: str, lang: str) -> str:
+    """The occurrence when it is the -ing form of a one-word term ("sourcing"
+    for "source", "setting" for "set"): in English a noun of its own (a
+    sourcing project is not a source), whatever the lemma table says."""
+    term_low, occ = term_source.lower(), occurrence.lower()
+    if lang != "en" or " " in term_low or not occ.endswith("ing") or term_low.endswith("ing"):
+        return ""
+    return occurrence
+
+
+_PARTICLES = ("up", "out", "off", "down")
+
+
+def _particle_after(term_source: str, source: str, end: int, lang: str) -> str:
+    """The particle that makes a one-word verb term a phrasal verb of another
+    meaning ("set up" is to configure, "log off", "carry out", "shut down")."""
+    if lang != "en" or " " in term_source.strip():
+        return ""
+    m = re.match(r"\s+([A-Za-z]+)\b", source[end:])
+    return m.group(1) if m and m.group(1).lower() in _PARTICLES else ""
 
 
 # --- never splice into the wrong language ------------------------------------------------------------

@@ -120,8 +120,9 @@ def _aligned_spans(glossary: Glossary, term: Term, hit: TermHit, source: str, te
         span, region = align_span(got[0], got[1], text, lang)
         if span is not None and usable(span):
             out.append(span)
+    taken = [(g.start, g.end) for t in done if t is not term for g in glossary.target_index.find_term(text, t)]
     span = residual_span(source, (hit.start, hit.end), glossary.source_lang, text, lang,
-                         getattr(hints, "back_translations", None), got, n_target, region)
+                         getattr(hints, "back_translations", None), got, n_target, region, taken)
     if span is not None and usable(span) and span not in out:
         out.append(span)
     return out

@@ -86,13 +86,23 @@ def prefetch_tags(texts: Iterable[str], lang: str) -> None:
             for t in todo:
                 _tag_cache[(lang, t)] = ()
         return
-    masked = [PLACEHOLDER_RE.sub(lambda m: " " * len(m.group(0)), t).replace("\0", " ") for t in todo]
+    masked = [_mask(t).replace("\0", " ") for t in todo]
     outs = _run_tagger(files, masked)
     if len(outs) < len(masked):  # a chunk went astray: tag one by one rather than misalign
         outs = [(_run_tagger(files, [m]) or [""])[0] for m in masked]
     with _tag_lock:
         for i, (t, m) in enumerate(zip(todo, masked)):
             _tag_cache[(lang, t)] = _parse_tagged(outs[i] if i < len(outs) else "", m)
+
+
+_GLUED = re.compile(r"(?<=[^\W\d_])\.(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ])")
+
+
+def _mask(text: str) -> str:
+    """The text the tagger reads, offsets kept: placeholders blanked, and two
+    sentences glued by a period without a space ("processed.If") set apart,
+    else the tagger reads one unknown word."""
+    return _GLUED.sub(" ", PLACEHOLDER_RE.sub(lambda m: " " * len(m.group(0)), text))
 
 
 def _run_tagger(files, texts: list[str]) -> list[str]:
@@ -151,7 +161,7 @@ def tag(text: str, lang: str) -> tuple[Tagged, ...]:
             files = _tagger_files(lang)
             _live[lang] = _LiveTagger(files) if files else None
         live = _live[lang]
-        masked = PLACEHOLDER_RE.sub(lambda m: " " * len(m.group(0)), text)
+        masked = _mask(text)
         out = live.ask(masked) if live is not None and text.strip() else None
         if out is None:
             prefetch_tags([text], lang)
