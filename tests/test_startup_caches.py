@@ -141,3 +141,14 @@ def test_adequacy_chrf_is_sacrebleus():
         b = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         pairs += [(a, b), (a, a[: len(a) // 2] + b)]
     assert [similarity(a, b) for a, b in pairs] == [CHRF().sentence_score(a, [b]).score for a, b in pairs]
+
+
+def test_plain_language_codes_are_what_langcodes_says():
+    import langcodes
+
+    from translator.segment import langtags
+
+    for code in langtags.PLAIN:
+        tag = langcodes.get(code)
+        assert tag.is_valid() and tag.language and str(tag) == code
+        assert langtags.check(f" {code} ") == code

@@ -13,8 +13,9 @@ even where the table says "modelar"), are kept the same way beside the forms.
 
 File: 8 bytes (little-endian header length), the marshalled header
 (FORMAT, source version, number of forms, form bounds, form offsets, lemma
-bounds, lemma offsets), then the pieces. A file of another FORMAT or version
-is rebuilt; a cache that cannot be written leaves the table in memory.
+bounds, lemma offsets, number of lemmas), then the pieces. A file of another FORMAT or version
+is rebuilt. The run that builds the index (or cannot write it) answers from the
+parsed table in memory.
 """
 
 from __future__ import annotations
@@ -108,26 +109,24 @@ def load(lang: str) -> tuple[LemmaTable, LemmaSet]:
 
     try:
         version = metadata.version("spacy-lookups-data")
-        source = files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"
-    except (metadata.PackageNotFoundError, ModuleNotFoundError):
+    except metadata.PackageNotFoundError:
         return EMPTY
     path = index_path(lang, version)
     found = _open(path, version)
     if found is not None:
         return found
     try:
+        source = files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"  # imports the package
         table = _parse(source.read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, ModuleNotFoundError):
         return EMPTY  # no table for this language: keys are lowercase words
+    lemmas = sorted(set(map(str.lower, table.values())))
     try:
-        _write(path, version, table)
-        found = _open(path, version)
+        _write(path, version, table, lemmas)
     except OSError:
-        found = None  # a read-only cache: the table stays in memory
-    if found is not None:
-        return found
-    lemmas = frozenset(v.lower() for v in table.values())
-    return LemmaTable(None, len(table), table), LemmaSet(None, len(lemmas), lemmas)
+        pass  # a read-only cache: only a speed-up
+    # this run has the whole table parsed already: it answers from memory
+    return LemmaTable(None, len(table), table), LemmaSet(None, len(lemmas), frozenset(lemmas))
 
 
 def index_path(lang: str, version: str) -> Path:
@@ -159,9 +158,9 @@ def _parse(gz: bytes) -> dict[str, str]:
     return table
 
 
-def _write(path: Path, version: str, table: dict[str, str]) -> None:
+def _write(path: Path, version: str, table: dict[str, str], lemmas: list[str]) -> None:
+    """The index file of `table` and its sorted lowercased `lemmas`."""
     forms = sorted(table.items())
-    lemmas = sorted(set(map(str.lower, table.values())))
     blobs: list[bytes] = []
     form_bounds, form_offsets = _cut(forms, blobs, lambda part: marshal.dumps(dict(part)))
     lemma_bounds, lemma_offsets = _cut(lemmas, blobs, lambda part: marshal.dumps(frozenset(part)), form_offsets[-1])

@@ -296,14 +296,15 @@ def generate(lemma: str, tags: Iterable[str], lang: str) -> str | None:
 class ApertiumSpanish:
     """Apertium's Spanish analyser and generator, cached per word."""
 
-    def __init__(self, analyser: LtProc, generator: LtProc):
+    def __init__(self, analyser: LtProc, generator: LtProc, ask=None):
         self.analyser, self.generator = analyser, generator
+        self._ask = ask or analyser.ask  # Lexicon.ask: answers kept between runs
         self._analyses: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._generated: dict[str, str] = {}
 
     def analyses(self, word: str) -> list[tuple[str, tuple[str, ...]]]:
         if word not in self._analyses:
-            self._analyses[word] = _parse_analyses(self.analyser.ask(word)) if word.strip() else []
+            self._analyses[word] = _parse_analyses(self._ask(word)) if word.strip() else []
         return self._analyses[word]
 
     def gender(self, word: str) -> Gender | None:
@@ -344,4 +345,4 @@ def apertium_es() -> ApertiumSpanish | None:
     lex = lexicon("es")
     if lex.analyser is None or lex.generator is None:
         return None
-    return ApertiumSpanish(lex.analyser, lex.generator)
+    return ApertiumSpanish(lex.analyser, lex.generator, lex.ask)
