@@ -20,6 +20,7 @@ it answers True (it can only report a non-word it is sure of).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -153,11 +154,11 @@ class Lexicon:
     def _versions(self) -> tuple[str, str]:
         """What the analyser's and the spelling dictionary's answers depend on."""
         if self._version is None:
-            files = [Path(self.analyser.cmd[-1])] if self.analyser is not None else []
+            files = [Path(self.analyser.cmd[-1]), Path(shutil.which("lt-proc") or "lt-proc")] if self.analyser else []
             dicts = [Path(p) / f"{self.spelling.cmd[-1]}.{ext}" for p in ("/usr/share/hunspell", "/usr/share/myspell")
                      for ext in ("dic", "aff")] if self.spelling is not None else []
             hunspell = [Path(shutil.which("hunspell") or "hunspell")] if self.spelling is not None else []
-            self._version = (_stamp(files), _stamp(dicts + hunspell))
+            self._version = (_stamp(files), _stamp(dicts + hunspell) + "|" + os.environ.get("DICPATH", ""))
         return self._version
 
     def known_to_analyser(self, word: str) -> bool:
