@@ -152,3 +152,16 @@ def test_plain_language_codes_are_what_langcodes_says():
         tag = langcodes.get(code)
         assert tag.is_valid() and tag.language and str(tag) == code
         assert langtags.check(f" {code} ") == code
+
+
+@needs_apertium
+def test_answers_of_another_dictionary_version_are_not_used(cache, monkeypatch):
+    lexicon.Lexicon("es").prefetch(["borrará"])
+    stagecache.disk_cache().flush()
+    lex = lexicon.Lexicon("es")
+    lex._version = ("another analyser", "another dictionary")  # as after an upgrade of apertium-eng-spa
+    asked = []
+    real = lexicon.LtProc.ask
+    monkeypatch.setattr(lexicon.LtProc, "ask", lambda self, text: asked.append(text) or real(self, text))
+    lex.prefetch(["borrará"])
+    assert "borrará" in asked and lex.is_word("borrará")
