@@ -165,3 +165,13 @@ def test_answers_of_another_dictionary_version_are_not_used(cache, monkeypatch):
     monkeypatch.setattr(lexicon.LtProc, "ask", lambda self, text: asked.append(text) or real(self, text))
     lex.prefetch(["borrará"])
     assert "borrará" in asked and lex.is_word("borrará")
+
+
+def test_the_whole_table_files_of_earlier_releases_are_removed(cache):
+    cache.mkdir(parents=True)
+    old = cache / "lemma-lookup-v2-en-1.0.5.marshal"
+    old.write_bytes(b"old")
+    other = cache / "lemma-lookup-v2-es-1.0.5.marshal"
+    other.write_bytes(b"old")
+    lemmatable.load("en")
+    assert not old.exists() and other.exists()  # only the language whose index was built

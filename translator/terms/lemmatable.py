@@ -123,10 +123,18 @@ def load(lang: str) -> tuple[LemmaTable, LemmaSet]:
     lemmas = sorted(set(map(str.lower, table.values())))
     try:
         _write(path, version, table, lemmas)
+        _remove_old(path.parent, lang)
     except OSError:
         pass  # a read-only cache: only a speed-up
     # this run has the whole table parsed already: it answers from memory
     return LemmaTable(None, len(table), table), LemmaSet(None, len(lemmas), frozenset(lemmas))
+
+
+def _remove_old(folder: Path, lang: str) -> None:
+    """The whole-table files that earlier releases kept (13 MB for Spanish): nothing reads them now."""
+    for pattern in (f"lemma-lookup-v2-{lang}-*.marshal", f"lemma-values-v1-{lang}-*.marshal"):
+        for old in folder.glob(pattern):
+            old.unlink(missing_ok=True)
 
 
 def index_path(lang: str, version: str) -> Path:
