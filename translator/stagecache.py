@@ -122,14 +122,29 @@ def cached_map(namespace: str, version: str, texts: Iterable[str], compute) -> d
     the answers of all `texts` (strings), kept for the next run."""
     if _OFF.is_set():
         return compute(list(dict.fromkeys(texts)))
-    cache = disk_cache()
     todo = list(dict.fromkeys(texts))
-    keys = {t: DiskCache.key(namespace, version, t) for t in todo}
-    hits = cache.get_many(keys.values())
-    out = {t: hits[k].decode("utf-8", "surrogatepass") for t, k in keys.items() if k in hits}
+    out = lookup(namespace, version, todo)
     missing = [t for t in todo if t not in out]
     if missing:
         fresh = compute(missing)
         out.update(fresh)
-        cache.put_many({keys[t]: v.encode("utf-8", "surrogatepass") for t, v in fresh.items() if t in keys})
+        wanted = set(todo)
+        keep(namespace, version, {t: v for t, v in fresh.items() if t in wanted})
     return out
+
+
+def lookup(namespace: str, version: str, texts: Iterable[str]) -> dict[str, str]:
+    """The answers kept for those of `texts` that have one (nothing with `off()`)."""
+    if _OFF.is_set():
+        return {}
+    keys = {t: DiskCache.key(namespace, version, t) for t in dict.fromkeys(texts)}
+    hits = disk_cache().get_many(keys.values())
+    return {t: hits[k].decode("utf-8", "surrogatepass") for t, k in keys.items() if k in hits}
+
+
+def keep(namespace: str, version: str, answers: dict[str, str]) -> None:
+    """Keep `answers` (text → answer) for the next run (written at exit; nothing with `off()`)."""
+    if _OFF.is_set() or not answers:
+        return
+    disk_cache().put_many({DiskCache.key(namespace, version, t): v.encode("utf-8", "surrogatepass")
+                           for t, v in answers.items()})

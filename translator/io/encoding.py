@@ -219,6 +219,9 @@ def _utf8_with_lost_leads(raw: bytes) -> str | None:
 
 
 def _ftfy(text: str) -> tuple[str, list[str]]:
+    # Only pay for ftfy (its import too) where mojibake may be.
+    if not re.search("[\u00c0-\u00ff\u201a\u221a][\u0080-\u02ff\u2010-\u203a\u20ac\u2122\u00c4]", text):
+        return text, []
     import ftfy
 
     config = ftfy.TextFixerConfig(
@@ -231,9 +234,6 @@ def _ftfy(text: str) -> tuple[str, list[str]]:
         remove_control_chars=False,
         normalization=None,
     )
-    # Only pay for ftfy where mojibake may be.
-    if not re.search("[\u00c0-\u00ff\u201a\u221a][\u0080-\u02ff\u2010-\u203a\u20ac\u2122\u00c4]", text):
-        return text, []
     fixed, steps = ftfy.fix_and_explain(text, config)
     names = {"sloppy-windows-1252": "Windows-1252", "macroman": "Mac Roman", "latin-1": "Latin-1"}
     charsets = sorted({names.get(arg, arg) for op, arg in steps or [] if op == "encode"})

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from translator.errors import TranslatorError
 
+# valid tags that langcodes gives back unchanged (tests/test_startup_caches.py checks): answered
+# without importing langcodes, whose tables take longer to load than a short file takes to translate
+PLAIN = frozenset("en es zh fr de it pt ca nl ja ko ru".split())
+
 
 def check(value: str, option: str = "--to") -> str:
     """The normalised tag, or TranslatorError naming the likely code."""
+    text = value.strip()
+    if text in PLAIN:
+        return text
     import langcodes
 
-    text = value.strip()
     try:
         tag = langcodes.get(text)
         if tag.is_valid() and tag.language:

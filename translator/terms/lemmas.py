@@ -22,10 +22,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterable
 
 from translator.document import PLACEHOLDER_RE
+from translator.terms import lemmatable
 
 NO_LEMMAS = {"zh", "ja", "ko", "th"}  # scripts matched by substring, not tokens
 _HYPHENS = {"-", "‐", "‑", "–"}
@@ -44,77 +44,6 @@ class Token:
         return self.text.lower()
 
 
-def lookup_table(lang: str) -> dict[str, str]:
-    """spaCy's lookup lemma table for `lang` (from spacy-lookups-data), as a
-    plain dict. Building it through spaCy's Lookups takes seconds (half a
-    million hashed inserts for Spanish); the JSON is read directly and kept
-    as a marshal file in the user's cache, which loads in a fraction of that."""
-    import gzip
-    import json
-    import marshal
-    import os
-    from importlib import metadata
-    from importlib.resources import files
-
-    try:
-        version = metadata.version("spacy-lookups-data")
-        source = files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"
-    except (metadata.PackageNotFoundError, ModuleNotFoundError):
-        return {}
-    cache_root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    cached = Path(cache_root) / "newsletter-translator" / f"lemma-lookup-v2-{lang}-{version}.marshal"
-    try:
-        return marshal.loads(cached.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    try:
-        raw = json.loads(gzip.decompress(source.read_bytes()))
-    except (OSError, ValueError):
-        return {}  # no table for this language: keys are lowercase words
-    table = {}  # some tables give a list of lemmas for a form: keep the first
-    for form, lemma in raw.items():
-        lemma = lemma[0] if isinstance(lemma, list) and lemma else lemma
-        if isinstance(form, str) and isinstance(lemma, str):
-            table[form] = lemma
-    try:
-        from translator.io.writer import write_bytes
-
-        write_bytes(cached, marshal.dumps(table))
-    except OSError:
-        pass  # a read-only home: the cache is only a speed-up
-    return table
-
-
-def _lemma_values(lang: str, table: dict[str, str]) -> frozenset[str]:
-    """The table's lemmas, lowercased; kept beside it in the cache (half a
-    million strings for Spanish take longer to gather than to load)."""
-    import marshal
-    from importlib import metadata
-
-    from translator.stagecache import cache_root
-
-    try:
-        version = metadata.version("spacy-lookups-data")
-    except metadata.PackageNotFoundError:
-        version = "-"
-    cached = cache_root() / f"lemma-values-v1-{lang}-{version}-{len(table)}.marshal"
-    try:
-        values = marshal.loads(cached.read_bytes())
-        if isinstance(values, frozenset):
-            return values
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    values = frozenset(v.lower() for v in table.values())
-    if table:
-        try:
-            from translator.io.writer import write_bytes
-
-            write_bytes(cached, marshal.dumps(values))
-        except OSError:
-            pass  # the cache is only a speed-up
-    return values
-
-
 class Lemmatizer:
     """Tokenizer + lookup lemmas for one language (see `lemmatizer`)."""
 
@@ -123,11 +52,9 @@ class Lemmatizer:
 
         self.lang = lang
         code = nlp.code(lang)  # spaCy itself is loaded only for text no earlier run tokenized
-        self.table: dict[str, str] = {}
-        self.lemmas: frozenset[str] = frozenset()
+        self.table, self.lemmas = lemmatable.EMPTY  # form → lemma; the table's lemmas, lowercased
         if lang not in NO_LEMMAS:
-            self.table = lookup_table(code)
-            self.lemmas = _lemma_values(code, self.table)
+            self.table, self.lemmas = lemmatable.load(code)  # read a piece at a time (lemmatable)
 
     # --- keys ---------------------------------------------------------------
 

@@ -20,6 +20,7 @@ it answers True (it can only report a non-word it is sure of).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -107,6 +108,9 @@ class Lexicon:
         self._generated: dict[str, str | None] = {}
         self._spelled: dict[str, bool | None] = {}
         self._compounds: dict[str, bool] = {}
+        self._asked: dict[str, str] = {}  # the analyser's raw answers
+        self._spelled_before: dict[str, bool] = {}  # `hunspell -l` answers of earlier runs
+        self._version: tuple[str, str] | None = None
 
     @property
     def available(self) -> bool:
@@ -115,9 +119,47 @@ class Lexicon:
     def analyses(self, word: str) -> list[Analysis]:
         """Every reading of `word` ([] when the analyser does not know it)."""
         if word not in self._analyses:
-            out = self.analyser.ask(word) if self.analyser is not None and word.strip() else ""
+            out = self.ask(word) if self.analyser is not None and word.strip() else ""
             self._analyses[word] = _parse_analyses(out) if out else []
         return self._analyses[word]
+
+    def ask(self, word: str) -> str:
+        """The analyser's raw answer for `word` ("" without one). Answers are
+        kept between runs (stagecache, keyed by the analyser file's size and
+        date): a word seen before starts no lt-proc."""
+        if self.analyser is None:
+            return ""
+        out = self._asked.get(word)
+        if out is None:
+            out = self.analyser.ask(word)
+            self._asked[word] = out
+            if not self.analyser.broken:  # the "" of a process that failed is no answer
+                from translator import stagecache
+
+                stagecache.keep(f"lt-proc-{self.lang}", self._versions()[0], {word: out})
+        return out
+
+    def _preload(self, words: list[str]) -> None:
+        """Answers of earlier runs for `words`, in one cache read."""
+        from translator import stagecache
+
+        a, s = self._versions()
+        if self.analyser is not None:
+            self._asked.update(stagecache.lookup(f"lt-proc-{self.lang}", a,
+                                                 [w for w in words if w not in self._asked]))
+        if self.spelling is not None:
+            got = stagecache.lookup(f"hunspell-l-{self.lang}", s, [w for w in words if w not in self._spelled])
+            self._spelled_before.update((w, v == "1") for w, v in got.items())
+
+    def _versions(self) -> tuple[str, str]:
+        """What the analyser's and the spelling dictionary's answers depend on."""
+        if self._version is None:
+            files = [Path(self.analyser.cmd[-1]), Path(shutil.which("lt-proc") or "lt-proc")] if self.analyser else []
+            dicts = [Path(p) / f"{self.spelling.cmd[-1]}.{ext}" for p in ("/usr/share/hunspell", "/usr/share/myspell")
+                     for ext in ("dic", "aff")] if self.spelling is not None else []
+            hunspell = [Path(shutil.which("hunspell") or "hunspell")] if self.spelling is not None else []
+            self._version = (_stamp(files), _stamp(dicts + hunspell) + "|" + os.environ.get("DICPATH", ""))
+        return self._version
 
     def known_to_analyser(self, word: str) -> bool:
         return bool(self.analyses(word) or (word[:1].isupper() and self.analyses(word.lower())))
@@ -132,12 +174,18 @@ class Lexicon:
     def prefetch(self, words: Iterable[str]) -> None:
         """Spell many words in one `hunspell -l` run, which computes no
         suggestions (the pipe mode does, ~0.1 s per unknown word): a whole
-        document's vocabulary then costs one process. Words of letters only."""
+        document's vocabulary then costs one process. Words of letters only.
+        What earlier runs answered is read from the cache first (see `ask`)."""
         if self.spelling is None or self.spelling.broken:
             return
-        todo = [w for w in dict.fromkeys(words)
+        words = list(dict.fromkeys(words))
+        self._preload(words + [w.lower() for w in words if w[:1].isupper()])
+        todo = [w for w in words
                 if w not in self._spelled and _LETTERS.fullmatch(w) and not (
                     self.analyser is not None and self.known_to_analyser(w))]
+        for w in [w for w in todo if w in self._spelled_before]:
+            self._spelled[w] = self._spelled_before[w]
+        todo = [w for w in todo if w not in self._spelled]
         if not todo:
             return
         cmd = [c for c in self.spelling.cmd if c != "-a"] + ["-l"]
@@ -151,10 +199,14 @@ class Lexicon:
         wrong = set(proc.stdout.split())
         for w in todo:
             self._spelled[w] = w not in wrong
+        from translator import stagecache
+
+        stagecache.keep(f"hunspell-l-{self.lang}", self._versions()[1],
+                        {w: "1" if self._spelled[w] else "0" for w in todo})
 
     def _compound(self, word: str) -> bool:
         if word not in self._compounds:
-            self._compounds[word] = _compound(self.analyser.ask(word)) if self.analyser is not None else False
+            self._compounds[word] = _compound(self.ask(word)) if self.analyser is not None else False
         return self._compounds[word]
 
     def is_word(self, word: str) -> bool:
@@ -178,6 +230,18 @@ class Lexicon:
             out = self.generator.ask(key)
             self._generated[key] = None if not out or out[:1] in "#@*" or "<" in out or " " in out else out
         return self._generated[key]
+
+
+def _stamp(paths: list[Path]) -> str:
+    """Path, size and date of each file ("-" for one that is missing)."""
+    parts = []
+    for p in paths:
+        try:
+            st = p.stat()
+            parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{p}:-")
+    return "|".join(parts)
 
 
 def _compound(out: str) -> bool:
@@ -216,7 +280,7 @@ def analysable(word: str, lang: str) -> bool:
         return False
     if lex.analyses(word):
         return True
-    return _compound(lex.analyser.ask(word))
+    return _compound(lex.ask(word))
 
 
 def analyses(word: str, lang: str) -> list[Analysis]:
@@ -233,14 +297,15 @@ def generate(lemma: str, tags: Iterable[str], lang: str) -> str | None:
 class ApertiumSpanish:
     """Apertium's Spanish analyser and generator, cached per word."""
 
-    def __init__(self, analyser: LtProc, generator: LtProc):
+    def __init__(self, analyser: LtProc, generator: LtProc, ask=None):
         self.analyser, self.generator = analyser, generator
+        self._ask = ask or analyser.ask  # Lexicon.ask: answers kept between runs
         self._analyses: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._generated: dict[str, str] = {}
 
     def analyses(self, word: str) -> list[tuple[str, tuple[str, ...]]]:
         if word not in self._analyses:
-            self._analyses[word] = _parse_analyses(self.analyser.ask(word)) if word.strip() else []
+            self._analyses[word] = _parse_analyses(self._ask(word)) if word.strip() else []
         return self._analyses[word]
 
     def gender(self, word: str) -> Gender | None:
@@ -281,4 +346,4 @@ def apertium_es() -> ApertiumSpanish | None:
     lex = lexicon("es")
     if lex.analyser is None or lex.generator is None:
         return None
-    return ApertiumSpanish(lex.analyser, lex.generator)
+    return ApertiumSpanish(lex.analyser, lex.generator, lex.ask)
