@@ -471,7 +471,7 @@ def test_critique_span_not_in_draft_is_reasked_for_that_segment_only(fake_openai
 
 def test_critique_span_never_found_is_dropped(fake_openai):
     fake_openai.responder = lambda req: {"suggestions": [
-        {"id": "s1", "original": "Foundation models", "suggestion": "x", "explanation": "quotes the source",
+        {"id": "s1", "original": "Modelos base", "suggestion": "x", "explanation": "in neither text",
          "category": "style", "severity": "critical"},
         {"id": "s1", "original": "se abarataron", "suggestion": "bajaron de precio", "explanation": "ok",
          "category": "style", "severity": "minor"}]}

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, cast
 
 from pydantic import ValidationError
 
 from translator.document import CATEGORIES, SEVERITIES, Category, Severity, Suggestion, placeholder_tokens, strip_placeholders
 from translator.engines.base import Item
+from translator.engines.llm.rescue import draft_span, in_source
 from translator.engines.llm.sanity import suggestion_problem, template_problem, translation_problem
 from translator.engines.llm.schemas import CritiqueReply, RawSuggestion, SegmentsReply
 from translator.segment.placeholders import placeholder_difference
@@ -244,6 +245,14 @@ def _sort(result: CritiqueCheck, raw: RawSuggestion, item: Item, target_lang: st
     """File one raw suggestion as valid, discarded (the sanity filter) or an error."""
     suggestion, error = _to_suggestion(raw, item)
     result.valid.setdefault(raw.id, [])
+    if error and in_source(raw.original, item.source, item.draft):
+        # the source quoted instead of the draft: the draft's words for it, or discarded
+        rescue = draft_span(raw.original, raw.suggestion, item.source, item.draft)
+        if rescue.span is None:
+            result.discarded.append((_suggestion(raw, raw.original), rescue.why))
+            return
+        suggestion, error = _to_suggestion(raw, item, rescue.span)
+        suggestion = replace(suggestion, check="source-span") if suggestion is not None else None
     if error:
         result.errors[raw.id] = error
     elif suggestion is not None:
@@ -253,13 +262,11 @@ def _sort(result: CritiqueCheck, raw: RawSuggestion, item: Item, target_lang: st
             result.valid[raw.id].append(suggestion)
 
 
-def _to_suggestion(raw: RawSuggestion, item: Item) -> tuple[Suggestion | None, str | None]:
+def _to_suggestion(raw: RawSuggestion, item: Item, span: str | None = None) -> tuple[Suggestion | None, str | None]:
     """A validated Suggestion, or (None, error) when its span is not in the draft.
-    Unknown categories or severities are downgraded to minor rather than re-asked."""
-    category = _norm_category(raw.category)
-    severity = _norm_severity(raw.severity)
-    downgraded = category is None or severity is None
-    span = "" if raw.original == "" else locate_span(item.draft, raw.original)  # "": an omission
+    `span`: the draft span it is about, when already known (see rescue.py)."""
+    if span is None:
+        span = "" if raw.original == "" else locate_span(item.draft, raw.original)  # "": an omission
     if span is None:
         return None, (f"the original «{raw.original}» does not occur in the draft of {raw.id}; "
                       "copy the exact characters of the draft")
@@ -267,6 +274,15 @@ def _to_suggestion(raw: RawSuggestion, item: Item) -> tuple[Suggestion | None, s
         return None, None  # a no-op
     if tag := added_markup(item.source + item.draft, raw.suggestion):
         return None, f"the suggestion for {raw.id} adds markup that is not in the source ({tag})"
+    return _suggestion(raw, span), None
+
+
+def _suggestion(raw: RawSuggestion, span: str) -> Suggestion:
+    """The Suggestion `raw` makes about `span`. Unknown categories or
+    severities are downgraded to minor rather than re-asked."""
+    category = _norm_category(raw.category)
+    severity = _norm_severity(raw.severity)
+    downgraded = category is None or severity is None
     return Suggestion(
         id=raw.id,
         category=category or "style",
@@ -275,7 +291,7 @@ def _to_suggestion(raw: RawSuggestion, item: Item) -> tuple[Suggestion | None, s
         suggestion=raw.suggestion,
         explanation=raw.explanation.strip(),
         origin="llm",
-    ), None
+    )
 
 
 def check_critique(items: Mapping[str, Item], data: Any, *, target_lang: str | None = None,
