@@ -105,7 +105,8 @@ def test_a_made_up_quote_is_still_reasked(fake_openai):
     assert "«modelos base» does not occur" in fake_openai.chat_requests()[1].payload["errors"][0]["error"]
 
 
-def test_cli_loop_a_rescued_suggestion_is_revised_and_the_gate_accepts_it(tmp_path, fake_openai):
+def _loop(tmp_path, fake, revise, name="o"):
+    """translate → critique (quoting the source) → revise through the CLI; the report."""
     src = tmp_path / "n.en.md"
     src.write_text(SRC + "\n", encoding="utf-8")
 
@@ -115,15 +116,33 @@ def test_cli_loop_a_rescued_suggestion_is_revised_and_the_gate_accepts_it(tmp_pa
     def critic(req):
         return {"suggestions": [raw(s["id"], "foundation models", "modelos fundacionales") for s in req.segments]}
 
-    fake_openai.responder = by_task(translate=translate, critique=critic, revise=prefix(""))
-    env = {"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "", "XDG_CACHE_HOME": str(tmp_path / "c")}
+    fake.responder = by_task(translate=translate, critique=critic, revise=revise)
+    env = {"OPENAI_BASE_URL": fake.base_url, "OPENAI_API_KEY": "", "XDG_CACHE_HOME": str(tmp_path / "c")}
     result = CliRunner().invoke(app, ["translate", str(src), "--to", "es", "--model", "openai:fake", "--no-glossary",
-                                      "--out", str(tmp_path / "o"), "--report", str(tmp_path / "o"), "--no-cache"],
+                                      "--out", str(tmp_path / name), "--report", str(tmp_path / name), "--no-cache"],
                                 env=env)
     assert result.exit_code == 0, result.output
-    text = (tmp_path / "o" / "n.es.md").read_text(encoding="utf-8")
+    text = (tmp_path / name / "n.es.md").read_text(encoding="utf-8")
+    return text, json.loads((tmp_path / name / "n.es.report.json").read_text(encoding="utf-8"))
+
+
+def test_cli_loop_a_rescued_suggestion_is_revised_and_the_gate_accepts_it(tmp_path, fake_openai):
+    text, report = _loop(tmp_path, fake_openai, prefix(""))
     assert text.strip() == "Los precios de los modelos fundacionales subieron un 75% el año pasado."
-    report = json.loads((tmp_path / "o" / "n.es.report.json").read_text(encoding="utf-8"))
-    assert report["revisions"]["accepted"] == 1 and report["revisions"]["rejected"] == 0
+    rev = report["revisions"]
+    assert (rev["asked"], rev["unchanged"], rev["accepted"], rev["rejected"]) == (1, 0, 1, 0)
+    assert rev["suggestions"] == {"open": 0, "applied": 1, "rejected": 0, "from_source_quotes": 1}
     (s,) = [s for s in report["suggestions"] if s["check"] == "source-span"]
     assert (s["original"], s["status"]) == ("modelos de fundación", "applied")
+
+
+def test_report_tells_a_reviser_that_changed_nothing_from_a_gate_refusal(tmp_path, fake_openai):
+    def unchanged(req):
+        return {"segments": [{"id": s["id"], "text": s["draft"]} for s in req.segments]}
+
+    text, report = _loop(tmp_path, fake_openai, unchanged)
+    assert text.strip() == DRAFT
+    rev = report["revisions"]
+    # the suggestion ends "rejected", yet the gate judged nothing: the reviser gave the draft back
+    assert (rev["asked"], rev["unchanged"], rev["accepted"], rev["rejected"]) == (1, 1, 0, 0)
+    assert rev["suggestions"]["rejected"] == 1 and rev["items"] == []
