@@ -84,7 +84,7 @@ def loop_counts(loop: dict) -> str:
     rev, crit = loop.get("revisions", {}), loop["usage"].get("critique", {})
     sug = rev.get("suggestions", {})
     return (f"critic:      {sum(sug.get(k, 0) for k in ('open', 'applied', 'rejected'))} suggestions kept "
-            f"({sug.get('from_source_quotes', 0)} mapped from quotes of the source), "
+            f"({sug.get('mapped', 0)} mapped to the draft from a quote of the source or a whole-sentence rewrite), "
             f"{crit.get('discarded', 0)} discarded by the sanity filter\n"
             f"reviser:     asked about {rev.get('asked', 0)} segments, gave {rev.get('unchanged', 0)} back unchanged\n"
             f"gate:        {rev.get('accepted', 0)} revisions accepted, {rev.get('rejected', 0)} rejected (draft kept)\n"
@@ -108,7 +108,8 @@ def show_revisions(loop: dict, per_status: int = 6) -> None:
             why = f"  [{it['reason']}]" if it["reason"] else ""
             print(f"  {it['id']}{why}\n    source: {source.get(it['id'], '')}\n    draft: {it['draft']}")
             for s in asked.get(it["id"], []):
-                via = " (quoted the source)" if s["check"] == "source-span" else ""
+                via = {"source-span": " (quoted the source)", "rewrite": " (from a whole-sentence rewrite)"}.get(
+                    s["check"], "")
                 print(f"    suggestion{via}: «{s['original']}» → «{s['suggestion']}» "
                       f"[{s['severity']} {s['category']}: {s['explanation']}]")
             print(f"    revised: {it['proposed']}")

@@ -88,7 +88,7 @@ def test_a_source_quote_becomes_a_suggestion_about_the_draft_words(fake_openai):
 
 def test_source_quotes_that_cannot_be_mapped_are_discarded_and_counted_not_reasked(fake_openai):
     found, usage = _critique(fake_openai, [
-        raw("s0", SRC, "Los precios de los modelos fundacionales bajaron un 75% el año pasado.", "critical"),
+        raw("s0", SRC, "El coste de esos sistemas cayó mucho durante el último ejercicio.", "critical"),  # no edit
         raw("s0", "last year", "el año pasado"),  # the draft says it already
         raw("s0", "subieron", "bajaron", "critical"),  # a real span of the draft: kept as it is
     ])
@@ -102,7 +102,7 @@ def test_a_made_up_quote_is_still_reasked(fake_openai):
     fake_openai.responder = lambda req: next(replies)
     found, usage = asyncio.run(engine(fake_openai).critique([Item("s0", 0, SRC, DRAFT)], CTX))
     assert [s.original for s in found] == ["modelos de fundación"] and usage.calls == 2
-    assert "«modelos base» does not occur" in fake_openai.chat_requests()[1].payload["errors"][0]["error"]
+    assert "«modelos base» do not occur" in fake_openai.chat_requests()[1].payload["errors"][0]["error"]
 
 
 def _loop(tmp_path, fake, revise, name="o"):
@@ -131,7 +131,7 @@ def test_cli_loop_a_rescued_suggestion_is_revised_and_the_gate_accepts_it(tmp_pa
     assert text.strip() == "Los precios de los modelos fundacionales subieron un 75% el año pasado."
     rev = report["revisions"]
     assert (rev["asked"], rev["unchanged"], rev["accepted"], rev["rejected"]) == (1, 0, 1, 0)
-    assert rev["suggestions"] == {"open": 0, "applied": 1, "rejected": 0, "from_source_quotes": 1}
+    assert rev["suggestions"] == {"open": 0, "applied": 1, "rejected": 0, "mapped": 1}
     (s,) = [s for s in report["suggestions"] if s["check"] == "source-span"]
     assert (s["original"], s["status"]) == ("modelos de fundación", "applied")
 
@@ -146,3 +146,28 @@ def test_report_tells_a_reviser_that_changed_nothing_from_a_gate_refusal(tmp_pat
     # the suggestion ends "rejected", yet the gate judged nothing: the reviser gave the draft back
     assert (rev["asked"], rev["unchanged"], rev["accepted"], rev["rejected"]) == (1, 1, 0, 0)
     assert rev["suggestions"]["rejected"] == 1 and rev["items"] == []
+
+
+# --- a whole sentence quoted with the draft rewritten ---------------------------------
+
+
+def test_a_whole_sentence_rewrite_gives_the_words_it_changed():
+    from translator.engines.llm.rescue import rewrite_edits
+
+    assert rewrite_edits(ROOF, ROOF.replace("furiosos", "enojados")) == [("furiosos", "enojados")]
+    assert rewrite_edits("¿Sabes lo que quiero?", "¿Sabes lo que quiero decir?") == [("quiero", "quiero decir")]
+    assert rewrite_edits("Es muy, muy sencillo.", "Es muy sencillo.") == [("Es muy,", "Es")]
+    assert rewrite_edits(DRAFT, "Esto creará un nuevo ejemplo para todos los lectores.") == []  # not an edit
+    assert rewrite_edits(DRAFT, DRAFT) == []
+
+
+def test_a_critic_quoting_the_whole_source_and_rewriting_the_draft(fake_openai):
+    rewrite = DRAFT.replace("subieron", "bajaron")
+    found, usage = _critique(fake_openai, [
+        raw("s0", SRC, rewrite, "critical"),  # the whole source quoted, the draft rewritten
+        raw("s0", DRAFT, DRAFT.replace("de fundación", "fundacionales")),  # the whole draft quoted
+        raw("s0", DRAFT, "Esto creará un nuevo ejemplo para todos los lectores."),  # invented: still discarded
+    ])
+    assert sorted((s.original, s.suggestion, s.check) for s in found) == [
+        ("de fundación", "fundacionales", "rewrite"), ("subieron", "bajaron", "rewrite")]
+    assert usage.discarded == 1 and usage.calls == 1

@@ -465,7 +465,7 @@ def test_critique_span_not_in_draft_is_reasked_for_that_segment_only(fake_openai
     assert {(s.id, s.original) for s in suggestions} == {("s1", "modelos de fundación"), ("s2", "subieron")}
     retry = fake_openai.chat_requests()[1].payload
     assert [s["id"] for s in retry["segments"]] == ["s1"]
-    assert "«modelos base» does not occur" in retry["errors"][0]["error"]
+    assert "«modelos base» do not occur" in retry["errors"][0]["error"]
     assert usage.calls == 2
 
 

@@ -74,7 +74,9 @@ def revisions_dict(verdicts, outcome=None) -> dict[str, Any]:
     per revision with the draft, the reviser's text and why it was refused.
     `suggestions` counts the critic's suggestions by their final status: one
     is "rejected" when the reviser ignored it as well as when the gate refused
-    its revision, so it need not match the gate's counts."""
+    its revision, so it need not match the gate's counts; `mapped` of them
+    quoted the source or a whole sentence and were mapped to the draft's words
+    (engines/llm/rescue.py)."""
     llm = [s for s in getattr(outcome, "suggestions", []) if s.origin == "llm" and s.check != "llm-failed"]
     return {
         "asked": len(getattr(outcome, "asked", ())),
@@ -82,7 +84,7 @@ def revisions_dict(verdicts, outcome=None) -> dict[str, Any]:
         "accepted": sum(1 for v in verdicts if v.accepted),
         "rejected": sum(1 for v in verdicts if not v.accepted),
         "suggestions": {status: sum(1 for s in llm if s.status == status) for status in ("open", "applied", "rejected")}
-        | {"from_source_quotes": sum(1 for s in llm if s.check == "source-span")},
+        | {"mapped": sum(1 for s in llm if s.check in ("source-span", "rewrite"))},
         "items": [{"id": v.id, "status": "accepted" if v.accepted else "rejected", "reason": v.reason,
                    "draft": v.draft, "proposed": v.revised} for v in verdicts],
     }

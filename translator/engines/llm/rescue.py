@@ -106,3 +106,38 @@ def draft_span(original: str, suggestion: str, source: str, draft: str) -> Rescu
     if _WORD.findall(draft[start:end].casefold()) == _WORD.findall(suggestion.casefold()):
         return Rescue(None, "it quotes the source, and the draft already says what it suggests")
     return Rescue(draft[start:end], "")
+
+
+# --- a whole sentence quoted, a whole sentence rewritten ---------------------------
+
+MAX_REGIONS, MAX_REGION_WORDS, MIN_KEPT = 3, 6, 0.6
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
+
+
+def rewrite_edits(draft: str, rewrite: str) -> list[tuple[str, str]]:
+    """The (draft span, replacement) pairs of a critic's whole-sentence
+    rewrite of `draft`, by a word diff: what it changed, each a few words
+    (a word added or dropped is carried by its neighbour). Nothing when the
+    rewrite is not a small edit of the draft: at most `MAX_REGIONS` changed
+    stretches of at most `MAX_REGION_WORDS` words, `MIN_KEPT` of the draft's
+    words kept."""
+    a = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(draft)]
+    b = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(rewrite)]
+    if not a or not b:
+        return []
+    ops = difflib.SequenceMatcher(None, [t for t, _, _ in a], [t for t, _, _ in b], autojunk=False).get_opcodes()
+    kept = sum(i2 - i1 for tag, i1, i2, _, _ in ops if tag == "equal")
+    changes = [op for op in ops if op[0] != "equal"]
+    if kept < MIN_KEPT * len(a) or not changes or len(changes) > MAX_REGIONS:
+        return []
+    edits = []
+    for _, i1, i2, j1, j2 in changes:
+        if i1 == i2 or j1 == j2:  # an insertion or a deletion: widen to the word before (or after)
+            if i1 == 0 or j1 == 0:
+                i2, j2 = i2 + 1, j2 + 1
+            else:
+                i1, j1 = i1 - 1, j1 - 1
+        if i2 - i1 > MAX_REGION_WORDS or i2 > len(a) or j2 > len(b):
+            return []
+        edits.append((draft[a[i1][1]:a[i2 - 1][2]], rewrite[b[j1][1]:b[j2 - 1][2]] if j2 > j1 else ""))
+    return edits
