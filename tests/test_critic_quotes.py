@@ -50,8 +50,8 @@ def test_the_draft_words_for_a_source_quote_are_found():
 def test_no_rescue_when_the_match_is_not_clear_or_there_is_nothing_to_fix():
     whole = draft_span(SRC, "Los precios bajaron.", SRC, DRAFT)
     assert whole.span is None and "whole source sentence" in whole.why
-    same = draft_span("last year", "el año pasado", SRC, DRAFT)
-    assert same.span is None and "already says" in same.why
+    same = draft_span("last year", "el año pasado", SRC, DRAFT)  # the draft's own words: flagged, no fix
+    assert (same.span, same.flag) == ("el año pasado", True)
     unrelated = draft_span("last year", "el ejercicio anterior", SRC, DRAFT)
     assert unrelated.span is None and "no words of the draft" in unrelated.why
     # two equally good places: no guess
@@ -89,11 +89,18 @@ def test_a_source_quote_becomes_a_suggestion_about_the_draft_words(fake_openai):
 def test_source_quotes_that_cannot_be_mapped_are_discarded_and_counted_not_reasked(fake_openai):
     found, usage = _critique(fake_openai, [
         raw("s0", SRC, "El coste de esos sistemas cayó mucho durante el último ejercicio.", "critical"),  # no edit
-        raw("s0", "last year", "el año pasado"),  # the draft says it already
+        raw("s0", "year", "el ejercicio anterior"),  # no draft words like it
         raw("s0", "subieron", "bajaron", "critical"),  # a real span of the draft: kept as it is
     ])
     assert [(s.original, s.suggestion, s.check) for s in found] == [("subieron", "bajaron", "")]
     assert usage.discarded == 2 and usage.calls == 1
+
+
+def test_source_words_paired_with_the_drafts_words_flag_those_words(fake_openai):
+    found, usage = _critique(fake_openai, [raw("s0", "foundation models", "modelos de fundación")])
+    (s,) = found
+    assert (s.original, s.suggestion, s.check, s.severity) == ("modelos de fundación", "", "source-span", "major")
+    assert "«foundation models»" in s.explanation and usage.calls == 1
 
 
 def test_a_made_up_quote_is_still_reasked(fake_openai):

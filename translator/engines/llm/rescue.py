@@ -13,7 +13,11 @@ only when the match is clear:
   then most in the same position, then the closest length; one place only)
   has at least half of the replacement's words, one of them a number or a
   word of four letters or more;
-- that window is not the replacement itself (the draft already says it).
+- when that window is the replacement itself, the critic paired the source
+  words with the draft's rendering of them (Qwen2.5-Coder-1.5B did, with
+  "draft_words": "roofing contractors", "replacement": "contratistas de
+  acabados de piso"): those draft words are flagged with no replacement,
+  for the reviser to fix from the source.
 
 The span returned is then treated like any quoted span: the sanity filter,
 the reviser and the revision gate all still apply.
@@ -34,6 +38,7 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 class Rescue:
     span: str | None  # the draft span aligned with the quoted source words, or None
     why: str  # when `span` is None: why the suggestion cannot be kept
+    flag: bool = False  # the "replacement" is the draft's own words: they are flagged, with no fix
 
 
 def _words(text: str) -> list[tuple[str, int, int]]:
@@ -104,7 +109,8 @@ def draft_span(original: str, suggestion: str, source: str, draft: str) -> Rescu
         return Rescue(None, "it quotes the source, and no words of the draft clearly render it")
     start, end = _edges(draft, have[first][1], have[last][2], suggestion)
     if _WORD.findall(draft[start:end].casefold()) == _WORD.findall(suggestion.casefold()):
-        return Rescue(None, "it quotes the source, and the draft already says what it suggests")
+        # (source words, the draft's words for them): the critic points at those draft words
+        return Rescue(draft[start:end], "", flag=True)
     return Rescue(draft[start:end], "")
 
 

@@ -270,6 +270,10 @@ def _read(raw: RawSuggestion, item: Item, result: CritiqueCheck) -> list[tuple[S
         if rescue.span is None:
             result.discarded.append((_suggestion(raw, raw.original), rescue.why))
             return []
+        if rescue.flag:  # no fix given: the words flagged, the reviser works from the source
+            raw = raw.model_copy(update={"suggestion": "", "explanation": (
+                f"These words are flagged as a wrong rendering of the source words «{raw.original.strip()}»; "
+                "render those source words correctly.")})
         suggestion, error = _to_suggestion(raw, item, rescue.span)
         suggestion = replace(suggestion, check="source-span") if suggestion is not None else None
     return [(suggestion, error)]
