@@ -166,6 +166,8 @@ def test_a_whole_sentence_rewrite_gives_the_words_it_changed():
     assert rewrite_edits("Es muy, muy sencillo.", "Es muy sencillo.") == [("Es muy,", "Es")]
     assert rewrite_edits(DRAFT, "Esto creará un nuevo ejemplo para todos los lectores.") == []  # not an edit
     assert rewrite_edits(DRAFT, DRAFT) == []
+    # what Qwen2.5-Coder-1.5B sent as rewrites (s41, s42): a full stop dropped, a capital lowered
+    assert rewrite_edits("Por eso no es difícil emparejar las cosas.", "por eso no es difícil emparejar las cosas") == []
 
 
 def test_a_critic_quoting_the_whole_source_and_rewriting_the_draft(fake_openai):

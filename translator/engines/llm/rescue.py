@@ -126,7 +126,7 @@ def rewrite_edits(draft: str, rewrite: str) -> list[tuple[str, str]]:
     (a word added or dropped is carried by its neighbour). Nothing when the
     rewrite is not a small edit of the draft: at most `MAX_REGIONS` changed
     stretches of at most `MAX_REGION_WORDS` words, `MIN_KEPT` of the draft's
-    words kept."""
+    words kept. Edits of punctuation or case only are left out."""
     a = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(draft)]
     b = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(rewrite)]
     if not a or not b:
@@ -146,4 +146,5 @@ def rewrite_edits(draft: str, rewrite: str) -> list[tuple[str, str]]:
         if i2 - i1 > MAX_REGION_WORDS or i2 > len(a) or j2 > len(b):
             return []
         edits.append((draft[a[i1][1]:a[i2 - 1][2]], rewrite[b[j1][1]:b[j2 - 1][2]] if j2 > j1 else ""))
-    return edits
+    # a full stop dropped, a capital lowered: on the real model, the whole "rewrite" (no finding)
+    return [(old, new) for old, new in edits if _WORD.findall(old.casefold()) != _WORD.findall(new.casefold())]
