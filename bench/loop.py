@@ -77,6 +77,44 @@ def usage_line(report: dict) -> str:
     return f"{total[0]} calls, {total[1]} in / {total[2]} out tokens ({'; '.join(parts)})"
 
 
+def loop_counts(loop: dict) -> str:
+    """The critic's suggestions and the revision gate's verdicts, told apart:
+    a suggestion ends "rejected" when the reviser ignored it (no revision, so
+    no verdict) as well as when the gate refused the revision."""
+    rev, crit = loop.get("revisions", {}), loop["usage"].get("critique", {})
+    sug = rev.get("suggestions", {})
+    return (f"critic:      {sum(sug.get(k, 0) for k in ('open', 'applied', 'rejected'))} suggestions kept "
+            f"({sug.get('mapped', 0)} mapped to the draft from a quote of the source or a whole-sentence rewrite), "
+            f"{crit.get('discarded', 0)} discarded by the sanity filter\n"
+            f"reviser:     asked about {rev.get('asked', 0)} segments, gave {rev.get('unchanged', 0)} back unchanged\n"
+            f"gate:        {rev.get('accepted', 0)} revisions accepted, {rev.get('rejected', 0)} rejected (draft kept)\n"
+            f"suggestions: {sug.get('applied', 0)} applied, {sug.get('rejected', 0)} rejected "
+            f"(ignored by the reviser or refused by the gate), {sug.get('open', 0)} left open")
+
+
+def show_revisions(loop: dict, per_status: int = 6) -> None:
+    """Accepted and rejected revisions with their source, draft, the
+    suggestions the reviser had, and the gate's reason."""
+    source = {s["id"]: s["source"] for s in loop["segments"]}
+    asked: dict[str, list[dict]] = defaultdict(list)
+    for s in loop["suggestions"]:
+        if s["origin"] == "llm" and s["status"] in ("applied", "rejected"):
+            asked[s["id"]].append(s)
+    for status in ("accepted", "rejected"):
+        shown = [it for it in loop.get("revisions", {}).get("items", []) if it["status"] == status][:per_status]
+        if shown:
+            print(f"\n{status} revisions:")
+        for it in shown:
+            why = f"  [{it['reason']}]" if it["reason"] else ""
+            print(f"  {it['id']}{why}\n    source: {source.get(it['id'], '')}\n    draft: {it['draft']}")
+            for s in asked.get(it["id"], []):
+                via = {"source-span": " (quoted the source)", "rewrite": " (from a whole-sentence rewrite)"}.get(
+                    s["check"], "")
+                print(f"    suggestion{via}: «{s['original']}» → «{s['suggestion']}» "
+                      f"[{s['severity']} {s['category']}: {s['explanation']}]")
+            print(f"    revised: {it['proposed']}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("src", type=Path, help="one paragraph per line")
@@ -118,8 +156,7 @@ def main() -> None:
     print(f"single pass: {usage_line(single)}, {t0:.0f}s")
     print(f"loop:        {usage_line(loop)}, {t1:.0f}s")
     rev = loop.get("revisions", {})
-    print(f"loop gate:   {rev.get('accepted', 0)} revisions accepted, {rev.get('rejected', 0)} rejected; "
-          f"{loop['usage'].get('critique', {}).get('discarded', 0)} critic suggestions discarded")
+    print(loop_counts(loop))
     fallback = [s["id"] for r in (single, loop) for s in r["segments"] if s["status"] == "fallback"]
     print(f"fallback segments (untranslated): single {sum(s['status'] == 'fallback' for s in single['segments'])}, "
           f"loop {sum(s['status'] == 'fallback' for s in loop['segments'])}")
@@ -146,13 +183,7 @@ def main() -> None:
             vs_single["better" if r["final"] > r["single"] else "worse" if r["final"] < r["single"] else "same"] += 1
         print(f"vs the single pass: {dict(vs_single)}")
         summary.update(chrf_single=c0, chrf_draft=cd, chrf_loop=c1, per_paragraph=rows, worst_vs_draft=worst)
-    for status in ("accepted", "rejected"):
-        shown = [it for it in rev.get("items", []) if it["status"] == status][:3]
-        if shown:
-            print(f"\n{status} revisions:")
-        for it in shown:
-            why = f"  [{it['reason']}]" if it["reason"] else ""
-            print(f"  {it['id']}{why}\n    draft: {it['draft']}\n    revised: {it['proposed']}")
+    show_revisions(loop)
     (work / "summary.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"\noutputs, reports and summary.json in {work}")
 

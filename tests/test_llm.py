@@ -465,13 +465,13 @@ def test_critique_span_not_in_draft_is_reasked_for_that_segment_only(fake_openai
     assert {(s.id, s.original) for s in suggestions} == {("s1", "modelos de fundación"), ("s2", "subieron")}
     retry = fake_openai.chat_requests()[1].payload
     assert [s["id"] for s in retry["segments"]] == ["s1"]
-    assert "«modelos base» does not occur" in retry["errors"][0]["error"]
+    assert "«modelos base» do not occur" in retry["errors"][0]["error"]
     assert usage.calls == 2
 
 
 def test_critique_span_never_found_is_dropped(fake_openai):
     fake_openai.responder = lambda req: {"suggestions": [
-        {"id": "s1", "original": "Foundation models", "suggestion": "x", "explanation": "quotes the source",
+        {"id": "s1", "original": "Modelos base", "suggestion": "x", "explanation": "in neither text",
          "category": "style", "severity": "critical"},
         {"id": "s1", "original": "se abarataron", "suggestion": "bajaron de precio", "explanation": "ok",
          "category": "style", "severity": "minor"}]}
@@ -543,7 +543,7 @@ def test_prompt_files_are_validated(tmp_path, override, message):
 
 def test_prompts_load_and_render():
     prompts = load_prompts()
-    assert prompts.signature == "translate@1,critique@1,revise@2"
+    assert prompts.signature == "translate@1,critique@2,revise@2"
     text = prompts["critique"].render({"source_lang": "English", "target_lang": "Spanish", "register": "a newsletter"})
     assert "{{" not in text and "Spanish" in text
     with pytest.raises(PromptError, match="no value for register"):

@@ -173,7 +173,7 @@ def test_our_error_message_is_never_taken_as_an_explanation(fake_openai):
     def critic(req):
         errors = req.payload.get("errors") or []
         if not errors:
-            return {"suggestions": [{"id": "s0", "original": "tripled", "suggestion": "se triplicó",
+            return {"suggestions": [{"id": "s0", "original": "se tripleado", "suggestion": "se triplicó",
                                      "severity": "major", "category": "fluency", "explanation": "x"}]}
         return {"suggestions": [{"id": "s0", "original": "se tripleó", "suggestion": "se triplicó",
                                  "severity": "major", "category": "fluency", "explanation": errors[0]["error"]}]}

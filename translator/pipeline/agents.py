@@ -36,6 +36,8 @@ class Outcome:
     rounds: int = 0
     terms: TermStats | None = None  # glossary terms found / satisfied / violations (see term_stats)
     revisions: list[revision.Verdict] = field(default_factory=list)  # each revision accepted or rejected
+    asked: set[str] = field(default_factory=set)  # segments sent to the reviser (an open major issue)
+    unchanged: set[str] = field(default_factory=set)  # of those, the ones the reviser gave back as they were
     failures: dict[str, Failure] = field(default_factory=dict)  # segments left in the source language
 
 
@@ -155,6 +157,8 @@ async def _revise(engine: Any, doc: Document, ctx: Context, texts: dict[str, str
     out.usage["revise"].add(result.usage)
     out.suggestions.extend(result.suggestions)
     proposed = {i: t for i, t in result.texts.items() if i in urgent and i not in result.failed}
+    out.asked |= set(urgent)
+    out.unchanged |= {i for i in urgent if proposed.get(i, texts[i]) == texts[i]}  # no verdict: nothing to judge
     verdicts = await asyncio.to_thread(
         revision.judge, by_id, texts, proposed, urgent, ctx.source_lang, ctx.target_lang, ctx.glossary,
         doc=doc, estimate=_penalty(ctx))

@@ -45,7 +45,7 @@ def build(doc: Document, outcome, *, target_lang: str, engine: str, output: str 
         "usage": usage_dict(outcome.usage),
         "terms": terms_dict(getattr(outcome, "terms", None)),
         "edited": sum(1 for s in segments if s["status"] == "edited"),  # kept from the editor's changes
-        "revisions": revisions_dict(getattr(outcome, "revisions", None) or []),
+        "revisions": revisions_dict(getattr(outcome, "revisions", None) or [], outcome),
     }
     words = sum(count_words(s.source) for s in doc.segments)
     return _finish(data, outcome.suggestions, words)
@@ -66,12 +66,25 @@ def usage_dict(usage: Mapping[str, Any]) -> dict[str, dict[str, int]]:
             for step, u in usage.items()}
 
 
-def revisions_dict(verdicts) -> dict[str, Any]:
-    """What the revision gate decided (revision.py): counts, and per revision
-    the draft, the reviser's text and, when it was refused, why."""
+def revisions_dict(verdicts, outcome=None) -> dict[str, Any]:
+    """What the loop did with the critic's work, in the order it happened:
+    `asked` segments went to the reviser, which gave `unchanged` of them back
+    as they were (no revision, so nothing for the gate); the gate then
+    `accepted` or `rejected` each revision that changed its draft (revision.py),
+    per revision with the draft, the reviser's text and why it was refused.
+    `suggestions` counts the critic's suggestions by their final status: one
+    is "rejected" when the reviser ignored it as well as when the gate refused
+    its revision, so it need not match the gate's counts; `mapped` of them
+    quoted the source or a whole sentence and were mapped to the draft's words
+    (engines/llm/rescue.py)."""
+    llm = [s for s in getattr(outcome, "suggestions", []) if s.origin == "llm" and s.check != "llm-failed"]
     return {
+        "asked": len(getattr(outcome, "asked", ())),
+        "unchanged": len(getattr(outcome, "unchanged", ())),
         "accepted": sum(1 for v in verdicts if v.accepted),
         "rejected": sum(1 for v in verdicts if not v.accepted),
+        "suggestions": {status: sum(1 for s in llm if s.status == status) for status in ("open", "applied", "rejected")}
+        | {"mapped": sum(1 for s in llm if s.check in ("source-span", "rewrite"))},
         "items": [{"id": v.id, "status": "accepted" if v.accepted else "rejected", "reason": v.reason,
                    "draft": v.draft, "proposed": v.revised} for v in verdicts],
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Sequence
 
-from pydantic import BaseModel, ConfigDict, StrictStr
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StrictStr
 
 from translator.document import CATEGORIES, SEVERITIES
 
@@ -29,15 +29,18 @@ class SegmentsReply(BaseModel):
 
 
 class RawSuggestion(BaseModel):
-    """A critic's suggestion as sent; category and severity are normalised later."""
+    """A critic's suggestion as sent; category and severity are normalised later.
+    The schema asks for "draft_words" and "replacement" (critique@2): a small
+    model reads "original" as the source text and copies the source sentence
+    into it; the contract's names "original" and "suggestion" are accepted too."""
 
     model_config = ConfigDict(extra="ignore")
     id: StrictStr
-    original: StrictStr = ""
+    original: StrictStr = Field("", validation_alias=AliasChoices("draft_words", "original"))
     explanation: StrictStr = ""
     category: StrictStr = ""
     severity: StrictStr = ""
-    suggestion: StrictStr = ""
+    suggestion: StrictStr = Field("", validation_alias=AliasChoices("replacement", "suggestion"))
 
 
 class CritiqueReply(BaseModel):
@@ -58,15 +61,15 @@ def reply_schema(task: Task, ids: Sequence[str]) -> dict[str, Any]:
     """The JSON schema of the reply to one batch."""
     id_schema = {"type": "string", "enum": list(ids)}
     if task == "critique":
-        # original → explanation → classification → fix: quote first, then reason.
+        # the draft's words → explanation → classification → fix: quote first, then reason.
         item = _obj(
             {
                 "id": id_schema,
-                "original": {"type": "string"},
+                "draft_words": {"type": "string"},
                 "explanation": {"type": "string"},
                 "category": {"type": "string", "enum": list(CATEGORIES)},
                 "severity": {"type": "string", "enum": list(SEVERITIES)},
-                "suggestion": {"type": "string"},
+                "replacement": {"type": "string"},
             }
         )
         return _obj({"suggestions": {"type": "array", "items": item}})

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping, cast
 
 from pydantic import ValidationError
 
 from translator.document import CATEGORIES, SEVERITIES, Category, Severity, Suggestion, placeholder_tokens, strip_placeholders
 from translator.engines.base import Item
-from translator.engines.llm.sanity import suggestion_problem, template_problem, translation_problem
+from translator.engines.llm.rescue import draft_span, in_source, rewrite_edits
+from translator.engines.llm.sanity import suggestion_problem, template_problem, translation_problem, whole_segment
 from translator.engines.llm.schemas import CritiqueReply, RawSuggestion, SegmentsReply
 from translator.segment.placeholders import placeholder_difference
 
@@ -242,31 +243,63 @@ class CritiqueCheck:
 def _sort(result: CritiqueCheck, raw: RawSuggestion, item: Item, target_lang: str | None,
           sent: Mapping[str, str] | None) -> None:
     """File one raw suggestion as valid, discarded (the sanity filter) or an error."""
-    suggestion, error = _to_suggestion(raw, item)
     result.valid.setdefault(raw.id, [])
-    if error:
-        result.errors[raw.id] = error
-    elif suggestion is not None:
-        if (why := suggestion_problem(suggestion, item.source, item.draft, target_lang, sent)) is not None:
-            result.discarded.append((suggestion, why))
-        else:
-            result.valid[raw.id].append(suggestion)
+    for suggestion, error in _read(raw, item, result):
+        if error:
+            result.errors[raw.id] = error
+        elif suggestion is not None:
+            if (why := suggestion_problem(suggestion, item.source, item.draft, target_lang, sent)) is not None:
+                result.discarded.append((suggestion, why))
+            else:
+                result.valid[raw.id].append(suggestion)
 
 
-def _to_suggestion(raw: RawSuggestion, item: Item) -> tuple[Suggestion | None, str | None]:
+def _read(raw: RawSuggestion, item: Item, result: CritiqueCheck) -> list[tuple[Suggestion | None, str | None]]:
+    """The suggestions `raw` makes about the draft (rescue.py): a whole sentence
+    quoted (of the source or the draft) with the draft rewritten gives the
+    words the rewrite changed; a quote of the source, the draft's words for
+    it; what cannot be mapped is discarded (on `result`), not re-asked."""
+    whole = in_source(raw.original, item.source, item.draft) and whole_segment(raw.original, item.source)
+    span = locate_span(item.draft, raw.original) if raw.original else None
+    if (whole or (span and whole_segment(span, item.draft))) and (edits := rewrite_edits(item.draft, raw.suggestion)):
+        read = [_to_suggestion(raw.model_copy(update={"suggestion": new}), item, old) for old, new in edits]
+        return [(replace(s, check="rewrite") if s is not None else None, e) for s, e in read]
+    suggestion, error = _to_suggestion(raw, item)
+    if error and in_source(raw.original, item.source, item.draft):
+        rescue = draft_span(raw.original, raw.suggestion, item.source, item.draft)
+        if rescue.span is None:
+            result.discarded.append((_suggestion(raw, raw.original), rescue.why))
+            return []
+        if rescue.flag:  # no fix given: the words flagged, the reviser works from the source
+            raw = raw.model_copy(update={"suggestion": "", "explanation": (
+                f"These words are flagged as a wrong rendering of the source words «{raw.original.strip()}»; "
+                "render those source words correctly.")})
+        suggestion, error = _to_suggestion(raw, item, rescue.span)
+        suggestion = replace(suggestion, check="source-span") if suggestion is not None else None
+    return [(suggestion, error)]
+
+
+def _to_suggestion(raw: RawSuggestion, item: Item, span: str | None = None) -> tuple[Suggestion | None, str | None]:
     """A validated Suggestion, or (None, error) when its span is not in the draft.
-    Unknown categories or severities are downgraded to minor rather than re-asked."""
-    category = _norm_category(raw.category)
-    severity = _norm_severity(raw.severity)
-    downgraded = category is None or severity is None
-    span = "" if raw.original == "" else locate_span(item.draft, raw.original)  # "": an omission
+    `span`: the draft span it is about, when already known (see rescue.py)."""
     if span is None:
-        return None, (f"the original «{raw.original}» does not occur in the draft of {raw.id}; "
-                      "copy the exact characters of the draft")
+        span = "" if raw.original == "" else locate_span(item.draft, raw.original)  # "": an omission
+    if span is None:
+        return None, (f"the draft_words «{raw.original}» do not occur in the draft of {raw.id}; "
+                      "copy the exact characters of the draft, never the source")
     if span and span == raw.suggestion:
         return None, None  # a no-op
     if tag := added_markup(item.source + item.draft, raw.suggestion):
-        return None, f"the suggestion for {raw.id} adds markup that is not in the source ({tag})"
+        return None, f"the replacement for {raw.id} adds markup that is not in the source ({tag})"
+    return _suggestion(raw, span), None
+
+
+def _suggestion(raw: RawSuggestion, span: str) -> Suggestion:
+    """The Suggestion `raw` makes about `span`. Unknown categories or
+    severities are downgraded to minor rather than re-asked."""
+    category = _norm_category(raw.category)
+    severity = _norm_severity(raw.severity)
+    downgraded = category is None or severity is None
     return Suggestion(
         id=raw.id,
         category=category or "style",
@@ -275,7 +308,7 @@ def _to_suggestion(raw: RawSuggestion, item: Item) -> tuple[Suggestion | None, s
         suggestion=raw.suggestion,
         explanation=raw.explanation.strip(),
         origin="llm",
-    ), None
+    )
 
 
 def check_critique(items: Mapping[str, Item], data: Any, *, target_lang: str | None = None,
@@ -289,8 +322,8 @@ def check_critique(items: Mapping[str, Item], data: Any, *, target_lang: str | N
         reply = CritiqueReply.model_validate(data)
     except ValidationError as e:
         return CritiqueCheck(reply_error=(
-            'the reply does not match {"suggestions": [{"id", "original", "explanation", "category", '
-            f'"severity", "suggestion"}}]}} ({_first_error(e)})'))
+            'the reply does not match {"suggestions": [{"id", "draft_words", "explanation", "category", '
+            f'"severity", "replacement"}}]}} ({_first_error(e)})'))
     result = CritiqueCheck()
     seen: set[tuple[str, str, str]] = set()
     for raw in reply.suggestions:
