@@ -154,7 +154,15 @@ class LLMEngine:
         # while a reviser's long list of suggestions still splits a batch
         budget = self.batch_tokens * (1 if task == "translate" else 2)
         batches = plan_batches(todo, budget, self.max_items)
-        for part in await asyncio.gather(*(step.run(b) for b in batches)):
+        # a few batches ahead of the calls in flight, not all of them: each one
+        # waiting holds its message, and building them all came before the first call
+        ahead = asyncio.Semaphore(4 * max(1, getattr(self.transport, "jobs", 4)))
+
+        async def run(batch: list[Item]) -> Outcome:
+            async with ahead:
+                return await step.run(batch)
+
+        for part in await asyncio.gather(*(run(b) for b in batches)):
             out.merge(part)
         return out
 
