@@ -46,3 +46,16 @@ def test_cached_tokens_share_one_string_per_word():
     a, b = lem.tokens_many(["the models improved", "models of the week"])
     assert a[1].text == b[0].text == "models"
     assert a[1].text is b[0].text
+
+
+def test_a_transport_without_jobs_gets_every_batch_at_once():
+    """The Batch API's transport queues what a step asks and sends it as one job: no bound there."""
+
+    class Queueing(CountingTransport):
+        jobs = None  # type: ignore[assignment]
+
+    engine = LLMEngine("fake", base_url="http://127.0.0.1:9/v1", max_items=1)
+    transport = engine.transport = Queueing()
+    items = [Item(f"s{i}", i, f"Sentence number {i} is about models.") for i in range(1, 51)]
+    asyncio.run(engine.translate(items, Context("en", "es")))
+    assert transport.most == 50
