@@ -76,7 +76,10 @@ def run(size_mb: float, work: Path, profile: bool = False) -> dict:
     log: list[str] = []
     reader = threading.Thread(target=lambda: log.extend(proc.stdout), daemon=True)
     reader.start()
+    done = threading.Event()
+    threading.Thread(target=_monitor, args=(proc.pid, fake, t0, done), daemon=True).start()
     _, status, usage = os.wait4(proc.pid, 0)
+    done.set()
     total = time.perf_counter() - t0
     reader.join(5)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -120,11 +123,26 @@ finally:
 """
 
 
+def _monitor(pid: int, fake, t0: float, done: threading.Event) -> None:
+    """Every SCALE_LOG_EVERY seconds (60): requests so far and memory, so a run
+    cut short still says where it got. (Not proc.poll(): it would reap the
+    child before os.wait4 reads its peak RSS.)"""
+    every = float(os.environ.get("SCALE_LOG_EVERY", "60"))
+    while not done.wait(every):
+        print(f"  {time.perf_counter() - t0:7.0f}s requests {len(fake.requests):6d} "
+              f"RSS {_status(pid, 'VmRSS:'):.0f}MB peak {_hwm(pid):.0f}MB "
+              f"load {os.getloadavg()[0]:.1f}", flush=True)
+
+
 def _hwm(pid: int) -> float:
-    """Peak resident memory of a running process so far, in MB (Linux)."""
+    return _status(pid, "VmHWM:")
+
+
+def _status(pid: int, field: str) -> float:
+    """A memory figure of a running process (VmHWM: peak so far, VmRSS: now), in MB (Linux)."""
     try:
         for line in open(f"/proc/{pid}/status"):
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass

@@ -86,3 +86,17 @@ def test_kill_9_half_way_then_rerun_sends_only_the_unfinished_requests(tmp_path,
 
     db = sqlite3.connect(tmp_path / "cache" / "newsletter-translator" / "memory.replies.sqlite")
     assert db.execute("select count(*) from replies").fetchone()[0] == 0
+
+
+def test_the_journal_commits_without_an_fsync_per_reply(tmp_path):
+    """WAL with synchronous=normal: a commit survives kill -9 (the test above)
+    without an fsync per reply, which cost more than the reply itself."""
+    from translator.engines.llm.journal import Journal
+
+    journal = Journal(tmp_path / "memory.replies.sqlite")
+    assert journal.db is not None
+    assert journal.db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert journal.db.execute("pragma synchronous").fetchone()[0] == 1  # NORMAL
+    journal.put("k", {"texts": []}, False, "json_schema")
+    journal.close()
+    assert Journal(tmp_path / "memory.replies.sqlite").get("k") == ({"texts": []}, False, "json_schema")

@@ -19,6 +19,7 @@ ever part of a token.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -96,7 +97,8 @@ class Lemmatizer:
                     out.append(Token(t, start, start + len(t), ""))
                 else:
                     key, keys = _key(self, t)
-                    out.append(Token(t, start, start + len(t), key, keys))
+                    # one string per distinct word: a big document's cached tokens repeat few words
+                    out.append(Token(sys.intern(t), start, start + len(t), key, keys))
         return tuple(out)
 
 

@@ -154,7 +154,20 @@ class LLMEngine:
         # while a reviser's long list of suggestions still splits a batch
         budget = self.batch_tokens * (1 if task == "translate" else 2)
         batches = plan_batches(todo, budget, self.max_items)
-        for part in await asyncio.gather(*(step.run(b) for b in batches)):
+        # Online (a transport with `jobs`): a few batches ahead of the calls in
+        # flight, not all of them: each one waiting holds its message, and building
+        # them all came before the first call. The Batch API's transport has no
+        # `jobs`: it waits for every batch of the step and sends them as one job.
+        jobs = getattr(self.transport, "jobs", None)
+        ahead = asyncio.Semaphore(4 * max(1, jobs)) if isinstance(jobs, int) else None
+
+        async def run(batch: list[Item]) -> Outcome:
+            if ahead is None:
+                return await step.run(batch)
+            async with ahead:
+                return await step.run(batch)
+
+        for part in await asyncio.gather(*(run(b) for b in batches)):
             out.merge(part)
         return out
 

@@ -58,6 +58,10 @@ class Journal:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
             self.db.execute("pragma journal_mode=wal")
+            # a commit per reply survives kill -9 and the OOM killer without an
+            # fsync per commit (WAL + normal loses only on power loss): the fsync
+            # cost 15 ms per request against an instant server
+            self.db.execute("pragma synchronous=normal")
             self.db.execute(_SCHEMA)
             # what an interrupted run left and nobody resumed within a month is stale
             self.db.execute("delete from replies where created < ?", (time.time() - KEEP_DAYS * 86400,))
