@@ -96,10 +96,13 @@ def test_source_quotes_that_cannot_be_mapped_are_discarded_and_counted_not_reask
     assert usage.discarded == 2 and usage.calls == 1
 
 
-def test_source_words_paired_with_the_drafts_words_flag_those_words(fake_openai):
+def test_source_words_paired_with_the_drafts_words_are_reported_not_revised(fake_openai):
+    """The critic's "replacement" is the draft's own words: it may be pointing at
+    them or agreeing with them, so they are a minor finding (the reviser acts on
+    major and critical ones only) with the critic's note kept."""
     found, usage = _critique(fake_openai, [raw("s0", "foundation models", "modelos de fundación")])
     (s,) = found
-    assert (s.original, s.suggestion, s.check, s.severity) == ("modelos de fundación", "", "source-span", "major")
+    assert (s.original, s.suggestion, s.check, s.severity) == ("modelos de fundación", "", "source-span", "minor")
     assert "«foundation models»" in s.explanation and usage.calls == 1
 
 
@@ -168,6 +171,12 @@ def test_a_whole_sentence_rewrite_gives_the_words_it_changed():
     assert rewrite_edits(DRAFT, DRAFT) == []
     # what Qwen2.5-Coder-1.5B sent as rewrites (s41, s42): a full stop dropped, a capital lowered
     assert rewrite_edits("Por eso no es difícil emparejar las cosas.", "por eso no es difícil emparejar las cosas") == []
+    # a span is found by its text: widened until it names one place of the draft
+    assert rewrite_edits("El informe de la empresa y el informe de la ciudad.",
+                         "El informe de la empresa y el estudio de la ciudad.") == [("el informe de", "el estudio de")]
+    # an insertion and a deletion next to each other are one edit, never two over the same words
+    assert rewrite_edits("uno dos tres cuatro cinco", "cero uno tres cuatro cinco") == [("uno dos", "cero uno")]
+    assert rewrite_edits("el buen libro y el libro", "el buen libro y un libro") == [("y el libro", "y un libro")]
 
 
 def test_a_critic_quoting_the_whole_source_and_rewriting_the_draft(fake_openai):

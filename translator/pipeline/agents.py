@@ -158,7 +158,8 @@ async def _revise(engine: Any, doc: Document, ctx: Context, texts: dict[str, str
     out.suggestions.extend(result.suggestions)
     proposed = {i: t for i, t in result.texts.items() if i in urgent and i not in result.failed}
     out.asked |= set(urgent)
-    out.unchanged |= {i for i in urgent if proposed.get(i, texts[i]) == texts[i]}  # no verdict: nothing to judge
+    # given back as it was: no verdict, nothing to judge (a failed revision is counted as a failure, not here)
+    out.unchanged |= {i for i in urgent if i not in result.failed and proposed.get(i, texts[i]) == texts[i]}
     verdicts = await asyncio.to_thread(
         revision.judge, by_id, texts, proposed, urgent, ctx.source_lang, ctx.target_lang, ctx.glossary,
         doc=doc, estimate=_penalty(ctx))

@@ -13,8 +13,12 @@ even where the table says "modelar"), are kept the same way beside the forms.
 
 File: 8 bytes (little-endian header length), the marshalled header
 (FORMAT, source version, number of forms, form bounds, form offsets, lemma
-bounds, lemma offsets, number of lemmas), then the pieces. A file of another FORMAT or version
-is rebuilt. The run that builds the index (or cannot write it) answers from the
+bounds, lemma offsets, number of lemmas, the CRC-32 of each piece), then the
+pieces. A file of another FORMAT or version, or of the wrong size, is rebuilt.
+The index is written without fsync, so a crash can also leave a file of the
+right size with other bytes in it: a piece whose CRC does not match makes the
+process answer from the parsed JSON table and removes the file (the next run
+builds it again). The run that builds the index (or cannot write it) answers from the
 parsed table in memory.
 """
 
@@ -25,11 +29,12 @@ import marshal
 import os
 import struct
 import threading
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-FORMAT = "lemma-index-v2"
+FORMAT = "lemma-index-v3"
 PIECE = 32  # entries per piece: a short document loads a few hundred of them
 _HEAD = struct.Struct("<Q")
 
@@ -41,6 +46,7 @@ class _Pieces:
     bounds: list[str]
     offsets: list[int]  # len(bounds) + 1 offsets into the file's data
     read: Callable[[int, int], bytes]  # (offset, length) -> the bytes there
+    crcs: list[int]  # CRC-32 of each piece
     loaded: dict[int, object] = field(default_factory=dict)
 
     def piece(self, key: str):
@@ -50,21 +56,36 @@ class _Pieces:
         got = self.loaded.get(i)
         if got is None:
             start, end = self.offsets[i], self.offsets[i + 1]
-            got = marshal.loads(self.read(start, end - start))
+            blob = self.read(start, end - start)
+            if zlib.crc32(blob) != self.crcs[i]:
+                raise Damaged(i)
+            try:
+                got = marshal.loads(blob)
+            except (ValueError, EOFError, TypeError) as e:
+                raise Damaged(i) from e
             self.loaded[i] = got  # two threads may both load a piece: the same answer
         return got
+
+
+class Damaged(Exception):
+    """A piece of the index file is not what was written (see the module doc)."""
 
 
 class LemmaTable:
     """Form → lemma, like a read-only dict (`get`, `in`, `len`)."""
 
-    def __init__(self, pieces: _Pieces | None, size: int, whole: dict[str, str] | None = None):
-        self._pieces, self._size, self._whole = pieces, size, whole
+    def __init__(self, pieces: _Pieces | None, size: int, whole: dict[str, str] | None = None,
+                 rescue: Callable[[], tuple[dict[str, str], frozenset[str]]] | None = None):
+        self._pieces, self._size, self._whole, self._rescue = pieces, size, whole, rescue
 
     def get(self, form: str, default: str | None = None) -> str | None:
         if self._whole is not None:
             return self._whole.get(form, default)
-        piece = self._pieces.piece(form) if self._pieces is not None else None
+        try:
+            piece = self._pieces.piece(form) if self._pieces is not None else None
+        except Damaged:
+            self._whole = self._rescue()[0] if self._rescue else {}
+            return self._whole.get(form, default)
         return piece.get(form, default) if piece is not None else default
 
     def __contains__(self, form: object) -> bool:
@@ -80,15 +101,20 @@ class LemmaTable:
 class LemmaSet:
     """The table's lemmas, lowercased: `in` and `len` only."""
 
-    def __init__(self, pieces: _Pieces | None, size: int, whole: frozenset[str] | None = None):
-        self._pieces, self._size, self._whole = pieces, size, whole
+    def __init__(self, pieces: _Pieces | None, size: int, whole: frozenset[str] | None = None,
+                 rescue: Callable[[], tuple[dict[str, str], frozenset[str]]] | None = None):
+        self._pieces, self._size, self._whole, self._rescue = pieces, size, whole, rescue
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
         if self._whole is not None:
             return word in self._whole
-        piece = self._pieces.piece(word) if self._pieces is not None else None
+        try:
+            piece = self._pieces.piece(word) if self._pieces is not None else None
+        except Damaged:
+            self._whole = self._rescue()[1] if self._rescue else frozenset()
+            return word in self._whole
         return piece is not None and word in piece
 
     def __len__(self) -> int:
@@ -105,36 +131,47 @@ def load(lang: str) -> tuple[LemmaTable, LemmaSet]:
     """The lookup table of `lang` and its lemma set (both empty when
     spacy-lookups-data has no table for the language)."""
     from importlib import metadata
-    from importlib.resources import files
 
     try:
         version = metadata.version("spacy-lookups-data")
     except metadata.PackageNotFoundError:
         return EMPTY
     path = index_path(lang, version)
-    found = _open(path, version)
+    found = _open(path, version, lang)
     if found is not None:
         return found
-    try:
-        source = files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"  # imports the package
-        table = _parse(source.read_bytes())
-    except (OSError, ValueError, ModuleNotFoundError):
+    table = _table(lang)
+    if table is None:
         return EMPTY  # no table for this language: keys are lowercase words
     lemmas = sorted(set(map(str.lower, table.values())))
     try:
         _write(path, version, table, lemmas)
-        _remove_old(path.parent, lang)
+        _remove_old(path.parent, lang, path)
     except OSError:
         pass  # a read-only cache: only a speed-up
     # this run has the whole table parsed already: it answers from memory
     return LemmaTable(None, len(table), table), LemmaSet(None, len(lemmas), frozenset(lemmas))
 
 
-def _remove_old(folder: Path, lang: str) -> None:
-    """The whole-table files that earlier releases kept (13 MB for Spanish): nothing reads them now."""
-    for pattern in (f"lemma-lookup-v2-{lang}-*.marshal", f"lemma-values-v1-{lang}-*.marshal"):
+def _table(lang: str) -> dict[str, str] | None:
+    """spacy-lookups-data's table for `lang`, parsed (None when it has none)."""
+    from importlib.resources import files
+
+    try:
+        source = files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"  # imports the package
+        return _parse(source.read_bytes())
+    except (OSError, ValueError, ModuleNotFoundError):
+        return None
+
+
+def _remove_old(folder: Path, lang: str, keep: Path) -> None:
+    """The whole-table files that earlier releases kept (13 MB for Spanish) and
+    indexes of other formats or table versions: nothing of this release reads them."""
+    for pattern in (f"lemma-lookup-v2-{lang}-*.marshal", f"lemma-values-v1-{lang}-*.marshal",
+                    f"lemma-index-v*-{lang}-*.bin"):
         for old in folder.glob(pattern):
-            old.unlink(missing_ok=True)
+            if old != keep:
+                old.unlink(missing_ok=True)
 
 
 def index_path(lang: str, version: str) -> Path:
@@ -173,7 +210,7 @@ def _write(path: Path, version: str, table: dict[str, str], lemmas: list[str]) -
     form_bounds, form_offsets = _cut(forms, blobs, lambda part: marshal.dumps(dict(part)))
     lemma_bounds, lemma_offsets = _cut(lemmas, blobs, lambda part: marshal.dumps(frozenset(part)), form_offsets[-1])
     header = marshal.dumps((FORMAT, version, len(forms), form_bounds, form_offsets, lemma_bounds, lemma_offsets,
-                            len(lemmas)))
+                            len(lemmas), [zlib.crc32(blob) for blob in blobs]))
     _replace(path, [_HEAD.pack(len(header)), header, *blobs])
 
 
@@ -214,7 +251,7 @@ _FILES: list = []  # the open index files, kept for the process
 _LOCK = threading.Lock()
 
 
-def _open(path: Path, version: str) -> tuple[LemmaTable, LemmaSet] | None:
+def _open(path: Path, version: str, lang: str) -> tuple[LemmaTable, LemmaSet] | None:
     """The index at `path` when it is whole and of this FORMAT and version, else None."""
     try:
         f = open(path, "rb")
@@ -223,7 +260,7 @@ def _open(path: Path, version: str) -> tuple[LemmaTable, LemmaSet] | None:
     try:
         (n,) = _HEAD.unpack(f.read(_HEAD.size))
         head = marshal.loads(f.read(n))
-        fmt, ver, size, fb, fo, lb, lo, lsize = head
+        fmt, ver, size, fb, fo, lb, lo, lsize, crcs = head
         data_start = _HEAD.size + n
         if fmt != FORMAT or ver != version or os.fstat(f.fileno()).st_size != data_start + lo[-1]:
             f.close()
@@ -238,4 +275,22 @@ def _open(path: Path, version: str) -> tuple[LemmaTable, LemmaSet] | None:
     def read(offset: int, length: int) -> bytes:
         return os.pread(fd, length, data_start + offset)
 
-    return LemmaTable(_Pieces(fb, fo, read), size), LemmaSet(_Pieces(lb, lo, read), lsize)
+    rescue = _rescuer(path, lang)
+    forms = _Pieces(fb, fo, read, crcs[:len(fb)])
+    lemmas = _Pieces(lb, lo, read, crcs[len(fb):])
+    return LemmaTable(forms, size, rescue=rescue), LemmaSet(lemmas, lsize, rescue=rescue)
+
+
+def _rescuer(path: Path, lang: str) -> Callable[[], tuple[dict[str, str], frozenset[str]]]:
+    """What a damaged index falls back to: the JSON table, parsed once for the
+    process; the file is removed so that the next run builds it again."""
+    got: list[tuple[dict[str, str], frozenset[str]]] = []
+
+    def rescue() -> tuple[dict[str, str], frozenset[str]]:
+        with _LOCK:
+            if not got:
+                path.unlink(missing_ok=True)
+                table = _table(lang) or {}
+                got.append((table, frozenset(map(str.lower, table.values()))))
+        return got[0]
+    return rescue

@@ -24,7 +24,7 @@ from typing import Iterable, Sequence
 
 from translator.terms import morph
 from translator.terms import repair
-from translator.document import Suggestion
+from translator.document import Severity, Suggestion
 from translator.terms.align import align_span, content_tokens
 from translator.terms.find import TermHit, TermIndex
 from translator.terms.glossary import Glossary, Term
@@ -194,8 +194,8 @@ def drop_restated(items: list[Suggestion]) -> list[Suggestion]:
                                      and '"' in s.explanation and (s.id, s.explanation.split('"')[1]) in held)]
 
 
-def _held(term: Term, seg_id: str, old: str, why: str, new: str = "") -> Suggestion:
-    return Suggestion(seg_id, "terminology", "major", old, new or term.rendering,
+def _held(term: Term, seg_id: str, old: str, why: str, new: str = "", severity: Severity = "major") -> Suggestion:
+    return Suggestion(seg_id, "terminology", severity, old, new or term.rendering,
                       f'Glossary: "{term.source}" → "{term.rendering}"; not applied: {why}.',
                       origin="glossary", status="open", check="glossary-repair")
 
@@ -232,8 +232,9 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
         why_not = repair.number_mismatch(source, hit.start, hit.end, text, start, end, source_lang, lang)
     if why_not and new != old:
         return text, _held(term, seg_id, old, why_not, new)
-    if new == old:  # nothing would change: not a repair ("Utilizarse" is already "utilizar" + "se")
-        return text, _held(term, seg_id, old, f'"{old}" already is this form; check it by hand', new)
+    if new == old:  # nothing would change: not a repair ("Utilizarse" is already "utilizar" + "se"), most
+        # likely a form the matcher did not recognise: a minor note, not a major open issue
+        return text, _held(term, seg_id, old, f'"{old}" already is this form; check it by hand', new, "minor")
     explanation = f'Glossary: "{term.source}" → "{term.rendering}"' + (f" (replaced {why})" if why else "") + "."
     s = Suggestion(seg_id, "terminology", "critical" if why else "major", old, new, explanation,
                    origin="glossary", status="applied", check="glossary-term")

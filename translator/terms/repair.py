@@ -215,7 +215,7 @@ def _particle_after(term_source: str, source: str, end: int, lang: str) -> str:
     meaning ("set up" is to configure, "log off", "carry out", "shut down")."""
     if lang != "en" or " " in term_source.strip():
         return ""
-    m = re.match(r"\s+([A-Za-z]+)\b", source[end:])
+    m = re.match(r"\s+([A-Za-z]+)\b(?!\s+(?:to|from)\b)", source[end:])  # "increase up to 20%": no phrasal verb
     return m.group(1) if m and m.group(1).lower() in _PARTICLES else ""
 
 

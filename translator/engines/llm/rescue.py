@@ -16,8 +16,9 @@ only when the match is clear:
 - when that window is the replacement itself, the critic paired the source
   words with the draft's rendering of them (Qwen2.5-Coder-1.5B did, with
   "draft_words": "roofing contractors", "replacement": "contratistas de
-  acabados de piso"): those draft words are flagged with no replacement,
-  for the reviser to fix from the source.
+  acabados de piso"): those draft words are reported with no replacement,
+  as a minor finding for the editor. It is never sent to the reviser: the
+  same reply is what a critic that agrees with the draft would give.
 
 The span returned is then treated like any quoted span: the sanity filter,
 the reviser and the revision gate all still apply.
@@ -136,15 +137,40 @@ def rewrite_edits(draft: str, rewrite: str) -> list[tuple[str, str]]:
     changes = [op for op in ops if op[0] != "equal"]
     if kept < MIN_KEPT * len(a) or not changes or len(changes) > MAX_REGIONS:
         return []
-    edits = []
+    regions: list[list[int]] = []
     for _, i1, i2, j1, j2 in changes:
         if i1 == i2 or j1 == j2:  # an insertion or a deletion: widen to the word before (or after)
             if i1 == 0 or j1 == 0:
                 i2, j2 = i2 + 1, j2 + 1
             else:
                 i1, j1 = i1 - 1, j1 - 1
-        if i2 - i1 > MAX_REGION_WORDS or i2 > len(a) or j2 > len(b):
+        if i2 > len(a) or j2 > len(b):
             return []
+        if regions and i1 < regions[-1][1]:  # overlaps the one before: one edit
+            regions[-1] = [regions[-1][0], max(i2, regions[-1][1]), regions[-1][2], max(j2, regions[-1][3])]
+        else:
+            regions.append([i1, i2, j1, j2])
+    edits = []
+    for region in regions:
+        if not _unique(region, a, b, draft) or region[1] - region[0] > MAX_REGION_WORDS:
+            return []  # a span that two places of the draft could mean: no edit is safe
+        i1, i2, j1, j2 = region
         edits.append((draft[a[i1][1]:a[i2 - 1][2]], rewrite[b[j1][1]:b[j2 - 1][2]] if j2 > j1 else ""))
     # a full stop dropped, a capital lowered: on the real model, the whole "rewrite" (no finding)
     return [(old, new) for old, new in edits if _WORD.findall(old.casefold()) != _WORD.findall(new.casefold())]
+
+
+def _unique(region: list[int], a: list, b: list, draft: str) -> bool:
+    """Widen `region` (in place) by a neighbouring token on each side until its
+    draft span occurs once in the draft (a quoted span is found by its text,
+    so "informe" in "el informe … el informe" would name the first one)."""
+    while draft.count(draft[a[region[0]][1]:a[region[1] - 1][2]]) > 1:
+        if region[0] == 0 and region[1] == len(a):
+            return False
+        if region[0] > 0 and region[2] > 0:
+            region[0], region[2] = region[0] - 1, region[2] - 1
+        if region[1] < len(a) and region[3] < len(b):
+            region[1], region[3] = region[1] + 1, region[3] + 1
+        elif region[0] == 0 or region[2] == 0:
+            return False
+    return True

@@ -270,10 +270,10 @@ def _read(raw: RawSuggestion, item: Item, result: CritiqueCheck) -> list[tuple[S
         if rescue.span is None:
             result.discarded.append((_suggestion(raw, raw.original), rescue.why))
             return []
-        if rescue.flag:  # no fix given: the words flagged, the reviser works from the source
-            raw = raw.model_copy(update={"suggestion": "", "explanation": (
-                f"These words are flagged as a wrong rendering of the source words «{raw.original.strip()}»; "
-                "render those source words correctly.")})
+        if rescue.flag:  # no fix given, and it may as well be the critic agreeing: reported (minor), never revised
+            raw = raw.model_copy(update={"suggestion": "", "severity": "minor", "explanation": (
+                f"The critic pointed at these words as its reading of the source words «{raw.original.strip()}» "
+                f"without a correction: check them by hand. Its note: {raw.explanation.strip()}")})
         suggestion, error = _to_suggestion(raw, item, rescue.span)
         suggestion = replace(suggestion, check="source-span") if suggestion is not None else None
     return [(suggestion, error)]
