@@ -93,9 +93,12 @@ class TermIndex:
         toks = [t for t in self.lem.tokens(text) if t.key]
         wanted = set(patterns) if patterns is not self.patterns else None
         hits = []
+        by_first = self.by_first
         for i, tok in enumerate(toks):
+            if by_first.keys().isdisjoint(tok.keys):
+                continue  # most words open no pattern: nothing to sort or collect
             keys = sorted(tok.keys) if len(tok.keys) > 1 else tok.keys
-            candidates = list({id(p): p for k in keys for p in self.by_first.get(k, ())}.values())
+            candidates = list({id(p): p for k in keys for p in by_first.get(k, ())}.values())
             if len(candidates) > 1:
                 candidates.sort(key=self._rank)  # glossary order, not hash order
             for p in candidates:
