@@ -172,3 +172,26 @@ def test_tbx_malformed(tmp_path):
     p = write(tmp_path, "bad.tbx", "<martif><text>\n<body>\n</martif>")
     with pytest.raises(GlossaryError, match=r"bad.tbx, line \d+: not valid TBX"):
         read_tbx(p, "en", "es")
+
+
+def test_plain_rows_parse_as_the_full_row_path_does():
+    """A row with only source and target takes a shorter path (a 100k-row
+    glossary is mostly such rows); it gives the Term the full path gives,
+    and rows with any other cell still go the full way."""
+    from translator.terms import csvfile
+
+    data = ("source,target,note,pos,case_sensitive,dnt,forbidden\n"
+            "foundation model , modelo fundacional ,,,,,\n"
+            "GPU,,,,,yes,\n"
+            "paper,artículo,in AI news,noun,,,papel\n"
+            "'=SUM,'=SUMA,,,,,\n").encode()
+    terms, issues = csvfile.parse_csv(data, "g.csv")
+    columns = ["source", "target", "note", "pos", "case_sensitive", "dnt", "forbidden"]
+    full = [csvfile._row_term(dict(zip(columns, row)), 7, 7, f"g.csv, line {n}")[0] for n, row in [
+        (2, ["foundation model ", " modelo fundacional ", "", "", "", "", ""]),
+        (3, ["GPU", "", "", "", "", "yes", ""]),
+        (4, ["paper", "artículo", "in AI news", "noun", "", "", "papel"]),
+        (5, ["=SUM", "=SUMA", "", "", "", "", ""])]]
+    assert not issues
+    assert [(t, t.where) for t in terms] == [(t, t.where) for t in full]
+    assert terms[0] == Term("foundation model", "modelo fundacional") and terms[3].source == "=SUM"
