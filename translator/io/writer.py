@@ -17,15 +17,18 @@ from translator.errors import TranslatorError
 OUTPUT_EXT = {fmt.name: fmt.suffix for fmt in formats.all_formats()}
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write all or nothing: a temporary file in the same folder, then rename."""
+def write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write all or nothing: a temporary file in the same folder, then rename.
+    `durable=False` skips the fsync, for a cache file that checks itself when
+    read (the lemma index): a crash may then leave it damaged, never half-renamed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:

@@ -211,28 +211,11 @@ def _write(path: Path, version: str, table: dict[str, str], lemmas: list[str]) -
     lemma_bounds, lemma_offsets = _cut(lemmas, blobs, lambda part: marshal.dumps(frozenset(part)), form_offsets[-1])
     header = marshal.dumps((FORMAT, version, len(forms), form_bounds, form_offsets, lemma_bounds, lemma_offsets,
                             len(lemmas), [zlib.crc32(blob) for blob in blobs]))
-    _replace(path, [_HEAD.pack(len(header)), header, *blobs])
+    from translator.io.writer import write_bytes
 
-
-def _replace(path: Path, parts: list[bytes]) -> None:
-    """A temporary file renamed over `path`, without fsync (13 MB of it costs
-    more than the rest of a short run): a file cut short by a crash has the
-    wrong size for its header and is rebuilt (`_open`)."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.writelines(parts)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    # no fsync (13 MB of it costs more than the rest of a short run): a file cut
+    # short has the wrong size for its header, one with other bytes fails its CRCs
+    write_bytes(path, b"".join([_HEAD.pack(len(header)), header, *blobs]), durable=False)
 
 
 def _cut(items: list, blobs: list[bytes], dump, start: int = 0) -> tuple[list[str], list[int]]:

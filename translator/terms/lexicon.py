@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Literal
 
-from translator.terms.apertium.process import APERTIUM_DATA, LtProc, parse_analyses as _parse_analyses
+from translator.terms.apertium.process import APERTIUM_DATA, LtProc, file_stamp, parse_analyses as _parse_analyses
 
 Analysis = tuple[str, tuple[str, ...]]  # (lemma, tags)
 Gender = Literal["m", "f"]
@@ -158,7 +158,7 @@ class Lexicon:
             dicts = [Path(p) / f"{self.spelling.cmd[-1]}.{ext}" for p in ("/usr/share/hunspell", "/usr/share/myspell")
                      for ext in ("dic", "aff")] if self.spelling is not None else []
             hunspell = [Path(shutil.which("hunspell") or "hunspell")] if self.spelling is not None else []
-            self._version = (_stamp(files), _stamp(dicts + hunspell) + "|" + os.environ.get("DICPATH", ""))
+            self._version = (file_stamp(files), file_stamp(dicts + hunspell) + "|" + os.environ.get("DICPATH", ""))
         return self._version
 
     def known_to_analyser(self, word: str) -> bool:
@@ -230,18 +230,6 @@ class Lexicon:
             out = self.generator.ask(key)
             self._generated[key] = None if not out or out[:1] in "#@*" or "<" in out or " " in out else out
         return self._generated[key]
-
-
-def _stamp(paths: list[Path]) -> str:
-    """Path, size and date of each file ("-" for one that is missing)."""
-    parts = []
-    for p in paths:
-        try:
-            st = p.stat()
-            parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{p}:-")
-    return "|".join(parts)
 
 
 def _compound(out: str) -> bool:

@@ -47,8 +47,14 @@ def data_version(mode: str) -> str:
     if f is None:
         return ""
     files = [f] + [Path(p) for p in re.findall(r"(/[^'\s|]+\.(?:bin|prob|t\dx|rlx|lrx|mode))", f.read_text())]
+    return file_stamp(files)
+
+
+def file_stamp(paths: list[Path]) -> str:
+    """Path, size and date of each file ("-" for one that is missing): what
+    keys cached answers to the data those files hold."""
     parts = []
-    for p in files:
+    for p in paths:
         try:
             st = p.stat()
             parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
