@@ -21,7 +21,7 @@ from translator.pipeline import failures, revision
 from translator.pipeline.failures import Failure
 
 from translator.terms import match as terms
-from translator.terms.stats import TermStats, term_stats as stats_of
+from translator.terms.stats import TermStats, TermViolation, term_stats as stats_of
 from translator.document import Document, Segment, SegmentStatus, Suggestion, Translation, Usage, dedupe, severity_at_least
 from translator.engines.base import CRITIQUE, REVISE, Context, Engine, Item, supports
 
@@ -101,12 +101,16 @@ async def _final_checks(doc: Document, ctx: Context, texts: dict[str, str], enfo
     out.suggestions = [s for s in out.suggestions if s.status != "open" or s.origin != "glossary"
                        or s.check == "glossary-repair"]  # held repairs keep their exact span
     # the last word: checks on everything that will be published, cached segments included
-    out.suggestions.extend(_deterministic(doc, texts, ctx, {s.id for s in doc.segments}))
+    # (off the event loop: other files' requests keep flowing; each pair is checked once per run, see memo)
+    out.suggestions.extend(await asyncio.to_thread(_deterministic, doc, texts, ctx, {s.id for s in doc.segments}))
     out.suggestions = terms.drop_restated(out.suggestions)
     out.suggestions.extend(await asyncio.to_thread(_estimate, doc, texts, ctx))  # the review's quality estimate
     out.suggestions = _dedupe(out.suggestions)
     if ctx.glossary is not None and ctx.glossary.terms:
-        out.terms = term_stats(ctx.glossary, [(s.id, s.source, texts[s.id]) for s in doc.segments])
+        out.terms = await asyncio.to_thread(
+            term_stats, ctx.glossary, [(s.id, s.source, texts[s.id]) for s in doc.segments],
+            memo=checks.memo.for_document(doc))
+    checks.memo.forget(doc)  # the run's findings are in the outcome now
 
 
 def _status(seg: Segment, text: str, cached: Mapping[str, str], failed: set[str],
@@ -204,14 +208,29 @@ def _enforce_all(ctx: Context, pairs: list) -> tuple[dict[str, str], list[Sugges
     return fixed, notes
 
 
-def term_stats(glossary, triples: list[tuple[str, str, str]]) -> TermStats:
-    """Terms found in the sources, satisfied in the translations, and each violation."""
-    return stats_of(glossary, triples)
+def term_stats(glossary, triples: list[tuple[str, str, str]], *, memo: checks.Memo | None = None) -> TermStats:
+    """Terms found in the sources, satisfied in the translations, and each
+    violation. With `memo`, the reports the glossary check made already are
+    reused (the same sums as terms.stats.term_stats)."""
+    if memo is None:
+        return stats_of(glossary, triples)
+    found = satisfied = 0
+    violations: list[TermViolation] = []
+    for sid, source, translation in triples:
+        report = memo.verify(glossary, source, translation, sid)
+        found += len(report.found)
+        satisfied += len(report.satisfied)
+        violations += [TermViolation(sid, t.source, t.target) for t in report.violations]
+    return TermStats(found, satisfied, tuple(violations))
 
 
 def _deterministic(doc: Document, texts: Mapping[str, str], ctx: Context, ids: set[str]) -> list[Suggestion]:
+    """The checks on the segments `ids` of `doc`; a pair already checked in
+    this run (the same id, source and text) is answered from the document's
+    memo. Safe to run in a thread."""
     segs = [s for s in doc.segments if s.id in ids]
-    return checks.run(segs, texts, ctx.source_lang, ctx.target_lang, ctx.glossary, doc=doc)
+    return checks.run(segs, texts, ctx.source_lang, ctx.target_lang, ctx.glossary, doc=doc,
+                      memo=checks.memo.for_document(doc))
 
 
 def _estimate(doc: Document, texts: Mapping[str, str], ctx: Context) -> list[Suggestion]:
@@ -225,12 +244,21 @@ def _estimate(doc: Document, texts: Mapping[str, str], ctx: Context) -> list[Sug
 def _penalty(ctx: Context):
     """The revision gate's estimator: the penalty of the review's own signals
     on one segment. Not the checks (the gate compares those already) nor the
-    back-translation (it favours Apertium)."""
+    back-translation (it favours Apertium). Each (source, text) is estimated
+    once; the glossary's words are gathered once, not per call."""
     from translator.qa import qe
 
+    allowed: list[frozenset[str]] = []
+    known: dict[tuple[str, str], float] = {}
+
     def penalty(source: str, text: str) -> float:
-        return float(qe.estimate(source, text, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary,
-                                 with_checks=False, adequacy=False).penalty)
+        if (source, text) not in known:
+            if not allowed:
+                allowed.append(qe.allowed_words(ctx.glossary))
+            known[(source, text)] = float(qe.estimate(
+                source, text, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary, with_checks=False,
+                adequacy=False, allowed=allowed[0]).penalty)
+        return known[(source, text)]
 
     return penalty
 

@@ -92,26 +92,32 @@ def judge(
         for sentence in set(_sentences(text)) - before:
             added.setdefault(sentence, set()).add(sid)
     others = {checks._norm(t): sid for sid, t in texts.items() if len(checks._words(t)) >= 4}
+    # the revised texts by their normal form, in order (a twin among the other revisions, in one look-up)
+    revised_as: dict[str, list[str]] = {}
+    for sid, text in changed.items():
+        revised_as.setdefault(checks._norm(text), []).append(sid)
+    memo = checks.memo.for_document(doc) if doc is not None else None  # the drafts were checked by the loop
     verdicts: dict[str, Verdict] = {}
     for sid, text in changed.items():
         seg, draft = segments[sid], texts[sid]
-        reason = _problem(seg, draft, text, asked.get(sid, ()), added, others, changed, segments,
-                          source_lang, target_lang, glossary, doc, estimate)
+        reason = _problem(seg, draft, text, asked.get(sid, ()), added, others, revised_as, segments,
+                          source_lang, target_lang, glossary, doc, estimate, memo)
         verdicts[sid] = Verdict(sid, reason is None, reason or "", draft, text)
     return verdicts
 
 
 def _problem(seg: Segment, draft: str, text: str, asked: Sequence[Suggestion], added: dict[str, set[str]],
-             others: dict[str, str], changed: Mapping[str, str], segments: Mapping[str, Segment],
-             source_lang: str, target_lang: str, glossary, doc, estimate: Estimate | None) -> str | None:
+             others: dict[str, str], revised_as: Mapping[str, list[str]], segments: Mapping[str, Segment],
+             source_lang: str, target_lang: str, glossary, doc, estimate: Estimate | None,
+             memo: checks.Memo | None = None) -> str | None:
     """Why the revision `text` of `draft` is refused (the first reason), or None."""
     if not _span_changed(asked, draft, text):
         return "the span it was asked to fix is unchanged"
     pair, before = checks.Pair(seg.id, seg.source, text), checks.Pair(seg.id, seg.source, draft)
     return (_language_problem(pair, before, source_lang, target_lang)
-            or _copy_problem(seg, draft, text, added, others, changed, segments)
+            or _copy_problem(seg, draft, text, added, others, revised_as, segments)
             or _length_problem(seg, draft, text, pair, before, source_lang, target_lang)
-            or _quality_problem(seg, draft, text, source_lang, target_lang, glossary, doc, estimate))
+            or _quality_problem(seg, draft, text, source_lang, target_lang, glossary, doc, estimate, memo))
 
 
 def _language_problem(pair: checks.Pair, before: checks.Pair, source_lang: str, target_lang: str) -> str | None:
@@ -123,12 +129,13 @@ def _language_problem(pair: checks.Pair, before: checks.Pair, source_lang: str, 
 
 
 def _copy_problem(seg: Segment, draft: str, text: str, added: dict[str, set[str]], others: dict[str, str],
-                  changed: Mapping[str, str], segments: Mapping[str, Segment]) -> str | None:
-    """The text of another segment, or a sentence the reviser pasted elsewhere too."""
+                  revised_as: Mapping[str, list[str]], segments: Mapping[str, Segment]) -> str | None:
+    """The text of another segment, or a sentence the reviser pasted elsewhere too.
+    (`revised_as`: the ids of the revised texts by their normal form, in order.)"""
     sid, key = seg.id, checks._norm(text)
     twin = others.get(key)
     if twin is None:
-        twin = next((o for o, t in changed.items() if o != sid and checks._norm(t) == key), None)
+        twin = next((o for o in revised_as.get(key, ()) if o != sid), None)
     if twin is not None and twin != sid and len(checks._words(text)) >= 4 and \
             checks._norm(segments[twin].source) != checks._norm(seg.source):
         return f"it is the same text as {twin}, whose source differs"
@@ -153,11 +160,11 @@ def _length_problem(seg: Segment, draft: str, text: str, pair: checks.Pair, befo
 
 
 def _quality_problem(seg: Segment, draft: str, text: str, source_lang: str, target_lang: str, glossary, doc,
-                     estimate: Estimate | None) -> str | None:
+                     estimate: Estimate | None, memo: checks.Memo | None = None) -> str | None:
     """A new major issue by the checks, or a worse quality estimate."""
     sid = seg.id
-    new = _major(checks.run([seg], {sid: text}, source_lang, target_lang, glossary, doc=doc)) - \
-        _major(checks.run([seg], {sid: draft}, source_lang, target_lang, glossary, doc=doc))
+    new = _major(checks.run([seg], {sid: text}, source_lang, target_lang, glossary, doc=doc, memo=memo)) - \
+        _major(checks.run([seg], {sid: draft}, source_lang, target_lang, glossary, doc=doc, memo=memo))
     if new:
         return "the checks find a new issue in it (" + ", ".join(sorted(new)) + ")"
     if estimate is not None:

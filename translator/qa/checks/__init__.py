@@ -39,6 +39,7 @@ from translator.qa.checks.length import expected_ratio, length_ratio
 from translator.qa.checks.links import compare_links, markdown_refs, text_urls, urls_in_markup
 from translator.qa.checks.markup import VERBATIM as _VERBATIM
 from translator.qa.checks.markup import compare_markup
+from translator.qa.checks.memo import Memo
 from translator.qa.checks.numbers import Number, extract_numbers, match_numbers, number_words, numbers, readings
 from translator.qa.checks.placeholders import placeholder_issue
 from translator.qa.checks.registry import Check, Selection, UnknownCheck, active, names, registered, select, using
@@ -47,7 +48,7 @@ from translator.qa.checks.untranslated import untranslated
 from translator.qa.checks.wrong_language import language_found, wrong_language
 
 __all__ = [
-    "Check", "CheckContext", "Number", "Pair", "STOPWORDS", "Selection", "UnknownCheck", "active", "check_pair",
+    "Check", "CheckContext", "Memo", "Number", "Pair", "STOPWORDS", "Selection", "UnknownCheck", "active", "check_pair",
     "check_pairs", "compare_links", "compare_markup", "currencies", "dedupe", "duplicates", "empty", "engine_marks",
     "expected_ratio", "extract_numbers", "frontmatter_keys", "glossary_issues", "guess_language", "lang_name",
     "language_found",
@@ -69,12 +70,14 @@ def run(
     *,
     doc=None,
     checks: Selection | None = None,
+    memo: Memo | None = None,
 ) -> list[Suggestion]:
     """Check our own translations of `segments`. Our placeholders stand for
     the source's own markup, so a link can only be lost with its
     placeholder; with `doc` (the source Document) the finding names the
     markup and URL behind each lost placeholder. `checks`: the selection
-    (default: the one in force, see `using`); placeholders are always checked."""
+    (default: the one in force, see `using`); placeholders are always checked.
+    `memo`: findings already computed in this run (see `memo`)."""
     out: list[Suggestion] = []
     pairs = []
     for seg in segments:
@@ -82,36 +85,47 @@ def run(
         pairs.append(Pair(seg.id, seg.source, text))
         if not placeholders_intact(seg.source, text):
             out.append(placeholder_issue(seg, text, doc))
-    out.extend(check_pairs(pairs, source_lang, target_lang, glossary, checks=checks))
+    out.extend(check_pairs(pairs, source_lang, target_lang, glossary, checks=checks, memo=memo))
     return out
 
 
 def check_pairs(
-    pairs: Sequence[Pair], source_lang: str, target_lang: str, glossary=None, *, checks: Selection | None = None
+    pairs: Sequence[Pair], source_lang: str, target_lang: str, glossary=None, *, checks: Selection | None = None,
+    memo: Memo | None = None,
 ) -> list[Suggestion]:
     """All text checks on aligned pairs (placeholder numbering is not compared
     here: see `run` and `compare_markup`)."""
     selection = checks or active()
     out: list[Suggestion] = []
+    ctx = CheckContext(source_lang, target_lang, glossary, memo)
     for p in pairs:
-        out.extend(check_pair(p, source_lang, target_lang, glossary, checks=selection))
-    ctx = CheckContext(source_lang, target_lang, glossary)
+        out.extend(_check_pair(p, ctx, selection))
     for check in selection.scoped("pairs"):
         out.extend(check.run(pairs, ctx))
     return out
 
 
 def check_pair(p: Pair, source_lang: str, target_lang: str, glossary=None, *,
-               checks: Selection | None = None) -> list[Suggestion]:
+               checks: Selection | None = None, memo: Memo | None = None) -> list[Suggestion]:
     """The per-pair checks of the selection, in order; a check is silent
     when one named in its QUIET_AFTER found something in this pair (an
     empty translation says it all; a copy of the source is not also in the
-    wrong language)."""
-    ctx = CheckContext(source_lang, target_lang, glossary)
+    wrong language). With `memo`, each pair is checked once per run."""
+    return _check_pair(p, CheckContext(source_lang, target_lang, glossary, memo), checks or active())
+
+
+def _check_pair(p: Pair, ctx: CheckContext, selection: Selection) -> list[Suggestion]:
+    if ctx.memo is not None:
+        key = (p.id, p.source, p.target, ctx.source_lang, ctx.target_lang, selection.names)
+        return ctx.memo.pair(key, ctx.glossary, lambda: _checked(p, ctx, selection))
+    return _checked(p, ctx, selection)
+
+
+def _checked(p: Pair, ctx: CheckContext, selection: Selection) -> list[Suggestion]:
     out: list[Suggestion] = []
     fired: set[str] = set()
-    for check in (checks or active()).scoped("pair"):
-        if not check.applies(p, target_lang) or fired.intersection(check.quiet_after):
+    for check in selection.scoped("pair"):
+        if not check.applies(p, ctx.target_lang) or fired.intersection(check.quiet_after):
             continue
         found = check.run(p, ctx)
         if found:

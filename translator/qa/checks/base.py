@@ -4,7 +4,7 @@ languages and glossary (`CheckContext`), and the Suggestion it emits."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from translator import document
@@ -29,6 +29,15 @@ class CheckContext:
     source_lang: str
     target_lang: str
     glossary: Any = None  # translator.terms.glossary.Glossary | None
+    memo: Any = field(default=None, compare=False)  # a memo.Memo: the glossary's reports computed once per run
+
+    def verify(self, source: str, target: str, seg_id: str) -> Any:
+        """terms.verify against the glossary (through the memo when there is one)."""
+        if self.memo is not None:
+            return self.memo.verify(self.glossary, source, target, seg_id)
+        from translator.terms import match as terms
+
+        return terms.verify(self.glossary, source, target, seg_id)
 
     @property
     def target_base(self) -> str:

@@ -16,7 +16,9 @@ QUIET_AFTER = ("empty",)
 def run(pair: Pair, ctx: CheckContext) -> tuple[Suggestion, ...]:
     if ctx.glossary is None:
         return ()
-    return tuple(glossary_issues(pair, ctx.glossary))
+    if pair.source is None:
+        return tuple(glossary_issues(pair, ctx.glossary))
+    return ctx.verify(pair.source, pair.target, pair.id).suggestions
 
 
 def glossary_issues(p: Pair, glossary) -> list[Suggestion]:

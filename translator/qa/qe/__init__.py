@@ -28,7 +28,7 @@ from typing import Sequence
 from translator.document import SEVERITY_WEIGHT, Suggestion
 from translator.qa.words import count_words
 
-__all__ = ["SegmentEstimate", "estimate", "estimate_pairs", "signals_for_pairs", "segment_score"]
+__all__ = ["SegmentEstimate", "allowed_words", "estimate", "estimate_pairs", "signals_for_pairs", "segment_score"]
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,16 @@ def segment_score(penalty: float, words: int) -> float:
 
 
 def signals_for_pairs(pairs: Sequence, source_lang: str, target_lang: str, *, glossary=None,
-                      adequacy: bool = True) -> tuple[list[Suggestion], dict[str, float]]:
+                      adequacy: bool = True, allowed: frozenset[str] | None = None,
+                      ) -> tuple[list[Suggestion], dict[str, float]]:
     """The estimate's own findings (not the checks) for `checks.Pair`s, and
-    the adequacy similarity per id."""
+    the adequacy similarity per id. `allowed`: `allowed_words(glossary)`,
+    when the caller has it already (it reads the whole glossary)."""
     from translator.qa.qe import adequacy as adq
     from translator.qa.qe import signals
 
-    allowed = signals.allowed_words_of(_glossary_words(glossary))
+    if allowed is None:
+        allowed = allowed_words(glossary)
     signals.prefetch(pairs, source_lang, target_lang)
     out: list[Suggestion] = []
     for p in pairs:
@@ -72,6 +75,13 @@ def signals_for_pairs(pairs: Sequence, source_lang: str, target_lang: str, *, gl
     return out, sims
 
 
+def allowed_words(glossary) -> frozenset[str]:
+    """The words of the glossary's entries (casefolded): never non-words."""
+    from translator.qa.qe import signals
+
+    return signals.allowed_words_of(_glossary_words(glossary))
+
+
 def _glossary_words(glossary) -> list[str]:
     if glossary is None:
         return []
@@ -83,11 +93,13 @@ def _glossary_words(glossary) -> list[str]:
 
 
 def estimate_pairs(pairs: Sequence, source_lang: str, target_lang: str, *, glossary=None,
-                   with_checks: bool = True, adequacy: bool = True) -> list[SegmentEstimate]:
+                   with_checks: bool = True, adequacy: bool = True,
+                   allowed: frozenset[str] | None = None) -> list[SegmentEstimate]:
     """The estimate of every pair, in order (one Apertium run for all)."""
     from translator.qa import checks
 
-    found, sims = signals_for_pairs(pairs, source_lang, target_lang, glossary=glossary, adequacy=adequacy)
+    found, sims = signals_for_pairs(pairs, source_lang, target_lang, glossary=glossary, adequacy=adequacy,
+                                    allowed=allowed)
     by_id: dict[str, list[Suggestion]] = {}
     for s in found:
         by_id.setdefault(s.id, []).append(s)
@@ -103,9 +115,10 @@ def estimate_pairs(pairs: Sequence, source_lang: str, target_lang: str, *, gloss
 
 
 def estimate(source: str | None, target: str, source_lang: str, target_lang: str, *, id: str = "s",
-             glossary=None, with_checks: bool = True, adequacy: bool = True) -> SegmentEstimate:
+             glossary=None, with_checks: bool = True, adequacy: bool = True,
+             allowed: frozenset[str] | None = None) -> SegmentEstimate:
     """The estimate of one segment (`source` None: target-only)."""
     from translator.qa.checks import Pair
 
     return estimate_pairs([Pair(id, source, target)], source_lang, target_lang, glossary=glossary,
-                          with_checks=with_checks, adequacy=adequacy)[0]
+                          with_checks=with_checks, adequacy=adequacy, allowed=allowed)[0]
