@@ -8,6 +8,8 @@ required by anything.
 
 from __future__ import annotations
 
+import sys
+import types
 from functools import lru_cache
 
 SPACY_LANGS = {"en", "es", "zh", "fr", "de", "it", "pt", "ca", "nl", "ja", "ko", "ru"}
@@ -16,13 +18,46 @@ SPACY_LANGS = {"en", "es", "zh", "fr", "de", "it", "pt", "ca", "nl", "ja", "ko",
 @lru_cache(maxsize=None)
 def blank(lang: str):
     """A blank spaCy pipeline for `lang` ("xx", multi-language, when spaCy has none)."""
-    import spacy
+    spacy = _import_spacy()
 
     code = lang if lang in SPACY_LANGS else "xx"
     try:
         return spacy.blank(code)
     except Exception:  # a language whose tokenizer needs an extra package
         return spacy.blank("xx")
+
+
+def _import_spacy():
+    """`import spacy` without its command line: spaCy's `__init__` imports
+    `spacy.cli.info` only to re-export `spacy.info`, and `spacy.cli` pulls in
+    weasel, httpx, requests, jinja2 and rich (a third of the import time).
+    While spaCy loads, `spacy.cli` and `spacy.cli.info` are empty stand-ins;
+    afterwards they are removed, so a later `import spacy.cli` loads the real
+    one, and `spacy.info` loads it when called."""
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        import spacy
+
+        return spacy
+    cli, info = types.ModuleType("spacy.cli"), types.ModuleType("spacy.cli.info")
+    cli.__path__ = []
+
+    def lazy_info(*args, **kwargs):
+        from spacy.cli.info import info as real
+
+        return real(*args, **kwargs)
+
+    info.info = lazy_info
+    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = cli, info
+    try:
+        import spacy
+    finally:
+        for name, stub in (("spacy.cli.info", info), ("spacy.cli", cli)):
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
+        parent = sys.modules.get("spacy")
+        if parent is not None and getattr(parent, "cli", None) is cli:
+            delattr(parent, "cli")
+    return spacy
 
 
 # --- results kept between runs -------------------------------------------------

@@ -9,6 +9,7 @@ import dataclasses
 import hashlib
 from functools import lru_cache
 import marshal
+import operator
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -133,15 +134,15 @@ def parse_csv_cached(data: bytes, where: str, source_lang: str = "") -> tuple[li
 
 def _payload(terms: list[Term], issues: list[LintIssue], where: str, by_key: dict[str, list[int]] | None) -> tuple:
     """Plain entries as columns (source, target, line); the others whole."""
-    plain = _PLAIN.__dict__
+    rest = operator.itemgetter(*(n for n in _TERM_FIELDS if n not in ("source", "target", "where")))
+    plain = rest(_PLAIN.__dict__)  # the other fields of a plain entry, compared in one tuple
     sources, targets, lines = [], [], []
     others: dict[int, tuple] = {}
     prefix = f"{where}, line "
     for i, t in enumerate(terms):
         d = t.__dict__
         line = d["where"][len(prefix):]
-        if d["where"].startswith(prefix) and line.isdigit() and all(
-                d[n] == plain[n] for n in _TERM_FIELDS if n not in ("source", "target", "where")):
+        if d["where"].startswith(prefix) and line.isdigit() and rest(d) == plain:
             sources.append(t.source)
             targets.append(t.target)
             lines.append(int(line))
