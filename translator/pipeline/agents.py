@@ -27,6 +27,14 @@ from translator.engines.base import CRITIQUE, REVISE, Context, Engine, Item, sup
 
 STEPS = ("translate", "critique", "revise")
 
+# The estimate's findings the reviser is asked to fix, whatever their severity:
+# each names the exact words (a word left in the source language, a non-word,
+# words run together, a determiner that disagrees) or a sentence left in the
+# source language. A small model's critic rarely finds these; they are what
+# a reviser can fix without judgement, and the revision gate checks the fix.
+REVISABLE = frozenset({"untranslated-word", "non-word", "glued-words", "agreement", "foreign-sentence",
+                       "copied-source"})
+
 
 @dataclass
 class Outcome:
@@ -131,10 +139,13 @@ async def _rounds(engine: Any, doc: Document, ctx: Context, rounds: int, texts: 
                  if s.id in under_review and s.id not in failed]
         found, usage = await engine.critique(items, ctx)
         out.usage["critique"].add(usage)
-        found = [f for f in found + _deterministic(doc, texts, ctx, under_review) if f.status == "open"]
+        checked = [i for i in under_review if i not in failed]
+        found = [f for f in found + _deterministic(doc, texts, ctx, under_review)
+                 + await asyncio.to_thread(_revisable, doc, texts, ctx, set(checked)) if f.status == "open"]
         urgent: dict[str, list[Suggestion]] = {}
         for f in found:
-            if severity_at_least(f.severity, "major") and f.id not in failed and f.check != "llm-failed":
+            if (severity_at_least(f.severity, "major") or f.check in REVISABLE) and f.id not in failed \
+                    and f.check != "llm-failed":
                 urgent.setdefault(f.id, []).append(f)
         out.rounds += 1
         if not urgent:
@@ -212,6 +223,15 @@ def term_stats(glossary, triples: list[tuple[str, str, str]]) -> TermStats:
 def _deterministic(doc: Document, texts: Mapping[str, str], ctx: Context, ids: set[str]) -> list[Suggestion]:
     segs = [s for s in doc.segments if s.id in ids]
     return checks.run(segs, texts, ctx.source_lang, ctx.target_lang, ctx.glossary, doc=doc)
+
+
+def _revisable(doc: Document, texts: Mapping[str, str], ctx: Context, ids: set[str]) -> list[Suggestion]:
+    """The estimate's findings (`REVISABLE`) on the drafts of `ids`, for the reviser."""
+    from translator.qa import qe
+
+    pairs = [checks.Pair(s.id, s.source, texts[s.id]) for s in doc.segments if s.id in ids]
+    found, _ = qe.signals_for_pairs(pairs, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary, adequacy=False)
+    return [f for f in found if f.check in REVISABLE]
 
 
 def _estimate(doc: Document, texts: Mapping[str, str], ctx: Context) -> list[Suggestion]:

@@ -1,0 +1,85 @@
+"""The loop fixes what the review's estimate names, and only that (issue 11).
+
+A small model's critic rarely names the real errors of its drafts (a word
+left in English, a non-word); the estimate does, with the exact span. Those
+findings go to the reviser, and a revision is accepted only when it fixes the
+span without rewriting the rest of the segment (`pipeline.scope`)."""
+
+import asyncio
+
+import pytest
+
+from translator.document import Suggestion
+from translator.engines.base import Context
+from translator.engines.llm.engine import LLMEngine
+from translator.io.reader import parse
+from translator.pipeline import scope
+from translator.pipeline.agents import run
+from translator.terms import lexicon
+
+needs_lexicon = pytest.mark.skipif(not (lexicon.lexicon("es").available and lexicon.lexicon("en").available),
+                                   reason="needs Apertium's analysers")
+
+
+def span(original: str, check: str = "untranslated-word") -> Suggestion:
+    return Suggestion(id="s1", category="accuracy", severity="major", original=original, suggestion="",
+                      explanation="", origin="estimate", status="open", check=check)
+
+
+DRAFT = "Voy a poner el glue por todo el borde y hacer un lado cada vez."
+
+
+@pytest.mark.parametrize("revised, changed_outside, refused", [
+    ("Voy a poner el pegamento por todo el borde y hacer un lado cada vez.", 0, False),  # the word, nothing else
+    ("Voy a poner la cola por todo el borde y hacer un lado cada vez.", 0, False),  # with its article
+    ("Voy a poner el pegamento por todo el borde y hacer un lado cada vez, ¿vale?", 4, True),  # ", ¿vale?" added far away
+    ("Pondré pegamento alrededor y haré cada lado por separado.", 10, True),  # a rewrite
+])
+def test_words_changed_away_from_the_asked_span_are_counted(revised, changed_outside, refused):
+    assert scope.outside(DRAFT, revised, [span("glue")]) == changed_outside
+    assert scope.rewrites(DRAFT, revised, [span("glue")]) is refused
+
+
+def test_a_finding_about_the_whole_text_allows_any_change():
+    assert scope.outside(DRAFT, "Otra cosa.", [span("")]) == 0
+    assert scope.outside(DRAFT, "Otra cosa.", [span(DRAFT, "foreign-sentence")]) == 0
+
+
+SOURCE = "<p>I run the glue all the way around and do one side at a time.</p>"
+
+
+def loop(fake, revised: str):
+    seen = []
+
+    def respond(req):
+        if req.task == "translate":
+            return {"segments": [{"id": s["id"], "text": DRAFT} for s in req.segments]}
+        if req.task == "critique":
+            return {"suggestions": []}  # the critic finds nothing
+        seen.extend(req.segments)
+        return {"segments": [{"id": s["id"], "text": revised} for s in req.segments]}
+
+    fake.responder = respond
+    doc = parse(SOURCE, "html", source_lang="en")
+    engine = LLMEngine("fake", base_url=fake.base_url)
+    return doc, asyncio.run(run(doc, engine, Context("en", "es"), rounds=1)), seen
+
+
+@needs_lexicon
+def test_a_word_left_in_english_goes_to_the_reviser_and_its_fix_is_accepted(fake_openai):
+    fixed = "Voy a poner el pegamento por todo el borde y hacer un lado cada vez."
+    doc, out, seen = loop(fake_openai, fixed)
+    [asked] = seen
+    assert [(s["original"], s["severity"]) for s in asked["suggestions"]] == [("glue", "major")]
+    assert out.translations[doc.segments[0].id].text == fixed
+    [verdict] = out.revisions
+    assert verdict.accepted
+
+
+@needs_lexicon
+def test_a_rewrite_instead_of_the_fix_is_refused_and_the_draft_kept(fake_openai):
+    doc, out, _ = loop(fake_openai, "Pondré pegamento alrededor y haré cada lado por separado.")
+    assert out.translations[doc.segments[0].id].text == DRAFT
+    [verdict] = out.revisions
+    assert not verdict.accepted and verdict.reason == "it rewrites words no suggestion was about"
+    assert [s.status for s in out.suggestions if s.check == "untranslated-word" and s.status != "open"] == ["rejected"]
