@@ -70,7 +70,7 @@ def test_a_word_left_in_english_goes_to_the_reviser_and_its_fix_is_accepted(fake
     fixed = "Voy a poner el pegamento por todo el borde y hacer un lado cada vez."
     doc, out, seen = loop(fake_openai, fixed)
     [asked] = seen
-    assert [(s["original"], s["severity"]) for s in asked["suggestions"]] == [("glue", "major")]
+    assert [(s["original"], s["suggestion"], s["severity"]) for s in asked["suggestions"]] == [("glue", "pegamento", "major")]
     assert out.translations[doc.segments[0].id].text == fixed
     [verdict] = out.revisions
     assert verdict.accepted
@@ -83,3 +83,32 @@ def test_a_rewrite_instead_of_the_fix_is_refused_and_the_draft_kept(fake_openai)
     [verdict] = out.revisions
     assert not verdict.accepted and verdict.reason == "it rewrites words no suggestion was about"
     assert [s.status for s in out.suggestions if s.check == "untranslated-word" and s.status != "open"] == ["rejected"]
+
+
+def test_a_span_cut_instead_of_fixed_is_a_deletion():
+    assert scope.deletes(DRAFT, DRAFT.replace(" glue", ""), [span("glue")])
+    assert not scope.deletes(DRAFT, DRAFT.replace("glue", "pegamento"), [span("glue")])
+    # a critic may ask for a deletion (an addition the source does not have); a check never does
+    cut = Suggestion(id="s1", category="accuracy", severity="major", original="glue", suggestion="",
+                     explanation="Not in the source.", origin="llm", status="open", check="")
+    assert not scope.deletes(DRAFT, DRAFT.replace(" glue", ""), [cut])
+
+
+@needs_lexicon
+def test_a_reviser_that_deletes_the_english_word_is_refused(fake_openai):
+    doc, out, _ = loop(fake_openai, DRAFT.replace(" glue", ""))
+    assert out.translations[doc.segments[0].id].text == DRAFT
+    [verdict] = out.revisions
+    assert not verdict.accepted and "deletes" in verdict.reason
+
+
+@needs_lexicon
+def test_a_word_left_in_english_comes_with_its_dictionary_rendering():
+    from translator.pipeline import renderings
+    from translator.terms.apertium.process import apertium_mode
+
+    if not apertium_mode("en", "es"):
+        pytest.skip("needs apertium-eng-spa")
+    found = renderings.rendered([span("glue"), span("pantheon"), span("riesgoar", "non-word")], "en", "es")
+    assert [(f.original, f.suggestion) for f in found] == [("glue", "pegamento"), ("pantheon", ""), ("riesgoar", "")]
+    assert found[0].explanation.endswith("A dictionary gives “pegamento”.")

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from translator.qa import checks
+from translator.qa.qe import REVISABLE
 
-from translator.pipeline import failures, revision
+from translator.pipeline import failures, renderings, revision
 from translator.pipeline.failures import Failure
 
 from translator.terms import match as terms
@@ -27,13 +28,6 @@ from translator.engines.base import CRITIQUE, REVISE, Context, Engine, Item, sup
 
 STEPS = ("translate", "critique", "revise")
 
-# The estimate's findings the reviser is asked to fix, whatever their severity:
-# each names the exact words (a word left in the source language, a non-word,
-# words run together, a determiner that disagrees) or a sentence left in the
-# source language. A small model's critic rarely finds these; they are what
-# a reviser can fix without judgement, and the revision gate checks the fix.
-REVISABLE = frozenset({"untranslated-word", "non-word", "glued-words", "agreement", "foreign-sentence",
-                       "copied-source"})
 
 
 @dataclass
@@ -226,12 +220,22 @@ def _deterministic(doc: Document, texts: Mapping[str, str], ctx: Context, ids: s
 
 
 def _revisable(doc: Document, texts: Mapping[str, str], ctx: Context, ids: set[str]) -> list[Suggestion]:
-    """The estimate's findings (`REVISABLE`) on the drafts of `ids`, for the reviser."""
+    """The estimate's findings (`REVISABLE`) on the drafts of `ids`, for the
+    reviser. Not in a draft that is still mostly its source (an echo, a short
+    title left in English): a word-by-word fix would splice the target
+    language into the source's ("Active parámetros")."""
     from translator.qa import qe
 
     pairs = [checks.Pair(s.id, s.source, texts[s.id]) for s in doc.segments if s.id in ids]
     found, _ = qe.signals_for_pairs(pairs, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary, adequacy=False)
-    return [f for f in found if f.check in REVISABLE]
+    left: dict[str, int] = {}
+    for f in found:
+        if f.check == "untranslated-word":
+            left[f.id] = left.get(f.id, 0) + 1
+    mostly_source = {p.id for p in pairs if checks._norm(p.target) == checks._norm(p.source)
+                     or 2 * left.get(p.id, 0) >= max(1, len(checks._words(p.target)))}
+    keep = [f for f in found if f.check in REVISABLE and f.id not in mostly_source]
+    return renderings.rendered(keep, ctx.source_lang, ctx.target_lang)
 
 
 def _estimate(doc: Document, texts: Mapping[str, str], ctx: Context) -> list[Suggestion]:

@@ -74,6 +74,27 @@ def outside(draft: str, revised: str, asked: Sequence[Suggestion]) -> int:
     return count
 
 
+def deletes(draft: str, revised: str, asked: Sequence[Suggestion]) -> bool:
+    """True when a span an automatic check asked to fix (a word left in the
+    source language, a non-word) was cut with nothing in its place: the
+    finding disappears, and so does what the source said. (A critic may ask
+    for a deletion, an addition the source does not have; a check never does.)"""
+    dw, rw = _words(draft), _words(revised)
+    matcher = difflib.SequenceMatcher(None, [w for *_, w in dw], [w for *_, w in rw], autojunk=False)
+    ops = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    for s in asked:
+        if s.origin == "llm" or not s.original or s.original.strip() == draft.strip():
+            continue
+        at = draft.find(s.original)
+        if at < 0:
+            continue
+        end = at + len(s.original)
+        idx = [i for i, (a, b, _) in enumerate(dw) if a < end and b > at]
+        if idx and any(i1 <= idx[0] and idx[-1] < i2 and j1 == j2 for _, i1, i2, j1, j2 in ops):
+            return True
+    return False
+
+
 def rewrites(draft: str, revised: str, asked: Sequence[Suggestion]) -> bool:
     """True when the revision changes more of the draft, away from the asked
     spans, than the slack allows: a rewrite, not a fix."""
