@@ -10,7 +10,7 @@ import asyncio
 import pytest
 
 from translator.document import Suggestion
-from translator.engines.base import Context
+from translator.engines.base import Context, Item
 from translator.engines.llm.engine import LLMEngine
 from translator.io.reader import parse
 from translator.pipeline import scope
@@ -112,3 +112,42 @@ def test_a_word_left_in_english_comes_with_its_dictionary_rendering():
     found = renderings.rendered([span("glue"), span("pantheon"), span("riesgoar", "non-word")], "en", "es")
     assert [(f.original, f.suggestion) for f in found] == [("glue", "pegamento"), ("pantheon", ""), ("riesgoar", "")]
     assert found[0].explanation.endswith("A dictionary gives “pegamento”.")
+
+
+def test_a_reviser_that_copies_a_big_batch_is_asked_again_in_small_parts(fake_openai):
+    """Measured on Qwen2.5-1.5B: 16 segments at once came back as their drafts;
+    two at a time, the same suggestions were applied."""
+    from fake_openai import apply_suggestions
+
+    sizes = []
+
+    def respond(req):
+        if req.task == "revise":
+            sizes.append(len(req.segments))
+            lazy = len(req.segments) > 2
+            return {"segments": [{"id": s["id"], "text": s["draft"] if lazy else
+                                  apply_suggestions(s["draft"], s["suggestions"])} for s in req.segments]}
+        return {"segments": [{"id": s["id"], "text": "x"} for s in req.segments]}
+
+    fake_openai.responder = respond
+    items = [Item(f"s{i}", i, f"Source {i}.", f"El borrador numero {i}.",
+                  (Suggestion(f"s{i}", "accuracy", "major", "numero", "número", "Accent."),)) for i in range(5)]
+    engine = LLMEngine("fake", base_url=fake_openai.base_url)
+    result = asyncio.run(engine.revise(items, Context("en", "es")))
+    assert sizes == [5, 2, 2, 1]
+    assert [result.texts[f"s{i}"] for i in range(5)] == [f"El borrador número {i}." for i in range(5)]
+
+
+def test_a_reviser_that_declines_in_small_parts_too_keeps_the_drafts(fake_openai):
+    sizes = []
+
+    def respond(req):
+        sizes.append(len(req.segments))
+        return {"segments": [{"id": s["id"], "text": s["draft"]} for s in req.segments]}
+
+    fake_openai.responder = respond
+    items = [Item(f"s{i}", i, f"Source {i}.", f"Borrador {i}.",
+                  (Suggestion(f"s{i}", "accuracy", "major", "Borrador", "Texto", "Wrong."),)) for i in range(4)]
+    result = asyncio.run(LLMEngine("fake", base_url=fake_openai.base_url).revise(items, Context("en", "es")))
+    assert sizes == [4, 2, 2]  # asked once more, never again
+    assert [result.texts[f"s{i}"] for i in range(4)] == [f"Borrador {i}." for i in range(4)]
