@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from translator.qa import checks
+from translator.qa.qe import REVISABLE
 
-from translator.pipeline import failures, revision
+from translator.pipeline import failures, renderings, revision
 from translator.pipeline.failures import Failure
 
 from translator.terms import match as terms
@@ -26,6 +27,7 @@ from translator.document import Document, Segment, SegmentStatus, Suggestion, Tr
 from translator.engines.base import CRITIQUE, REVISE, Context, Engine, Item, supports
 
 STEPS = ("translate", "critique", "revise")
+
 
 
 @dataclass
@@ -135,10 +137,13 @@ async def _rounds(engine: Any, doc: Document, ctx: Context, rounds: int, texts: 
                  if s.id in under_review and s.id not in failed]
         found, usage = await engine.critique(items, ctx)
         out.usage["critique"].add(usage)
-        found = [f for f in found + _deterministic(doc, texts, ctx, under_review) if f.status == "open"]
+        checked = [i for i in under_review if i not in failed]
+        found = [f for f in found + _deterministic(doc, texts, ctx, under_review)
+                 + await asyncio.to_thread(_revisable, doc, texts, ctx, set(checked)) if f.status == "open"]
         urgent: dict[str, list[Suggestion]] = {}
         for f in found:
-            if severity_at_least(f.severity, "major") and f.id not in failed and f.check != "llm-failed":
+            if (severity_at_least(f.severity, "major") or f.check in REVISABLE) and f.id not in failed \
+                    and f.check != "llm-failed":
                 urgent.setdefault(f.id, []).append(f)
         out.rounds += 1
         if not urgent:
@@ -231,6 +236,25 @@ def _deterministic(doc: Document, texts: Mapping[str, str], ctx: Context, ids: s
     segs = [s for s in doc.segments if s.id in ids]
     return checks.run(segs, texts, ctx.source_lang, ctx.target_lang, ctx.glossary, doc=doc,
                       memo=checks.memo.for_document(doc))
+
+
+def _revisable(doc: Document, texts: Mapping[str, str], ctx: Context, ids: set[str]) -> list[Suggestion]:
+    """The estimate's findings (`REVISABLE`) on the drafts of `ids`, for the
+    reviser. Not in a draft that is still mostly its source (an echo, a short
+    title left in English): a word-by-word fix would splice the target
+    language into the source's ("Active parámetros")."""
+    from translator.qa import qe
+
+    pairs = [checks.Pair(s.id, s.source, texts[s.id]) for s in doc.segments if s.id in ids]
+    found, _ = qe.signals_for_pairs(pairs, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary, adequacy=False)
+    left: dict[str, int] = {}
+    for f in found:
+        if f.check == "untranslated-word":
+            left[f.id] = left.get(f.id, 0) + 1
+    mostly_source = {p.id for p in pairs if checks._norm(p.target) == checks._norm(p.source)
+                     or 2 * left.get(p.id, 0) >= max(1, len(checks._words(p.target)))}
+    keep = [f for f in found if f.check in REVISABLE and f.id not in mostly_source]
+    return renderings.rendered(keep, ctx.source_lang, ctx.target_lang)
 
 
 def _estimate(doc: Document, texts: Mapping[str, str], ctx: Context) -> list[Suggestion]:

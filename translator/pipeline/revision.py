@@ -4,6 +4,9 @@ A revised segment replaces its draft only when it does what it was asked and
 breaks nothing the draft had right:
 
 - the span it was asked to fix changed (or the fix is in it);
+- it changed little else: no more than a few words away from the asked
+  spans (`scope`: a rewrite is refused, a fix and its agreement accepted),
+  and it did not just cut a span it was asked to fix without a replacement;
 - it is in the target language and not a copy of the source;
 - it duplicates no other segment, and adds no sentence that the reviser also
   wrote into another segment (a template sentence pasted everywhere);
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 from translator.qa import checks
+from translator.pipeline import scope
 from translator.document import Segment, Suggestion, severity_at_least, strip_placeholders
 
 Estimate = Callable[[str, str], float]
@@ -113,6 +117,10 @@ def _problem(seg: Segment, draft: str, text: str, asked: Sequence[Suggestion], a
     """Why the revision `text` of `draft` is refused (the first reason), or None."""
     if not _span_changed(asked, draft, text):
         return "the span it was asked to fix is unchanged"
+    if scope.deletes(draft, text, asked):
+        return "it deletes the words it was asked to fix instead of translating them"
+    if scope.rewrites(draft, text, asked):
+        return "it rewrites words no suggestion was about"
     pair, before = checks.Pair(seg.id, seg.source, text), checks.Pair(seg.id, seg.source, draft)
     return (_language_problem(pair, before, source_lang, target_lang)
             or _copy_problem(seg, draft, text, added, others, revised_as, segments)

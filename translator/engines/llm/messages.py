@@ -33,10 +33,12 @@ def language_name(code: str) -> str:
 
 
 def to_fix(item: Item) -> list[Suggestion]:
-    """The suggestions a reviser acts on: open, major or critical, and not our
-    own record of a failed call."""
-    return [s for s in item.suggestions
-            if s.status == "open" and severity_at_least(s.severity, "major") and s.check != "llm-failed"]
+    """The suggestions a reviser acts on: open, major or critical (or a span
+    the estimate names, `qe.REVISABLE`), and not our own record of a failed call."""
+    from translator.qa.qe import REVISABLE
+
+    return [s for s in item.suggestions if s.status == "open" and s.check != "llm-failed"
+            and (severity_at_least(s.severity, "major") or s.check in REVISABLE)]
 
 
 def _segment(task: Task, item: Item) -> dict:

@@ -28,7 +28,14 @@ from typing import Sequence
 from translator.document import SEVERITY_WEIGHT, Suggestion
 from translator.qa.words import count_words
 
-__all__ = ["SegmentEstimate", "allowed_words", "estimate", "estimate_pairs", "signals_for_pairs", "segment_score"]
+# The signals a reviser can act on, whatever their severity: each names the exact
+# words (a word left in the source language, a non-word, a determiner that
+# disagrees) or a sentence left in the source language. The loop sends them to
+# the reviser with the critic's suggestions; the revision gate checks the fix.
+REVISABLE = frozenset({"untranslated-word", "non-word", "agreement", "foreign-sentence", "copied-source"})
+
+__all__ = ["REVISABLE", "SegmentEstimate", "allowed_words", "estimate", "estimate_pairs", "signals_for_pairs",
+           "segment_score"]
 
 
 @dataclass(frozen=True)
