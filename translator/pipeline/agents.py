@@ -138,7 +138,7 @@ async def _rounds(engine: Any, doc: Document, ctx: Context, rounds: int, texts: 
         found, usage = await engine.critique(items, ctx)
         out.usage["critique"].add(usage)
         checked = [i for i in under_review if i not in failed]
-        found = [f for f in found + _deterministic(doc, texts, ctx, under_review)
+        found = [f for f in found + await asyncio.to_thread(_deterministic, doc, texts, ctx, under_review)
                  + await asyncio.to_thread(_revisable, doc, texts, ctx, set(checked)) if f.status == "open"]
         urgent: dict[str, list[Suggestion]] = {}
         for f in found:
@@ -251,7 +251,7 @@ def _revisable(doc: Document, texts: Mapping[str, str], ctx: Context, ids: set[s
     for f in found:
         if f.check == "untranslated-word":
             left[f.id] = left.get(f.id, 0) + 1
-    mostly_source = {p.id for p in pairs if checks._norm(p.target) == checks._norm(p.source)
+    mostly_source = {p.id for p in pairs if checks._norm(p.target) == checks._norm(p.source or "")
                      or 2 * left.get(p.id, 0) >= max(1, len(checks._words(p.target)))}
     keep = [f for f in found if f.check in REVISABLE and f.id not in mostly_source]
     return renderings.rendered(keep, ctx.source_lang, ctx.target_lang)

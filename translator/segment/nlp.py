@@ -50,6 +50,10 @@ def _import_spacy():
     sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = cli, info
     try:
         import spacy
+    except ImportError:  # a spaCy whose __init__ needs more of its cli: import it whole
+        for name in [m for m in sys.modules if m == "spacy" or m.startswith("spacy.")]:
+            del sys.modules[name]
+        spacy = None
     finally:
         for name, stub in (("spacy.cli.info", info), ("spacy.cli", cli)):
             if sys.modules.get(name) is stub:
@@ -57,6 +61,8 @@ def _import_spacy():
         parent = sys.modules.get("spacy")
         if parent is not None and getattr(parent, "cli", None) is cli:
             delattr(parent, "cli")
+    if spacy is None:
+        import spacy
     return spacy
 
 
