@@ -151,3 +151,11 @@ def test_a_reviser_that_declines_in_small_parts_too_keeps_the_drafts(fake_openai
     result = asyncio.run(LLMEngine("fake", base_url=fake_openai.base_url).revise(items, Context("en", "es")))
     assert sizes == [4, 2, 2]  # asked once more, never again
     assert [result.texts[f"s{i}"] for i in range(4)] == [f"Borrador {i}." for i in range(4)]
+
+
+def test_a_word_fixed_wherever_it_occurs_is_no_rewrite():
+    """Measured on Qwen2.5-1.5B: «tin» and «rim» left in English three times; the
+    reviser replaced every one, which the gate first took for a rewrite."""
+    draft = "Estoy ejecutando todo encima del tin, el rim, el rim, el rim del tin."
+    revised = "Estoy ejecutando todo encima de la lata, el brocal, el brocal, el brocal de la lata."
+    assert scope.outside(draft, revised, [span("tin"), span("rim")]) == 0

@@ -40,16 +40,15 @@ def _windows(draft: str, words: list[tuple[int, int, str]], asked: Sequence[Sugg
         span = s.original
         if not span or span.strip() == draft.strip():
             return None
-        at = draft.find(span)
-        if at < 0:
-            at = draft.casefold().find(span.casefold())
-        if at < 0:
+        # every place the span occurs: a word left untranslated is fixed wherever it is ("the tin, the rim tin")
+        starts = [m.start() for m in re.finditer(re.escape(span), draft, re.IGNORECASE)]
+        if not starts:
             return None  # a span not in the draft (an omission, a quote of the source): judged as a whole
-        end = at + len(span)
-        idx = [i for i, (a, b, _) in enumerate(words) if a < end and b > at]
-        if not idx:
-            return None
-        out.append((max(0, idx[0] - NEAR), min(len(words), idx[-1] + 1 + NEAR)))
+        for at in starts:
+            end = at + len(span)
+            idx = [i for i, (a, b, _) in enumerate(words) if a < end and b > at]
+            if idx:
+                out.append((max(0, idx[0] - NEAR), min(len(words), idx[-1] + 1 + NEAR)))
     return out
 
 
