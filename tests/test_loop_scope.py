@@ -159,3 +159,9 @@ def test_a_word_fixed_wherever_it_occurs_is_no_rewrite():
     draft = "Estoy ejecutando todo encima del tin, el rim, el rim, el rim del tin."
     revised = "Estoy ejecutando todo encima de la lata, el brocal, el brocal, el brocal de la lata."
     assert scope.outside(draft, revised, [span("tin"), span("rim")]) == 0
+
+
+def test_a_span_is_found_as_a_word_not_inside_another():
+    draft = "El tintero está lleno y el tin también, dice el tintorero."
+    # «tin» is the fourth word only: a change at «tintorero» (the end) is outside its window
+    assert scope.outside(draft, draft.replace("tintorero", "pintor").replace(" tin ", " estaño "), [span("tin")]) == 1

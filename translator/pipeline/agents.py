@@ -29,7 +29,6 @@ from translator.engines.base import CRITIQUE, REVISE, Context, Engine, Item, sup
 STEPS = ("translate", "critique", "revise")
 
 
-
 @dataclass
 class Outcome:
     translations: dict[str, Translation]

@@ -41,7 +41,8 @@ def _windows(draft: str, words: list[tuple[int, int, str]], asked: Sequence[Sugg
         if not span or span.strip() == draft.strip():
             return None
         # every place the span occurs: a word left untranslated is fixed wherever it is ("the tin, the rim tin")
-        starts = [m.start() for m in re.finditer(re.escape(span), draft, re.IGNORECASE)]
+        edge = (r"(?<!\w)" if span[:1].isalnum() else "", r"(?!\w)" if span[-1:].isalnum() else "")
+        starts = [m.start() for m in re.finditer(edge[0] + re.escape(span) + edge[1], draft, re.IGNORECASE)]
         if not starts:
             return None  # a span not in the draft (an omission, a quote of the source): judged as a whole
         for at in starts:
