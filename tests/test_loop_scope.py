@@ -165,3 +165,22 @@ def test_a_span_is_found_as_a_word_not_inside_another():
     draft = "El tintero está lleno y el tin también, dice el tintorero."
     # «tin» is the fourth word only: a change at «tintorero» (the end) is outside its window
     assert scope.outside(draft, draft.replace("tintorero", "pintor").replace(" tin ", " estaño "), [span("tin")]) == 1
+
+
+def test_a_fix_moved_elsewhere_in_the_sentence_is_no_deletion():
+    draft = "Aplica el glue en la superficie limpia del objeto."
+    assert not scope.deletes(draft, "Aplica en la superficie limpia del objeto el pegamento.", [span("glue")])
+    # the span is found as a word: cutting «tin» is seen although «Continue» contains it
+    assert scope.deletes("Continue with the tin now.", "Continue with the now.", [span("tin")])
+    assert not scope.deletes("Press continue, then the tin.", "Press, then the tin.", [span("tin")])
+
+
+@needs_lexicon
+def test_a_loanword_of_the_whole_document_is_not_sent_to_the_reviser_from_a_few_segments():
+    from translator.pipeline.agents import _revisable
+
+    doc = parse("<p>The glue holds.</p><p>More glue here.</p><p>Glue it with glue.</p>", "html", source_lang="en")
+    texts = {s.id: t for s, t in zip(doc.segments, ["El glue aguanta.", "Más glue aquí.", "Pégalo con glue."])}
+    # kept in all three segments, a loanword by choice; a round reviewing only the first two must agree
+    assert [f for f in _revisable(doc, texts, Context("en", "es"), {doc.segments[0].id, doc.segments[1].id})
+            if f.original == "glue"] == []

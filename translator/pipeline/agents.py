@@ -241,11 +241,16 @@ def _revisable(doc: Document, texts: Mapping[str, str], ctx: Context, ids: set[s
     """The estimate's findings (`REVISABLE`) on the drafts of `ids`, for the
     reviser. Not in a draft that is still mostly its source (an echo, a short
     title left in English): a word-by-word fix would splice the target
-    language into the source's ("Active parámetros")."""
+    language into the source's ("Active parámetros"). Not a capitalised
+    non-word: at a sentence start it may be a name the reviser would "fix"."""
     from translator.qa import qe
 
-    pairs = [checks.Pair(s.id, s.source, texts[s.id]) for s in doc.segments if s.id in ids]
-    found, _ = qe.signals_for_pairs(pairs, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary, adequacy=False)
+    # the whole document, so a word kept in many segments is a loanword here as in the final estimate
+    every = [checks.Pair(s.id, s.source, texts.get(s.id, s.source)) for s in doc.segments]
+    found, _ = qe.signals_for_pairs(every, ctx.source_lang, ctx.target_lang, glossary=ctx.glossary, adequacy=False)
+    found = [f for f in found if f.id in ids
+             and not (f.check == "non-word" and f.original[:1].isupper())]  # a name opening a sentence, maybe
+    pairs = [p for p in every if p.id in ids]
     left: dict[str, int] = {}
     for f in found:
         if f.check == "untranslated-word":

@@ -47,8 +47,8 @@ def _render(mode: str, words: list[str]) -> dict[str, str]:
     if todo:
         # one word a line, each closed by a full stop so no rule joins two of them
         lines = run_apertium(mode, "".join(f"{w}.\n" for w in todo), fmt="txt").split("\n")
-        new = {w: _clean(w, line) for w, line in zip(todo, lines)}
-        if len(lines) >= len(todo):
+        if len(lines) == len(todo) + 1 and not lines[-1].strip():  # one line a word: else no rendering is sure
+            new = {w: _clean(w, line) for w, line in zip(todo, lines)}
             stagecache.keep(f"render-{mode}", version, new)
             got.update(new)
     return {w: got.get(w, "") for w in words}

@@ -41,8 +41,7 @@ def _windows(draft: str, words: list[tuple[int, int, str]], asked: Sequence[Sugg
         if not span or span.strip() == draft.strip():
             return None
         # every place the span occurs: a word left untranslated is fixed wherever it is ("the tin, the rim tin")
-        edge = (r"(?<!\w)" if span[:1].isalnum() else "", r"(?!\w)" if span[-1:].isalnum() else "")
-        starts = [m.start() for m in re.finditer(edge[0] + re.escape(span) + edge[1], draft, re.IGNORECASE)]
+        starts = _occurrences(span, draft)
         if not starts:
             return None  # a span not in the draft (an omission, a quote of the source): judged as a whole
         for at in starts:
@@ -76,23 +75,26 @@ def outside(draft: str, revised: str, asked: Sequence[Suggestion]) -> int:
 
 def deletes(draft: str, revised: str, asked: Sequence[Suggestion]) -> bool:
     """True when a span an automatic check asked to fix (a word left in the
-    source language, a non-word) was cut with nothing in its place: the
+    source language, a non-word) was cut with nothing in its place: it occurs
+    fewer times than in the draft and the revision has no word the draft did
+    not have (a fix moved elsewhere in the sentence is still a fix). The
     finding disappears, and so does what the source said. (A critic may ask
     for a deletion, an addition the source does not have; a check never does.)"""
-    dw, rw = _words(draft), _words(revised)
-    matcher = difflib.SequenceMatcher(None, [w for *_, w in dw], [w for *_, w in rw], autojunk=False)
-    ops = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    new = {w for *_, w in _words(revised)} - {w for *_, w in _words(draft)}
+    if any(w[:1].isalnum() for w in new):
+        return False
     for s in asked:
         if s.origin == "llm" or not s.original or s.original.strip() == draft.strip():
             continue
-        at = draft.find(s.original)
-        if at < 0:
-            continue
-        end = at + len(s.original)
-        idx = [i for i, (a, b, _) in enumerate(dw) if a < end and b > at]
-        if idx and any(i1 <= idx[0] and idx[-1] < i2 and j1 == j2 for _, i1, i2, j1, j2 in ops):
+        if len(_occurrences(s.original, revised)) < len(_occurrences(s.original, draft)):
             return True
     return False
+
+
+def _occurrences(span: str, text: str) -> list[int]:
+    """Where `span` occurs in `text` as whole words, any case."""
+    edge = (r"(?<!\w)" if span[:1].isalnum() else "", r"(?!\w)" if span[-1:].isalnum() else "")
+    return [m.start() for m in re.finditer(edge[0] + re.escape(span) + edge[1], text, re.IGNORECASE)]
 
 
 def rewrites(draft: str, revised: str, asked: Sequence[Suggestion]) -> bool:

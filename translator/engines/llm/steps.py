@@ -241,7 +241,7 @@ class Step:
                 and it.id not in out.handed_off and out.texts[it.id] == it.draft]
         if len(batch) < REASK_MIN or 2 * len(same) < len(batch):
             return
-        again = replace(self, reasked=True)
+        again = replace(self, reasked=True, _context={})  # each part its own neighbours
         parts = [same[i:i + REASK_SIZE] for i in range(0, len(same), REASK_SIZE)]
         for part in await asyncio.gather(*(again._texts(p) for p in parts)):
             out.usage.add(part.usage)
