@@ -33,9 +33,13 @@ class ApertiumHints:
 
     def prefetch_terms(self, terms) -> None:
         """Translate terms alone (singular and plural), in one Apertium run."""
+        self.prefetch_sources([t.source for t in terms])
+
+    def prefetch_sources(self, sources: Sequence[str]) -> None:
+        """Translate source words or phrases alone (singular and plural), in one Apertium run."""
         from translator.terms import morph
 
-        todo = list(dict.fromkeys(t.source for t in terms if t.source not in self._renderings))
+        todo = list(dict.fromkeys(s for s in sources if s not in self._renderings))
         if not todo or not self.mode:
             return
         forms = [list(dict.fromkeys([s, morph.pluralize(s, self.source_lang)])) for s in todo]
@@ -46,9 +50,13 @@ class ApertiumHints:
                                    for o in got if o]
 
     def renderings(self, term) -> list[str]:
-        if term.source not in self._renderings:
-            self.prefetch_terms([term])
-        return self._renderings.get(term.source, [])
+        return self.source_renderings(term.source)
+
+    def source_renderings(self, source: str) -> list[str]:
+        """Apertium's renderings of `source` alone: as it is, then its plural."""
+        if source not in self._renderings:
+            self.prefetch_sources([source])
+        return self._renderings.get(source, [])
 
     def prefetch_drafts(self, requests: Sequence[tuple[str, tuple[int, int]]]) -> None:
         """Translate sources with one span marked, in one Apertium run."""
