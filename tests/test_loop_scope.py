@@ -134,7 +134,7 @@ def test_a_reviser_that_copies_a_big_batch_is_asked_again_in_small_parts(fake_op
                   (Suggestion(f"s{i}", "accuracy", "major", "numero", "número", "Accent."),)) for i in range(5)]
     engine = LLMEngine("fake", base_url=fake_openai.base_url)
     result = asyncio.run(engine.revise(items, Context("en", "es")))
-    assert sizes == [5, 2, 2, 1]
+    assert sizes[0] == 5 and sorted(sizes[1:]) == [1, 2, 2]  # the parts go out concurrently
     assert [result.texts[f"s{i}"] for i in range(5)] == [f"El borrador número {i}." for i in range(5)]
 
 
