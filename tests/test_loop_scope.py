@@ -184,3 +184,22 @@ def test_a_loanword_of_the_whole_document_is_not_sent_to_the_reviser_from_a_few_
     # kept in all three segments, a loanword by choice; a round reviewing only the first two must agree
     assert [f for f in _revisable(doc, texts, Context("en", "es"), {doc.segments[0].id, doc.segments[1].id})
             if f.original == "glue"] == []
+
+
+@pytest.mark.parametrize("draft, original, suggestion, revised, changed", [
+    # the span is judged as whole words: «tin» gone is a change, though «tintero» holds the letters
+    ("Pon el tin aquí.", "tin", "lata", "Pon el tintero aquí.", True),
+    ("Pon el tin junto al tintero.", "tin", "lata", "Pon el tin junto a la tinta.", False),
+    # a suggestion found inside another word is no fix: «cola» in «escolar»
+    ("Pon el glue en la mesa.", "glue", "cola", "Pon el glue en la mesa escolar.", False),
+    ("Pon el glue en la mesa.", "glue", "cola", "Pon la cola en la mesa.", True),
+    # a word fixed in one of its two places is a change
+    ("El rim, el rim.", "rim", "borde", "El borde, el rim.", True),
+    # a capital is a change («españa» → «España»)
+    ("Vivo en españa.", "españa", "España", "Vivo en España.", True),
+])
+def test_the_span_asked_to_fix_is_found_as_whole_words(draft, original, suggestion, revised, changed):
+    from translator.pipeline.revision import _span_changed
+
+    asked = [Suggestion("s1", "accuracy", "major", original, suggestion, "", origin="estimate", check="x")]
+    assert _span_changed(asked, draft, revised) is changed

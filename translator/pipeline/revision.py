@@ -63,8 +63,18 @@ def _span_changed(asked: Sequence[Suggestion], draft: str, revised: str) -> bool
     spans = [s for s in asked if s.original and s.original != draft]
     if not spans:
         return revised != draft
+
+    def count(words: str, text: str) -> int:  # as whole words, so «tin» is not found in «tintero»
+        return len(scope.occurrences(words, text, any_case=False))
+
     for s in spans:
-        if s.original not in revised or (s.suggestion and s.suggestion in revised):
+        before = count(s.original, draft)
+        if before == 0:  # not whole words of the draft (part of a word, a quote of the source)
+            if s.original not in revised:
+                return True
+        elif count(s.original, revised) < before:
+            return True
+        if s.suggestion and count(s.suggestion, revised) > count(s.suggestion, draft):
             return True
     return False
 

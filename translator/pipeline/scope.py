@@ -41,7 +41,7 @@ def _windows(draft: str, words: list[tuple[int, int, str]], asked: Sequence[Sugg
         if not span or span.strip() == draft.strip():
             return None
         # every place the span occurs: a word left untranslated is fixed wherever it is ("the tin, the rim tin")
-        starts = _occurrences(span, draft)
+        starts = occurrences(span, draft)
         if not starts:
             return None  # a span not in the draft (an omission, a quote of the source): judged as a whole
         for at in starts:
@@ -86,15 +86,16 @@ def deletes(draft: str, revised: str, asked: Sequence[Suggestion]) -> bool:
     for s in asked:
         if s.origin == "llm" or not s.original or s.original.strip() == draft.strip():
             continue
-        if len(_occurrences(s.original, revised)) < len(_occurrences(s.original, draft)):
+        if len(occurrences(s.original, revised)) < len(occurrences(s.original, draft)):
             return True
     return False
 
 
-def _occurrences(span: str, text: str) -> list[int]:
-    """Where `span` occurs in `text` as whole words, any case."""
+def occurrences(span: str, text: str, *, any_case: bool = True) -> list[int]:
+    """Where `span` occurs in `text` as whole words (any case, unless told)."""
     edge = (r"(?<!\w)" if span[:1].isalnum() else "", r"(?!\w)" if span[-1:].isalnum() else "")
-    return [m.start() for m in re.finditer(edge[0] + re.escape(span) + edge[1], text, re.IGNORECASE)]
+    flags = re.IGNORECASE if any_case else 0
+    return [m.start() for m in re.finditer(edge[0] + re.escape(span) + edge[1], text, flags)]
 
 
 def rewrites(draft: str, revised: str, asked: Sequence[Suggestion]) -> bool:
