@@ -106,7 +106,7 @@ async def _final_checks(doc: Document, ctx: Context, texts: dict[str, str], enfo
     out.suggestions.extend(await asyncio.to_thread(_deterministic, doc, texts, ctx, {s.id for s in doc.segments}))
     out.suggestions = terms.drop_restated(out.suggestions)
     out.suggestions.extend(await asyncio.to_thread(_estimate, doc, texts, ctx))  # the review's quality estimate
-    out.suggestions = _dedupe(out.suggestions)
+    out.suggestions = _still_open(_dedupe(out.suggestions))
     if ctx.glossary is not None and ctx.glossary.terms:
         out.terms = await asyncio.to_thread(
             term_stats, ctx.glossary, [(s.id, s.source, texts[s.id]) for s in doc.segments],
@@ -292,12 +292,20 @@ def _penalty(ctx: Context):
 
 
 def _judge(s: Suggestion, before: str, after: str) -> Suggestion:
-    """Did the reviser act on this suggestion?"""
-    if after == before:
-        return s.with_status("rejected")
-    if s.original and s.original in after and (not s.suggestion or s.suggestion not in after):
-        return s.with_status("rejected")
-    return s.with_status("applied")
+    """Did the reviser act on this suggestion? (Its span, or its fix, as
+    whole words: the gate's own test.)"""
+    return s.with_status("applied" if after != before and revision.span_changed([s], before, after) else "rejected")
+
+
+def _still_open(items: list[Suggestion]) -> list[Suggestion]:
+    """A check's finding the reviser was asked about and did not fix is found
+    again, open, on the final text: it is listed once, as open (the gate's
+    verdict and its reason are in the report's revisions)."""
+    def key(s: Suggestion) -> tuple:
+        return s.id, s.category, s.original, s.check
+
+    found_again = {key(s) for s in items if s.status == "open" and s.origin != "llm"}
+    return [s for s in items if not (s.status == "rejected" and s.origin != "llm" and key(s) in found_again)]
 
 
 def _dedupe(items: list[Suggestion]) -> list[Suggestion]:

@@ -56,7 +56,7 @@ def _sentences(text: str) -> list[str]:
             if len(checks._words(s)) >= 4]
 
 
-def _span_changed(asked: Sequence[Suggestion], draft: str, revised: str) -> bool:
+def span_changed(asked: Sequence[Suggestion], draft: str, revised: str) -> bool:
     """Did the revision touch what it was asked to fix? A finding about the
     whole text ("untranslated", "length"), or an omission (empty original),
     is answered by any change."""
@@ -125,7 +125,7 @@ def _problem(seg: Segment, draft: str, text: str, asked: Sequence[Suggestion], a
              source_lang: str, target_lang: str, glossary, doc, estimate: Estimate | None,
              memo: checks.Memo | None = None) -> str | None:
     """Why the revision `text` of `draft` is refused (the first reason), or None."""
-    if not _span_changed(asked, draft, text):
+    if not span_changed(asked, draft, text):
         return "the span it was asked to fix is unchanged"
     if scope.deletes(draft, text, asked):
         return "it deletes the words it was asked to fix instead of translating them"
