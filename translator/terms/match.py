@@ -228,6 +228,8 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
     if not verdict.ok:
         return text, _held(term, seg_id, old, verdict.reason, new)
     why_not = repair.no_form(term, words, lang) if not term.dnt and form is None else ""
+    if source and not why_not:
+        why_not = repair.drops_source_words(source, hit.start, hit.end, old, new)
     if not why and source and not why_not:  # a span found by alignment, not a forbidden variant
         why_not = repair.number_mismatch(source, hit.start, hit.end, text, start, end, source_lang, lang)
     if why_not and new != old:

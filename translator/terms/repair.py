@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from translator.terms import lexicon
+from translator.terms import lexicon, morph
 from translator.terms.forms import Inflected, form_from_source, generate, inflect, inflect_word, no_form
 from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, TAGGER, VERB, WORD, Tagged, pos_classes, head_word,
                                      is_function_word, pos_class, prefetch_tags, reading_at, tag, term_is_verbish,
@@ -32,7 +32,7 @@ from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, TAGGER, VERB, WORD, T
 
 __all__ = ["ADJ", "ADV", "FUNC", "Inflected", "NOUN", "Tagged", "VERB", "Verdict", "form_from_source", "gate",
            "generate", "head_word", "in_source_language", "inflect", "inflect_word", "lexicon", "no_form",
-           "number_mismatch", "pos_class", "prefetch_tags", "reading_at", "source_pos", "source_sense", "tag",
+           "drops_source_words", "number_mismatch", "pos_class", "prefetch_tags", "reading_at", "source_pos", "source_sense", "tag",
            "term_is_verbish", "term_pos"]
 
 
@@ -71,8 +71,13 @@ def number_mismatch(source: str, s_start: int, s_end: int, text: str, start: int
     ("" when it may): one is plural and the other singular ("prorated charges"
     against "período")."""
     def head_number(t: str, a: int, b: int, code: str) -> str:
-        nouns = [w for w in reading_at(t, a, b, code) if w.tags and w.tags[0] == "n"]
+        words = reading_at(t, a, b, code)
+        nouns = [w for w in words if w.tags and w.tags[0] == "n"]
         if not nouns:
+            if len(words) == 1 and not words[0].tags and words[0].text[:1].isalpha():
+                # a word the analyser lacks («Devengos»): its ending tells, as it does for inflection
+                plural = morph.is_plural(words[0].text, code)
+                return "" if plural is None else "pl" if plural else "sg"
             return ""
         w = nouns[-1] if code == "en" else nouns[0]
         return "pl" if "pl" in w.tags else "sg" if "sg" in w.tags else ""
@@ -87,6 +92,19 @@ def number_mismatch(source: str, s_start: int, s_end: int, text: str, start: int
     if src and tgt and src != tgt:
         names = {"sg": "singular", "pl": "plural"}
         return f'"{text[start:end]}" is {names[tgt]} and the source term is {names[src]}'
+    return ""
+
+
+def drops_source_words(source: str, s_start: int, s_end: int, old: str, new: str) -> str:
+    """Why replacing `old` by `new` would delete something the translation
+    copied from the source ("" when nothing): a code or acronym the source has
+    outside the term, even glued to a word («Clase de documentoODO» → «Tipo
+    de documento» for "ODO Document Type" loses "ODO")."""
+    term_words = {w.casefold() for w in WORD.findall(source[s_start:s_end])}
+    for w in dict.fromkeys(WORD.findall(source[:s_start] + " " + source[s_end:])):
+        code = len(w) > 1 and any(c.isupper() or c.isdigit() for c in w[1:])  # "ODO", "S4HANA", "iOS"
+        if code and w.casefold() not in term_words and old.count(w) > new.count(w):
+            return f'it would delete "{w}", which the source has'
     return ""
 
 
