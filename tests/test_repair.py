@@ -203,6 +203,11 @@ def test_phrasal_verb_is_not_the_verb_term(source, occurrence, held):
     ("SAP Business Partners", "Partners", "Interlocutor comercial SAP", "Interlocutor", False),  # a heading
     ("The prorated charges are calculated as follows:", "charges",
      "Este período se calculan los gastos de la siguiente manera:", "período", True),
+    # a word the analyser lacks: its ending says plural («Devengos» translates "Accruals", not "display")
+    ("Accruals that have been reviewed display on the Review tab page.", "display",
+     "Devengos que se han revisado visualizar en la etiqueta de revisar.", "Devengos", True),
+    ("Accruals that have been reviewed display on the Review tab page.", "display",
+     "Devengos que se han revisado visualizar en la etiqueta de revisar.", "etiqueta", False),
 ])
 def test_number_mismatch_except_in_headings(source, term, text, span, mismatch):
     s, t = source.index(term), text.index(span)
@@ -232,3 +237,23 @@ def test_an_edit_that_changes_nothing_is_not_reported_applied():
     assert "applied" not in [s.status for s in sugg]
     # a correct term is no major issue: a minor note to check it by hand
     assert [(s.status, s.severity) for s in sugg if s.original == "Utilizarse"] == [("open", "minor")]
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+def test_a_repair_never_deletes_a_code_the_source_has():
+    """Seen on the SAP post-edit data: the draft glued the code to a word."""
+    gl = Glossary("en", "es", (Term("document type", "tipo de documento"),))
+    text, sugg = enforce(gl, "ODO Document Type", "Clase de documentoODO", "s1")
+    assert text == "Clase de documentoODO"
+    [held] = [s for s in sugg if s.original]
+    assert (held.status, held.original) == ("open", "Clase de documentoODO") and '"ODO"' in held.explanation
+    # the same repair without the code is applied
+    text, _ = enforce(gl, "ODO Document Type", "ODO Clase de documento", "s1")
+    assert text == "ODO Tipo de documento"
+
+
+def test_a_code_is_found_even_glued_and_a_word_inside_another_is_not():
+    assert repair.drops_source_words("ODO Document Type", 4, 17, "Clase de documentoODO", "Tipo de documento")
+    # "or" of the source inside «interlocutor» is no code
+    assert not repair.drops_source_words("a business partner or location", 2, 18, "interlocutor comercial",
+                                         "socio comercial")
