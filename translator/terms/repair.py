@@ -17,6 +17,9 @@ what to put there and whether to put it at all:
   edit introduces is a word (analyser or spelling dictionary) or the
   glossary target itself. Otherwise the caller leaves an open suggestion
   with the exact span.
+- `number_mismatch`, `drops_source_words`: the same open suggestion when a
+  span found by alignment is plural for a singular source term (or the
+  reverse), or when the edit would delete a code the source has ("ODO").
 """
 
 from __future__ import annotations
@@ -30,10 +33,10 @@ from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, TAGGER, VERB, WORD, T
                                      is_function_word, pos_class, prefetch_tags, reading_at, tag, term_is_verbish,
                                      term_pos)
 
-__all__ = ["ADJ", "ADV", "FUNC", "Inflected", "NOUN", "Tagged", "VERB", "Verdict", "form_from_source", "gate",
-           "generate", "head_word", "in_source_language", "inflect", "inflect_word", "lexicon", "no_form",
-           "drops_source_words", "number_mismatch", "pos_class", "prefetch_tags", "reading_at", "source_pos", "source_sense", "tag",
-           "term_is_verbish", "term_pos"]
+__all__ = ["ADJ", "ADV", "FUNC", "Inflected", "NOUN", "Tagged", "VERB", "Verdict", "drops_source_words",
+           "form_from_source", "gate", "generate", "head_word", "in_source_language", "inflect", "inflect_word",
+           "lexicon", "no_form", "number_mismatch", "pos_class", "prefetch_tags", "reading_at", "source_pos",
+           "source_sense", "tag", "term_is_verbish", "term_pos"]
 
 
 # --- the no-harm gate -----------------------------------------------------------------------------
