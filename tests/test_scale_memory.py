@@ -59,3 +59,24 @@ def test_a_transport_without_jobs_gets_every_batch_at_once():
     items = [Item(f"s{i}", i, f"Sentence number {i} is about models.") for i in range(1, 51)]
     asyncio.run(engine.translate(items, Context("en", "es")))
     assert transport.most == 50
+
+
+def test_the_cli_never_formats_the_runs_results(tmp_path, monkeypatch):
+    """asyncio.run (3.11) formats its main task's repr, result included, when it
+    restores the SIGINT handler: every FileResult with its whole Document and
+    Outcome, once per run. On a 50 MB issue that string took minutes and 4 GB."""
+    from typer.testing import CliRunner
+
+    from translator.cli.main import app
+    from translator.pipeline.run import FileResult
+
+    formatted: list[str] = []
+    monkeypatch.setattr(FileResult, "__repr__", lambda self: formatted.append(str(self.path)) or "FileResult")
+    src = tmp_path / "note.en.md"
+    src.write_text("# Notes\n\nThe model runs on one GPU.\n", encoding="utf-8")
+    env = {"OPENAI_API_KEY": "", "OPENAI_BASE_URL": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    r = CliRunner().invoke(app, ["translate", str(src), "--to", "es", "--model", "apertium", "--out",
+                                 str(tmp_path / "out"), "--quiet"], env=env)
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "out" / "note.es.md").exists()
+    assert formatted == []

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ import typer
 
 from translator.cli.common import check_formats, expand_inputs, fail as _fail, summary_table
 from translator.errors import TranslatorError
+from translator.pipeline import aio
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -78,7 +78,7 @@ def translate_batch(*, paths: list[Path], to: str, from_: str | None, model: str
 def _preview(options: dict[str, Any], table: PriceTable) -> list[str]:
     """--dry-run: print the estimate; returns an error per unreadable input."""
     try:
-        est, engine, read_errors = asyncio.run(_dry_run(options))
+        est, engine, read_errors = aio.run(_dry_run(options))
     except TranslatorError as e:
         _fail(str(e))
     _print_estimate(est, engine.model, table)
@@ -138,7 +138,7 @@ def _execute(state: State, run_id: int, options: dict[str, Any], quiet: bool, ta
     report = None if quiet else (lambda message: _err(f"  {message}"))
     started = time.perf_counter()
     try:
-        results, engine, coordinator = asyncio.run(runner.run(options, state, run_id, report=report, setup=setup))
+        results, engine, coordinator = aio.run(runner.run(options, state, run_id, report=report, setup=setup))
     except TranslatorError as e:
         _fail(f"{e} (the run is kept: `translator batch resume` continues it)")
     except KeyboardInterrupt:
@@ -288,7 +288,7 @@ def _refresh(state, row) -> dict[int, str]:
         return out
 
     try:
-        return asyncio.run(get())
+        return aio.run(get())
     except openai.OpenAIError as e:
         _err(f"(could not reach the Batch API: {type(e).__name__}; showing the stored status)")
         return {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import time
@@ -15,6 +14,7 @@ import typer
 from translator import stagecache
 from translator.cli.common import check_formats, expand_inputs, fail, option_callback, summary_table
 from translator.errors import TranslatorError
+from translator.pipeline import aio
 
 if TYPE_CHECKING:
     from translator.engines.base import Engine
@@ -179,7 +179,7 @@ def _end_of_run(results: list[FileResult], errors: list[str], engine_name: str, 
 
 def _run_with_progress(runner: Runner, files: list[Path], quiet: bool) -> list[FileResult]:
     if quiet or not files:
-        return asyncio.run(runner.run(files))
+        return aio.run(runner.run(files))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
@@ -188,7 +188,7 @@ def _run_with_progress(runner: Runner, files: list[Path], quiet: bool) -> list[F
     ) as bar:
         task = bar.add_task("Translating", total=len(files))
         runner.progress = lambda event, n: bar.advance(task, n) if event == "file" else None
-        return asyncio.run(runner.run(files))
+        return aio.run(runner.run(files))
 
 
 @app.command()

@@ -12,11 +12,11 @@ review is an error (exit 2), not a pass.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
 from translator.document import Suggestion
 from translator.errors import EngineError, InputError
+from translator.pipeline import aio
 
 
 def critic_engine(spec: str):
@@ -45,7 +45,7 @@ def critique_review(review, spec: str, *, glossary=None, engine=None):
     if not items:
         return review
     ctx = Context(sl, tl, glossary)
-    found, usage = asyncio.run(engine.critique(items, ctx))
+    found, usage = aio.run(engine.critique(items, ctx))
     failed = {s.id for s in found if s.check == "llm-failed"}
     if failed and len(failed) == len(items):
         raise EngineError(f"the critic ({engine.name}) gave no usable reply for any segment: "

@@ -56,8 +56,8 @@ class FileResult:
     path: Path
     output: Path | None = None
     report: Path | None = None
-    doc: Document | None = None
-    outcome: agents.Outcome | None = None
+    doc: Document | None = field(default=None, repr=False)  # whole documents: not in a repr
+    outcome: agents.Outcome | None = field(default=None, repr=False)
     cached: int = 0
     edited: int = 0  # segments kept from hand edits of the output
     xliff: Path | None = None
