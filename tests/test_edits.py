@@ -222,3 +222,23 @@ def test_edits_with_an_llm_engine_are_served_to_any_engine_without_a_call(tmp_pa
     assert (tmp_path / "b.es.md").read_text(encoding="utf-8") == \
         "Segundo párrafo, con un [enlace](https://example.com/other).\n"
     assert len(fake_openai.chat_requests()) == calls  # served from the approved translations
+
+
+def test_whole_paragraph_sources_are_those_of_a_whole_segmentation():
+    """edits._whole_approved looks up multi-sentence paragraphs whole without
+    segmenting the rest of the document again: the same sources as segmenting
+    everything with those blocks kept whole."""
+    from translator.io.reader import read
+    from translator.segment.segmenter import block_segments, segment_document
+
+    doc = read(Path(__file__).resolve().parents[1] / "samples" / "ai-weekly-042.en.html", source_lang="en")
+    by_block: dict[int, int] = {}
+    for s in doc.segments:
+        by_block[s.block] = by_block.get(s.block, 0) + 1
+    multi = frozenset(b for b, n in by_block.items() if n > 1)
+    assert len(multi) >= 3
+    expected = [s.source for s in segment_document(doc, "en", multi).segments if s.block in multi]
+    got = block_segments(doc, multi, "en", whole=True)
+    assert [s.source for s in got] == expected
+    assert {s.block for s in got} == multi
+    assert any(s.source.count(". ") >= 1 for s in got)  # sentences kept together

@@ -73,6 +73,22 @@ def segment_document(doc: Document, lang: str | None = None, whole: frozenset[in
     return replace(doc, segments=tuple(segments))
 
 
+def block_segments(doc: Document, blocks: frozenset[int], lang: str | None = None,
+                   whole: bool = False) -> list[Segment]:
+    """The segments of the blocks `blocks` only, as `segment_document` would
+    make them (`whole`: not split into sentences), with ids of their own
+    ("b{block}.{n}"): a look at some blocks without segmenting the rest again."""
+    lang = lang or doc.source_lang or "en"
+    out: list[Segment] = []
+    for block in doc.blocks:
+        if block.index in blocks:
+            for n, atoms in enumerate(_sentences(doc.text, block, lang, whole)):
+                seg = _make_segment(f"b{block.index}.{n}", block, atoms)
+                if seg is not None:
+                    out.append(seg)
+    return out
+
+
 # --- atoms -------------------------------------------------------------------
 
 
