@@ -134,19 +134,11 @@ async def _rounds(engine: Any, doc: Document, ctx: Context, rounds: int, texts: 
     for _ in range(rounds):
         items = [Item(s.id, s.block, s.source, texts[s.id]) for s in doc.segments
                  if s.id in under_review and s.id not in failed]
-        # the checks read the same drafts as the critic: they run in a thread
-        # while its requests are out (on a big issue they cost minutes)
-        critique = asyncio.ensure_future(engine.critique(items, ctx))
-        checked = [i for i in under_review if i not in failed]
-        try:
-            own = await asyncio.to_thread(_deterministic, doc, texts, ctx, under_review)
-            own += await asyncio.to_thread(_revisable, doc, texts, ctx, set(checked))
-        except BaseException:
-            critique.cancel()
-            raise
-        found, usage = await critique
+        found, usage = await engine.critique(items, ctx)
         out.usage["critique"].add(usage)
-        found = [f for f in found + own if f.status == "open"]
+        checked = [i for i in under_review if i not in failed]
+        found = [f for f in found + await asyncio.to_thread(_deterministic, doc, texts, ctx, under_review)
+                 + await asyncio.to_thread(_revisable, doc, texts, ctx, set(checked)) if f.status == "open"]
         urgent: dict[str, list[Suggestion]] = {}
         for f in found:
             if (severity_at_least(f.severity, "major") or f.check in REVISABLE) and f.id not in failed \
