@@ -229,7 +229,7 @@ def test_whole_paragraph_sources_are_those_of_a_whole_segmentation():
     segmenting the rest of the document again: the same sources as segmenting
     everything with those blocks kept whole."""
     from translator.io.reader import read
-    from translator.segment.segmenter import block_segments, segment_document
+    from translator.segment.segmenter import segment_document, whole_block_segments
 
     doc = read(Path(__file__).resolve().parents[1] / "samples" / "ai-weekly-042.en.html", source_lang="en")
     by_block: dict[int, int] = {}
@@ -238,7 +238,7 @@ def test_whole_paragraph_sources_are_those_of_a_whole_segmentation():
     multi = frozenset(b for b, n in by_block.items() if n > 1)
     assert len(multi) >= 3
     expected = [s.source for s in segment_document(doc, "en", multi).segments if s.block in multi]
-    got = block_segments(doc, multi, "en", whole=True)
+    got = whole_block_segments(doc, multi, "en")
     assert [s.source for s in got] == expected
     assert {s.block for s in got} == multi
     assert any(s.source.count(". ") >= 1 for s in got)  # sentences kept together

@@ -163,14 +163,14 @@ def whole_blocks(doc: Document) -> frozenset[int]:
 
 
 def _whole_approved(memory, doc: Document, target_lang: str) -> Document:
-    from translator.segment.segmenter import block_segments, segment_document
+    from translator.segment.segmenter import segment_document, whole_block_segments
 
     multi = {b for b, segs in _by_block(doc.segments).items() if len(segs) > 1}
     if not multi or getattr(memory, "db", None) is None:
         return doc
-    # only those blocks, each whole: segmenting every other block again cost a
-    # third of the time before the first request on a big issue
-    sources = {s.block: s.source for s in block_segments(doc, frozenset(multi), doc.source_lang, whole=True)}
+    # only those blocks: segmenting the whole document again split every other
+    # block into sentences a second time before the first request
+    sources = {s.block: s.source for s in whole_block_segments(doc, frozenset(multi), doc.source_lang)}
     found = memory.get_human(doc.source_lang, target_lang, sources.values())
     keep = frozenset(b for b, src in sources.items() if src in found)
     return segment_document(doc, doc.source_lang, keep) if keep else doc

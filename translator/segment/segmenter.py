@@ -66,27 +66,28 @@ def segment_document(doc: Document, lang: str | None = None, whole: frozenset[in
     lang = lang or doc.source_lang or "en"
     segments: list[Segment] = []
     for block in doc.blocks:
-        for atoms in _sentences(doc.text, block, lang, block.index in whole):
-            seg = _make_segment(f"s{len(segments) + 1}", block, atoms)
-            if seg is not None:
-                segments.append(seg)
+        _append_segments(segments, doc.text, block, lang, block.index in whole, "s")
     return replace(doc, segments=tuple(segments))
 
 
-def block_segments(doc: Document, blocks: frozenset[int], lang: str | None = None,
-                   whole: bool = False) -> list[Segment]:
-    """The segments of the blocks `blocks` only, as `segment_document` would
-    make them (`whole`: not split into sentences), with ids of their own
-    ("b{block}.{n}"): a look at some blocks without segmenting the rest again."""
+def whole_block_segments(doc: Document, blocks: frozenset[int], lang: str | None = None) -> list[Segment]:
+    """The segments of the blocks `blocks` only, each kept whole, as
+    `segment_document(doc, lang, blocks)` makes them (ids of their own): a
+    look at some paragraphs without segmenting the rest of the document again."""
     lang = lang or doc.source_lang or "en"
     out: list[Segment] = []
     for block in doc.blocks:
         if block.index in blocks:
-            for n, atoms in enumerate(_sentences(doc.text, block, lang, whole)):
-                seg = _make_segment(f"b{block.index}.{n}", block, atoms)
-                if seg is not None:
-                    out.append(seg)
+            _append_segments(out, doc.text, block, lang, True, "w")
     return out
+
+
+def _append_segments(segments: list[Segment], text: str, block: Block, lang: str, whole: bool, prefix: str) -> None:
+    """The segments of one block onto `segments`, numbered on from it (PREFIX1, PREFIX2, …)."""
+    for atoms in _sentences(text, block, lang, whole):
+        seg = _make_segment(f"{prefix}{len(segments) + 1}", block, atoms)
+        if seg is not None:
+            segments.append(seg)
 
 
 # --- atoms -------------------------------------------------------------------
