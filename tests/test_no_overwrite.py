@@ -42,6 +42,22 @@ def test_output_equal_to_another_input_is_refused(tmp_path, fake_openai):
     assert not any("first sentence" in s for s in sent)  # refused before anything was sent
 
 
+def test_a_file_already_in_the_target_language_is_refused_and_the_batch_goes_on(tmp_path, fake_openai):
+    """No --from: a.es.md is detected as Spanish, so `--to es` has nothing to do
+    for it (it used to crash as an "unexpected error" once outputs were planned)."""
+    fake_openai.responder = prefix("ES: ")
+    a_en, b_es = tmp_path / "a.en.md", tmp_path / "b.es.md"
+    a_en.write_text(EN, encoding="utf-8")
+    b_es.write_text(ES, encoding="utf-8")
+    env = {"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    r = runner.invoke(app, ["translate", str(a_en), str(b_es), "--to", "es", "--rounds", "0", "-q",
+                            "--out", str(tmp_path / "out")], env=env)
+    assert r.exit_code == 1
+    assert errors(r) == [f"Error: {b_es}: is already in es (use --from if the language was misdetected)"], r.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.es.md"]  # the other file is done
+    assert b_es.read_text(encoding="utf-8") == ES
+
+
 def test_draft_is_an_input_too(tmp_path, fake_openai):
     src, draft = tmp_path / "a.en.md", tmp_path / "a.es.md"
     src.write_text(EN, encoding="utf-8")

@@ -57,11 +57,19 @@ async def read(path: Path, job: ReadOptions) -> Document:
                                    translate_lists=job.translate_lists)
 
 
+def already_in_target(doc: Document, target_lang: str) -> str | None:
+    """Why `doc` is not translated when it is in the target language already, else None."""
+    if doc.source_lang != target_lang:
+        return None
+    return f"{doc.path}: is already in {target_lang} (use --from if the language was misdetected)"
+
+
 async def prepare(doc: Document, job: ReadOptions, engine_for: EngineFor, glossary_for: GlossaryFor) -> Prepared:
     """Everything a file needs before its first engine call."""
     src, tgt = doc.source_lang, job.target_lang
-    if src == tgt:
-        raise TranslatorError(f"{doc.path}: is already in {tgt} (use --from if the language was misdetected)")
+    refused = already_in_target(doc, tgt)
+    if refused is not None:
+        raise TranslatorError(refused)
     engine = engine_for(src, tgt)
     glossary = glossary_for(src, tgt)
     doc, notes = await asyncio.to_thread(transcripts.repair_terms, doc, glossary)

@@ -94,8 +94,10 @@ class Runner:
         has its error set and is counted as done."""
         results = [FileResult(p) for p in paths]
         await asyncio.gather(*(self._guard(r, self._read(r)) for r in results))
-        candidates = {r.path: self._target(r.path, r.doc) for r in results
-                      if r.error is None and r.doc is not None and r.doc.source_lang != self.job.target_lang}
+        for r in results:  # refused before planning: it has no output to plan
+            if r.error is None and r.doc is not None:
+                r.error = prepare.already_in_target(r.doc, self.job.target_lang)
+        candidates = {r.path: self._target(r.path, r.doc) for r in results if r.error is None and r.doc is not None}
         targets, refused = outputs.plan(candidates, list(paths) + list(self.job.drafts.values()))
         for r in results:
             r.error = r.error or refused.get(r.path)
