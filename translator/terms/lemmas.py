@@ -177,7 +177,7 @@ def _key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
 
 def _compute_key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
     w = word.lower()
-    if not lem.table:
+    if not lem.table or _acronym(word):
         return w, frozenset((w,))
     lemma = lem._lookup(w)
     stems = _singulars(w, lem.lang) if w.endswith("s") and len(w) > 3 and w.isalpha() else []
@@ -198,6 +198,15 @@ def _compute_key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
         key = (lem._lookup(stem) if stem != w else None) or stem
     keys.add(key)
     return key, frozenset(keys)
+
+
+def _acronym(word: str) -> bool:
+    """A short word in capitals ("AI", "IS", "UN", "AWS") stands for itself. The
+    lookup tables hold contraction pieces and abbreviations under the same
+    letters in lowercase ("ai" of "ain't" → "have", "un" → "uno", "aws" → "aw"),
+    so looking it up made the entry "AI" match every "have". A longer word in
+    capitals ("TRAINING" in a heading) is still looked up."""
+    return 2 <= len(word) <= 4 and word.isupper() and word.isalpha()
 
 
 def _singulars(w: str, lang: str) -> list[str]:
