@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from translator.terms.align import is_function
 from translator.terms.lemmas import NO_LEMMAS, Token, lemmatizer, mask_placeholders
@@ -75,10 +75,13 @@ class TermIndex:
         if not self.substring:
             self.lem.tokens_many(texts)
 
-    def find(self, text: str, *, longest: bool = True) -> list[TermHit]:
+    def find(self, text: str, *, longest: bool = True, keep: Callable[[TermHit], bool] | None = None) -> list[TermHit]:
         """Occurrences of any pattern, in text order; overlapping ones resolved
-        longest-first unless `longest` is False."""
+        longest-first unless `longest` is False. `keep` drops occurrences
+        before the overlaps are resolved, so a shorter entry can take the span."""
         hits = self._all(text, self.patterns)
+        if keep is not None:
+            hits = [h for h in hits if keep(h)]
         return _longest(hits) if longest else sorted(hits, key=lambda h: (h.start, -h.end))
 
     def find_term(self, text: str, term: Term) -> list[TermHit]:

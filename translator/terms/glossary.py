@@ -63,14 +63,16 @@ class Glossary:
 
     def find(self, text: str) -> list[TermHit]:
         """Term occurrences in a source text (lemma-aware, longest match wins).
-        An entry with a `context` counts only where one of its context words is near."""
-        hits = self.source_index.find(text)
-        if any(h.term.context for h in hits):
-            from translator.terms.context import in_context
+        An entry with a `context` counts only where one of its context words is
+        near, one with a `pos` only in a form of that part of speech (context.py)."""
+        from translator.terms.context import in_context, pos_fits
 
-            hits = [h for h in hits if not h.term.context or in_context(h.term, text, h.start, h.end,
-                                                                        self.source_lang)]
-        return hits
+        lang = self.source_lang
+
+        def keep(h: TermHit) -> bool:
+            return pos_fits(h.term, h.text, lang) and (not h.term.context or in_context(h.term, text, h.start,
+                                                                                          h.end, lang))
+        return self.source_index.find(text, keep=keep)
 
     def entries_for(self, texts: Iterable[str]) -> list[Term]:
         """The terms occurring (lemma-aware) in any of these source texts, in glossary order."""

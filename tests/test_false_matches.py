@@ -1,0 +1,139 @@
+"""Glossary entries found where they are not, in general text.
+
+- A short word in capitals stands for itself. spaCy's lookup tables hold
+  contraction pieces under the same letters ("ai" of "ain't" → "have"), so a
+  user's entry "AI,IA" matched every "have" ("Tenemos un plan" came out as
+  "IA un plan"), and the context word "AI" of the default entries was true
+  near any "have".
+- A context word of several tokens ("fine-tuning", "iPhone") is near only as
+  a whole, not wherever "fine" or "I" is.
+- An entry with a part of speech is found only in forms of its own word with
+  that part of speech: "embedded" is not the noun "embedding", "trained" not
+  the noun "training" (which took the verb: "y entrenamientos para …").
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from translator.cli.main import app
+from translator.terms.glossary import read_csv
+from translator.terms.lemmas import lemmatizer
+
+DEFAULTS = Path(__file__).resolve().parents[1] / "translator" / "glossaries" / "ai.en-es.csv"
+
+
+@pytest.mark.parametrize("lang, word, keys", [
+    ("en", "AI", {"ai"}),  # the table: ai → have
+    ("en", "IS", {"is"}),  # is → be
+    ("en", "AWS", {"aws"}),  # aws → aw
+    ("es", "UN", {"un"}),  # un → uno
+    ("es", "ML", {"ml"}),  # ml → mililitro
+])
+def test_a_short_word_in_capitals_is_not_looked_up(lang, word, keys):
+    assert lemmatizer(lang).keys(word) == keys
+    assert lemmatizer(lang).key(word) == word.lower()
+
+
+def test_other_words_keep_their_lemmas():
+    en = lemmatizer("en")
+    assert en.key("MODELS") == "model"  # a heading in capitals is still looked up
+    assert "have" in en.keys("has") and "be" in en.keys("is")
+    assert "gpu" in en.keys("GPUs")  # a plural acronym still meets its singular
+
+
+def test_an_entry_for_ai_does_not_match_have(tmp_path):
+    path = tmp_path / "mine.en-es.csv"
+    path.write_text("source,target\nAI,IA\n", encoding="utf-8")
+    glossary = read_csv(path)
+    assert glossary.find("We have a plan and we have time.") == []
+    assert [h.text for h in glossary.find("AI labs have GPUs.")] == ["AI"]
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+def test_translate_with_an_ai_entry_leaves_have_alone(tmp_path):
+    src = tmp_path / "plan.en.txt"
+    src.write_text("We have a plan and we have time.\n", encoding="utf-8")
+    glossary = tmp_path / "mine.en-es.csv"
+    glossary.write_text("source,target\nAI,IA\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["translate", str(src), "--to", "es", "--model", "apertium", "-q",
+                                 "--glossary", str(glossary), "--out", str(tmp_path / "out")],
+                           env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert r.exit_code == 0, r.output
+    out = (tmp_path / "out" / "plan.es.txt").read_text(encoding="utf-8")
+    assert out.startswith("Tenemos un plan") and "IA" not in out
+
+
+def test_review_of_general_news_raises_no_training_finding(tmp_path):
+    src, tgt = tmp_path / "news.en.txt", tmp_path / "news.es.txt"
+    src.write_text("We've also invested in specially trained colleagues who will be on hand to offer advice.\n",
+                   encoding="utf-8")
+    tgt.write_text("Además, hemos invertido en un personal especializado que estará disponible para ofrecer "
+                   "asesoramiento.\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["review", str(src), str(tgt), "--from", "en", "--to", "es", "--json"],
+                           env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    report = report[0] if isinstance(report, list) else report
+    assert [i for i in report["issues"] if i["check"] == "glossary-term"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "I think the training was fine and open.",  # iPhone, fine-tuning, open-source
+    "What a training session for the drivers: I was in two minds.",  # WhatsApp, DeepMind
+])
+def test_a_context_word_of_several_tokens_is_near_only_as_a_whole(text):
+    """The default "training" entry applies near AI words. Its context words
+    "iPhone", "WhatsApp", "fine-tuning", "open-source" and "DeepMind" used to
+    count wherever one of their pieces ("I", "what", "fine", "open", "mind") was."""
+    glossary = read_csv(DEFAULTS)
+    assert [h.term.source for h in glossary.find(text)] == []
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Fine-tuning and training go together.", ["fine-tuning", "training"]),
+    ("DeepMind's training run.", ["DeepMind", "training"]),
+    ("The training of open-source software.", ["training", "open source"]),
+])
+def test_the_whole_context_word_still_counts(text, found):
+    assert [h.term.source for h in read_csv(DEFAULTS).find(text)] == found
+
+
+@pytest.mark.parametrize("text, found", [
+    ("This idea has been embedded in every aspect of life.", []),  # the noun "embedding": not its verb
+    ("The embeddings of the model.", ["embedding"]),
+    ("The trains of the AI lab.", ["train", "AI lab"]),  # the verb "train" may be "trains"; the noun "training" not
+    ("Models trained on data.", ["train"]),  # the verb's entry takes the span the noun's cannot
+    ("Training models is costly.", ["training"]),  # written as the entry: found
+])
+def test_an_entry_with_a_part_of_speech_is_found_only_in_forms_of_it(text, found):
+    assert [h.term.source for h in read_csv(DEFAULTS).find(text)] == found
+
+
+def test_review_of_a_verb_form_raises_no_finding_for_the_noun(tmp_path):
+    src, tgt = tmp_path / "speech.en.txt", tmp_path / "speech.es.txt"
+    src.write_text("This idea has been embedded in every aspect of the people's living.\n", encoding="utf-8")
+    tgt.write_text("Esta idea se ha integrado en todos los aspectos de la vida del pueblo.\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["review", str(src), str(tgt), "--from", "en", "--to", "es", "--json"],
+                           env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    report = report[0] if isinstance(report, list) else report
+    assert report["terms"]["found"] == 0 and [i for i in report["issues"] if i["check"] == "glossary-term"] == []
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+def test_translate_keeps_a_verb_a_verb_where_a_noun_entry_has_its_lemma(tmp_path):
+    """In the Hugo sample, "… and trained for far more tokens" came out as
+    "y entrenamientos para …": the noun entry "training" took the verb."""
+    sample = Path(__file__).resolve().parents[1] / "samples" / "hugo-digest-2026-03.en.md"
+    r = CliRunner().invoke(app, ["translate", str(sample), "--to", "es", "--model", "apertium", "-q",
+                                 "--out", str(tmp_path / "out")], env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert r.exit_code == 0, r.output
+    out = (tmp_path / "out" / "hugo-digest-2026-03.es.md").read_text(encoding="utf-8")
+    assert "y entrenados para" in out and "entrenamientos para" not in out
