@@ -4,7 +4,7 @@
   contraction pieces under the same letters ("ai" of "ain't" → "have"), so a
   user's entry "AI,IA" matched every "have" ("Tenemos un plan" came out as
   "IA un plan"), and the context word "AI" of the default entries was true
-  near any "have".
+  near any "have". Nor does "US" match "us", "IT" "it", or "R" "r".
 - A context word of several tokens ("fine-tuning", "iPhone") is near only as
   a whole, not wherever "fine" or "I" is.
 - An entry with a part of speech is found only in forms of its own word with
@@ -53,6 +53,19 @@ def test_an_entry_for_ai_does_not_match_have(tmp_path):
     glossary = read_csv(path)
     assert glossary.find("We have a plan and we have time.") == []
     assert [h.text for h in glossary.find("AI labs have GPUs.")] == ["AI"]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Tell us what it is.", []),  # not "US", not "IT"
+    ("The US market and the IT team.", ["US", "IT"]),
+    ("Jones's dog, r/programming and s.", []),  # the languages "R" and "S"
+    ("I use R and S daily.", ["R", "S"]),
+    ("AI models and ai models.", ["AI model"]),  # the acronym inside a phrase too
+])
+def test_an_entry_in_capitals_matches_only_capitals(tmp_path, text, found):
+    path = tmp_path / "mine.en-es.csv"
+    path.write_text("source,target\nUS,EE. UU.\nIT,TI\nR,R\nS,S\nAI model,modelo de IA\n", encoding="utf-8")
+    assert [h.term.source for h in read_csv(path).find(text)] == found
 
 
 @pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
 from translator.terms.align import is_function
-from translator.terms.lemmas import NO_LEMMAS, Token, lemmatizer, mask_placeholders
+from translator.terms.lemmas import NO_LEMMAS, Token, acronym, lemmatizer, mask_placeholders
 from translator.terms.term import Term
 
 
@@ -32,6 +32,7 @@ class _Pattern:
     surfaces: tuple[str, ...]
     case_sensitive: bool
     exact: tuple[str, ...] = ()  # per word: the lowercase form a function word must have ("" any form)
+    caps: tuple[str, ...] = ()  # per word: an acronym as written, which the text must have ("" any case)
 
 
 class TermIndex:
@@ -51,7 +52,9 @@ class TermIndex:
             if not text.strip() or (not self.substring and not toks):
                 continue
             exact = tuple(t.text.lower() if is_function(t.text, lang) else "" for t in toks)
-            p = _Pattern(term, text, tuple(t.keys for t in toks), tuple(t.text for t in toks), cs, exact)
+            caps = tuple(t.text if acronym(t.text) else "" for t in toks)
+            p = _Pattern(term, text, tuple(t.keys for t in toks), tuple(t.text for t in toks), cs, exact,
+                         caps if any(caps) else ())
             self.patterns.append(p)
             self.by_term.setdefault(term, []).append(p)
             for k in p.keys[0] if p.keys else ():
@@ -113,6 +116,8 @@ class TermIndex:
                         and _same_function_words(window, p.exact):
                     if p.case_sensitive and not _same_case(window, p.surfaces):
                         continue
+                    if p.caps and not _same_case(window, p.caps):
+                        continue  # "US" is not "us", "IT" not "it"
                     start, end = window[0].start, window[-1].end
                     hits.append(TermHit(p.term, start, end, text[start:end], p.text))
         # equal spans: the pattern written as in the text wins, then glossary order (stable sorts)

@@ -177,7 +177,7 @@ def _key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
 
 def _compute_key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
     w = word.lower()
-    if not lem.table or _acronym(word):
+    if not lem.table or acronym(word):
         return w, frozenset((w,))
     lemma = lem._lookup(w)
     stems = _singulars(w, lem.lang) if w.endswith("s") and len(w) > 3 and w.isalpha() else []
@@ -200,13 +200,15 @@ def _compute_key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
     return key, frozenset(keys)
 
 
-def _acronym(word: str) -> bool:
-    """A short word in capitals ("AI", "IS", "UN", "AWS") stands for itself. The
-    lookup tables hold contraction pieces and abbreviations under the same
-    letters in lowercase ("ai" of "ain't" → "have", "un" → "uno", "aws" → "aw"),
-    so looking it up made the entry "AI" match every "have". A longer word in
-    capitals ("TRAINING" in a heading) is still looked up."""
-    return 2 <= len(word) <= 4 and word.isupper() and word.isalpha()
+def acronym(word: str) -> bool:
+    """A short word in capitals ("AI", "US", "IT", "AWS", the language "R")
+    stands for itself. The lookup tables hold contraction pieces and
+    abbreviations under the same letters in lowercase ("ai" of "ain't" →
+    "have", "un" → "uno", "aws" → "aw"), so looking it up made the entry "AI"
+    match every "have"; and an entry "US" or "IT" must not match "us" or "it"
+    (terms.find). A longer word in capitals ("TRAINING" in a heading) is an
+    ordinary word; so is the pronoun "I"."""
+    return 1 <= len(word) <= 4 and word.isupper() and word.isalpha() and word != "I"
 
 
 def _singulars(w: str, lang: str) -> list[str]:
