@@ -10,6 +10,8 @@
 - An entry with a part of speech is found only in forms of its own word with
   that part of speech: "embedded" is not the noun "embedding", "trained" not
   the noun "training" (which took the verb: "y entrenamientos para …").
+  An entry without a `pos` has its target's; where the written form may be
+  another word, the tagger's reading decides ("I got bit", "a bit challenging").
 """
 
 from __future__ import annotations
@@ -150,3 +152,32 @@ def test_translate_keeps_a_verb_a_verb_where_a_noun_entry_has_its_lemma(tmp_path
     assert r.exit_code == 0, r.output
     out = (tmp_path / "out" / "hugo-digest-2026-03.es.md").read_text(encoding="utf-8")
     assert "y entrenados para" in out and "entrenamientos para" not in out
+
+
+@pytest.mark.parametrize("text, found", [
+    ("I got bit!", []),  # "bit" of "bite", as the tagger reads it
+    ("It is a bit challenging, she said.", []),  # the adverb "a bit"
+    ("Each byte has eight bits.", ["bit"]),
+    ("The bit flips.", ["bit"]),
+    ("Save the user settings.", []),  # "settings" is the noun "setting", not the verb "set"
+])
+def test_an_entry_without_a_pos_takes_it_from_its_target(tmp_path, text, found):
+    path = tmp_path / "mine.en-es.csv"
+    path.write_text("source,target\nbit,bit\nset,definir\n", encoding="utf-8")
+    assert [h.term.source for h in read_csv(path).find(text)] == found
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+def test_translate_does_not_force_a_noun_entry_on_another_word(tmp_path):
+    src = tmp_path / "talk.en.txt"
+    src.write_text("It is a bit challenging, she said.\nEach byte has eight bits.\nSave the user settings.\n",
+                   encoding="utf-8")
+    glossary = tmp_path / "mine.en-es.csv"
+    glossary.write_text("source,target\nbit,bit\nset,definir\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["translate", str(src), "--to", "es", "--model", "apertium", "-q",
+                                 "--glossary", str(glossary), "--out", str(tmp_path / "out")],
+                           env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert r.exit_code == 0, r.output
+    out = (tmp_path / "out" / "talk.es.txt").read_text(encoding="utf-8").splitlines()
+    # before: "Es un bit desafiar, dijo." and "Salvar los definir de usuario."
+    assert out == ["Un poco está desafiando, dijo.", "Cada byte tiene ocho bits.", "Salvar los encuadres de usuario."]

@@ -67,27 +67,90 @@ def in_context(term, text: str, start: int, end: int, lang: str, window: int | N
     return False
 
 
-def pos_fits(term, written: str, lang: str) -> bool:
-    """Whether `written`, an occurrence of the one-word entry `term` in an
-    inflected form, may be a form of the entry's word with the entry's part of
-    speech (its `pos` column: noun or verb). The analyser's readings decide;
-    an English word it does not know that ends in -ed is not a noun. What
-    cannot be told fits."""
-    if not term.pos or written.lower() == term.source.lower():
+def pos_fits(term, text: str, start: int, end: int, lang: str, target_lang: str = "") -> bool:
+    """Whether text[start:end], an occurrence of the one-word entry `term`, may
+    be a form of the entry's word with the entry's part of speech: its `pos`
+    column (noun or verb), else the analysis of its target (terms.tagger).
+
+    The analyser's readings of the written form decide when they agree ("trains"
+    is a noun of "train", not of "training"; an English word it does not know
+    that ends in -ed is not a noun). When the form has readings of another word
+    or part of speech ("bit" of "bite", the adverb "a bit"), the tagger's
+    reading in the sentence decides whether it is another word. What cannot be
+    told fits."""
+    if " " in term.source.strip() or lang not in ("en", "es"):
         return True
-    return _pos_fits(term.pos.strip().lower(), term.source.lower(), written.lower(), lang)
+    want = _want(term, target_lang)
+    if want is None:
+        return True
+    written = text[start:end].lower()
+    fits = _form_fits(want, term.source.lower(), written, lang)
+    if fits is not None:
+        return fits
+    return _tagged_fits(want, term.source.lower(), text, start, end, lang)
+
+
+def _want(term, target_lang: str) -> str | None:
+    from translator.terms.tagger import NOUN, VERB
+
+    pos = term.pos.strip().lower()
+    if pos in ("noun", "n"):
+        return NOUN
+    if pos in ("verb", "v"):
+        return VERB
+    if pos or term.dnt or not target_lang:
+        return None  # a name, an adjective, a kept word: nothing to tell
+    got = _target_pos(term.rendering, target_lang)
+    return got if got in (NOUN, VERB) else None
 
 
 @lru_cache(maxsize=65536)
-def _pos_fits(pos: str, source: str, written: str, lang: str) -> bool:
-    from translator.terms import lexicon
-    from translator.terms.tagger import NOUN, VERB, pos_class
+def _target_pos(rendering: str, target_lang: str) -> str:
+    from translator.terms.tagger import term_pos
+    from translator.terms.term import Term
 
-    want = {"noun": NOUN, "n": NOUN, "verb": VERB, "v": VERB}.get(pos)
-    if want is None or " " in source or lang not in ("en", "es"):
-        return True
+    return term_pos(Term(rendering, rendering), target_lang)
+
+
+@lru_cache(maxsize=65536)
+def _form_fits(want: str, source: str, written: str, lang: str) -> bool | None:
+    """True or False when the form alone tells; None when the sentence must."""
+    from translator.terms import lexicon
+    from translator.terms.tagger import NOUN
+
     readings = lexicon.analyses(written, lang)
-    if readings:  # a reading of the entry's own word with its part of speech ("trains" is a noun, not "training")
-        return any(lemma.lower() == source and (pos_class(tags) == want or (want == VERB and tags[:1] == ("vblex",)))
-                   for lemma, tags in readings)
-    return not (want == NOUN and lang == "en" and written.endswith("ed") and not source.endswith("ed"))
+    if not readings:
+        return not (want == NOUN and lang == "en" and written.endswith("ed") and not source.endswith("ed")) \
+            or written == source
+    own = [_is(want, source, lemma, tags) for lemma, tags in readings]
+    if all(own):
+        return True
+    if not any(own):
+        return written == source and None  # the entry's own spelling: ask the sentence
+    return None
+
+
+def _is(want: str, source: str, lemma: str, tags: tuple[str, ...]) -> bool:
+    from translator.terms.tagger import VERB, pos_class
+
+    return lemma.lower() == source and (pos_class(tags) == want or (want == VERB and tags[:1] == ("vblex",)))
+
+
+def _tagged_fits(want: str, source: str, text: str, start: int, end: int, lang: str) -> bool:
+    from translator.terms.repair import _title_case
+    from translator.terms.tagger import NOUN, reading_at
+
+    if _title_case(text, start, end):
+        return True  # a title in title case: the tagger reads its verbs as nouns
+    words = [w for w in reading_at(text, start, end, lang) if w.tags]
+    if len(words) != 1:
+        return True
+    w = words[0]
+    if w.start < start or w.end > end:  # a multiword reading around it ("a bit" the adverb)
+        return False
+    if want == NOUN and w.tags[:1] == ("vblex",) and {"ger", "subs"} & set(w.tags) \
+            and text[start:end].lower() == source:
+        return True  # "Training models is costly": a gerund written as the noun entry is one
+    # another word ("bit" of "bite") does not fit; the entry's own word read with another
+    # part of speech does: the tagger is often wrong on short technical text ("of issue")
+    return w.lemma.lower() == source

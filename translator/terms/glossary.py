@@ -70,8 +70,8 @@ class Glossary:
         lang = self.source_lang
 
         def keep(h: TermHit) -> bool:
-            return pos_fits(h.term, h.text, lang) and (not h.term.context or in_context(h.term, text, h.start,
-                                                                                          h.end, lang))
+            return pos_fits(h.term, text, h.start, h.end, lang, self.target_lang) and (
+                not h.term.context or in_context(h.term, text, h.start, h.end, lang))
         return self.source_index.find(text, keep=keep)
 
     def entries_for(self, texts: Iterable[str]) -> list[Term]:
