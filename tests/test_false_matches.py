@@ -181,3 +181,15 @@ def test_translate_does_not_force_a_noun_entry_on_another_word(tmp_path):
     out = (tmp_path / "out" / "talk.es.txt").read_text(encoding="utf-8").splitlines()
     # before: "Es un bit desafiar, dijo." and "Salvar los definir de usuario."
     assert out == ["Un poco está desafiando, dijo.", "Cada byte tiene ocho bits.", "Salvar los encuadres de usuario."]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Los cambios del modelo.", ["cambio"]),
+    ("Varias visualizaciones.", ["visualización"]),
+])
+def test_an_english_target_does_not_give_its_part_of_speech(tmp_path, text, found):
+    """"change" and "display" are nouns and verbs alike: a Spanish entry with
+    such a target and no pos is still found in its plural."""
+    path = tmp_path / "mine.es-en.csv"
+    path.write_text("source,target\ncambio,change\nvisualización,display\n", encoding="utf-8")
+    assert [h.term.source for h in read_csv(path).find(text)] == found

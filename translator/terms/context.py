@@ -98,8 +98,10 @@ def _want(term, target_lang: str) -> str | None:
         return NOUN
     if pos in ("verb", "v"):
         return VERB
-    if pos or term.dnt or not target_lang:
-        return None  # a name, an adjective, a kept word: nothing to tell
+    if pos or term.dnt or target_lang != "es":
+        # a name, an adjective, a kept word: nothing to tell; and an English
+        # citation form is often a noun and a verb alike ("change", "display")
+        return None
     got = _target_pos(term.rendering, target_lang)
     return got if got in (NOUN, VERB) else None
 
