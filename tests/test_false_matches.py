@@ -193,3 +193,36 @@ def test_an_english_target_does_not_give_its_part_of_speech(tmp_path, text, foun
     path = tmp_path / "mine.es-en.csv"
     path.write_text("source,target\ncambio,change\nvisualización,display\n", encoding="utf-8")
     assert [h.term.source for h in read_csv(path).find(text)] == found
+
+
+@pytest.mark.parametrize("text, found", [
+    ("TaxEval measures the accuracy of the model.", []),  # "Eval" of the name "TaxEval"
+    ("The LiveStream of the model.", []),
+    ("FlashAttention speeds up attention.", ["attention"]),  # the word, not the piece of the name
+    ("Eval-driven stream processing.", ["eval", "stream"]),  # pieces of a hyphenated word still count
+])
+def test_no_entry_is_found_inside_a_name_in_capitalised_pieces(tmp_path, text, found):
+    path = tmp_path / "mine.en-es.csv"
+    path.write_text("source,target\nattention,atención\neval,evaluación\nstream,flujo\n", encoding="utf-8")
+    assert [h.term.source for h in read_csv(path).find(text)] == found
+
+
+def test_a_forbidden_variant_glued_to_the_next_word_is_still_found():
+    """Seed 001: "… aquí es: flashintEste documento" (FlashAttention mistranslated, then glued)."""
+    from translator.terms.verify import forbidden_hits
+
+    hits = forbidden_hits(read_csv(DEFAULTS), "La tecnología más prometedora aquí es: flashintEste documento", None)
+    assert "flashint" in [h.text for h in hits]
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+def test_an_unambiguous_default_entry_needs_no_ai_words_near(tmp_path):
+    """"workflow" is "flujo de trabajo" in any text; with a context condition it was
+    left in English by Apertium in a newsletter about R packages (the context word
+    "AI" had been true there only through "you've")."""
+    src = tmp_path / "news.en.md"
+    src.write_text("Meet cohost Noam Ross, share how you've set up Positron for your workflow.\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["translate", str(src), "--to", "es", "--model", "apertium", "-q",
+                                 "--out", str(tmp_path / "out")], env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert r.exit_code == 0, r.output
+    assert "flujo de trabajo" in (tmp_path / "out" / "news.es.md").read_text(encoding="utf-8")

@@ -119,6 +119,8 @@ class TermIndex:
                     if p.caps and not _same_case(window, p.caps):
                         continue  # "US" is not "us", "IT" not "it"
                     start, end = window[0].start, window[-1].end
+                    if _inside_name(text, start, end):
+                        continue
                     hits.append(TermHit(p.term, start, end, text[start:end], p.text))
         # equal spans: the pattern written as in the text wins, then glossary order (stable sorts)
         return sorted(hits, key=lambda h: h.text.lower() != h.variant.lower()) if len(hits) > 1 else hits
@@ -127,6 +129,21 @@ class TermIndex:
         if getattr(self, "_ranks", None) is None:
             self._ranks = {id(q): i for i, q in enumerate(self.patterns)}
         return self._ranks[id(p)]
+
+
+def _inside_name(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a piece of a name written in capitalised
+    pieces ("Eval" of "TaxEval", "Stream" of "LiveStream"): no term is found
+    there. A piece of a lowercase run glued to the next word by a careless
+    extraction ("flashint" of "flashintEste") still is."""
+    for edge in (start, end):
+        if 0 < edge < len(text) and text[edge - 1].isalnum() and text[edge].isalnum():
+            first = edge - 1
+            while first > 0 and text[first - 1].isalnum():
+                first -= 1
+            if text[first].isupper():
+                return True
+    return False
 
 
 def _same_function_words(window: Sequence[Token], exact: Sequence[str]) -> bool:
