@@ -1,9 +1,10 @@
 """Conditions on an occurrence of a glossary entry in a source text.
 
 Context: "training" is "entrenamiento" near "model", "data" or "GPU", not in
-"train drivers". Part of speech (`pos_fits`): an entry marked as a noun is
-not found in a form that cannot be one ("embedded" for "embedding",
-"trained" for "training"), nor a verb in a form that cannot be a verb.
+"train drivers". Part of speech (`pos_fits`): an entry that is a noun (its
+`pos` column, or its Spanish target) is not found in a form of another word
+or part of speech ("embedded" for "embedding", "trained" for "training",
+"bit" in "I got bit"), nor a verb in a form that cannot be a verb.
 
 An entry's `context` lists words (any language: the source's for source
 matching, the target's for a review without source); the entry applies to
@@ -70,7 +71,7 @@ def in_context(term, text: str, start: int, end: int, lang: str, window: int | N
 def pos_fits(term, text: str, start: int, end: int, lang: str, target_lang: str = "") -> bool:
     """Whether text[start:end], an occurrence of the one-word entry `term`, may
     be a form of the entry's word with the entry's part of speech: its `pos`
-    column (noun or verb), else the analysis of its target (terms.tagger).
+    column (noun or verb), else the analysis of a Spanish target (terms.tagger).
 
     The analyser's readings of the written form decide when they agree ("trains"
     is a noun of "train", not of "training"; an English word it does not know
@@ -127,9 +128,9 @@ def _form_fits(want: str, source: str, written: str, lang: str) -> bool | None:
     own = [_is(want, source, lemma, tags) for lemma, tags in readings]
     if all(own):
         return True
-    if not any(own):
-        return written == source and None  # the entry's own spelling: ask the sentence
-    return None
+    if not any(own) and written != source:
+        return False
+    return None  # readings of the entry's word and of others, or the entry's own spelling: ask the sentence
 
 
 def _is(want: str, source: str, lemma: str, tags: tuple[str, ...]) -> bool:
@@ -139,10 +140,10 @@ def _is(want: str, source: str, lemma: str, tags: tuple[str, ...]) -> bool:
 
 
 def _tagged_fits(want: str, source: str, text: str, start: int, end: int, lang: str) -> bool:
-    from translator.terms.repair import _title_case
+    from translator.terms.repair import title_case
     from translator.terms.tagger import NOUN, reading_at
 
-    if _title_case(text, start, end):
+    if title_case(text, start, end):
         return True  # a title in title case: the tagger reads its verbs as nouns
     words = [w for w in reading_at(text, start, end, lang) if w.tags]
     if len(words) != 1:

@@ -85,7 +85,7 @@ def number_mismatch(source: str, s_start: int, s_end: int, text: str, start: int
         w = nouns[-1] if code == "en" else nouns[0]
         return "pl" if "pl" in w.tags else "sg" if "sg" in w.tags else ""
 
-    if _title_case(source, s_start, s_end):
+    if title_case(source, s_start, s_end):
         return ""  # a heading ("SAP Business Partners"): its number is the translator's choice
     if source_lang == "en":
         after = [w for w in tag(source, source_lang) if w.start >= s_end][:1]
@@ -115,12 +115,12 @@ def source_pos(term, source: str, start: int, end: int, source_lang: str, target
     """The part of speech of the term's occurrence in its source sentence, as tagged ("" unknown)."""
     if not source or source_lang not in TAGGER:
         return ""
-    if _title_case(source, start, end):
+    if title_case(source, start, end):
         return ""  # a title in title case: the tagger reads its verbs as nouns
     return span_pos(source, start, end, source_lang, term_pos(term, target_lang))
 
 
-def _title_case(source: str, start: int, end: int) -> bool:
+def title_case(source: str, start: int, end: int) -> bool:
     """Whether the sentence around source[start:end] is a title in title case."""
     a, b = sentence_at(source, start, end)
     words = WORD.findall(source[a:b])
