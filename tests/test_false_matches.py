@@ -27,7 +27,41 @@ from translator.cli.main import app
 from translator.terms.glossary import read_csv
 from translator.terms.lemmas import lemmatizer
 
-DEFAULTS = Path(__file__).resolve().parents[1] / "translator" / "glossaries" / "ai.en-es.csv"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULTS = ROOT / "translator" / "glossaries" / "ai.en-es.csv"
+needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+
+
+def mine(tmp_path, rows: str, name: str = "mine.en-es.csv") -> Path:
+    """A user's glossary file with these `source,target` rows."""
+    path = tmp_path / name
+    path.write_text("source,target\n" + rows, encoding="utf-8")
+    return path
+
+
+def sources(glossary_path: Path, text: str) -> list[str]:
+    """The entries found in `text`, in order."""
+    return [h.term.source for h in read_csv(glossary_path).find(text)]
+
+
+def translate(tmp_path, src: Path, *options: str) -> Path:
+    """`translator translate SRC --to es --model apertium`: the output folder."""
+    r = CliRunner().invoke(app, ["translate", str(src), "--to", "es", "--model", "apertium", "-q", *options,
+                                 "--out", str(tmp_path / "out")], env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert r.exit_code == 0, r.output
+    return tmp_path / "out"
+
+
+def review(tmp_path, source: str, translation: str) -> dict:
+    """`translator review SRC TR --from en --to es --json` of two one-line files: the report."""
+    src, tgt = tmp_path / "text.en.txt", tmp_path / "text.es.txt"
+    src.write_text(source + "\n", encoding="utf-8")
+    tgt.write_text(translation + "\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["review", str(src), str(tgt), "--from", "en", "--to", "es", "--json"],
+                           env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    return report[0] if isinstance(report, list) else report
 
 
 @pytest.mark.parametrize("lang, word, keys", [
@@ -50,9 +84,7 @@ def test_other_words_keep_their_lemmas():
 
 
 def test_an_entry_for_ai_does_not_match_have(tmp_path):
-    path = tmp_path / "mine.en-es.csv"
-    path.write_text("source,target\nAI,IA\n", encoding="utf-8")
-    glossary = read_csv(path)
+    glossary = read_csv(mine(tmp_path, "AI,IA\n"))
     assert glossary.find("We have a plan and we have time.") == []
     assert [h.text for h in glossary.find("AI labs have GPUs.")] == ["AI"]
 
@@ -65,36 +97,22 @@ def test_an_entry_for_ai_does_not_match_have(tmp_path):
     ("AI models and ai models.", ["AI model"]),  # the acronym inside a phrase too
 ])
 def test_an_entry_in_capitals_matches_only_capitals(tmp_path, text, found):
-    path = tmp_path / "mine.en-es.csv"
-    path.write_text("source,target\nUS,EE. UU.\nIT,TI\nR,R\nS,S\nAI model,modelo de IA\n", encoding="utf-8")
-    assert [h.term.source for h in read_csv(path).find(text)] == found
+    assert sources(mine(tmp_path, "US,EE. UU.\nIT,TI\nR,R\nS,S\nAI model,modelo de IA\n"), text) == found
 
 
-@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+@needs_apertium
 def test_translate_with_an_ai_entry_leaves_have_alone(tmp_path):
     src = tmp_path / "plan.en.txt"
     src.write_text("We have a plan and we have time.\n", encoding="utf-8")
-    glossary = tmp_path / "mine.en-es.csv"
-    glossary.write_text("source,target\nAI,IA\n", encoding="utf-8")
-    r = CliRunner().invoke(app, ["translate", str(src), "--to", "es", "--model", "apertium", "-q",
-                                 "--glossary", str(glossary), "--out", str(tmp_path / "out")],
-                           env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
-    assert r.exit_code == 0, r.output
-    out = (tmp_path / "out" / "plan.es.txt").read_text(encoding="utf-8")
+    out = (translate(tmp_path, src, "--glossary", str(mine(tmp_path, "AI,IA\n"))) / "plan.es.txt").read_text(
+        encoding="utf-8")
     assert out.startswith("Tenemos un plan") and "IA" not in out
 
 
 def test_review_of_general_news_raises_no_training_finding(tmp_path):
-    src, tgt = tmp_path / "news.en.txt", tmp_path / "news.es.txt"
-    src.write_text("We've also invested in specially trained colleagues who will be on hand to offer advice.\n",
-                   encoding="utf-8")
-    tgt.write_text("Además, hemos invertido en un personal especializado que estará disponible para ofrecer "
-                   "asesoramiento.\n", encoding="utf-8")
-    r = CliRunner().invoke(app, ["review", str(src), str(tgt), "--from", "en", "--to", "es", "--json"],
-                           env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
-    assert r.exit_code == 0, r.output
-    report = json.loads(r.stdout)
-    report = report[0] if isinstance(report, list) else report
+    report = review(tmp_path, "We've also invested in specially trained colleagues who will be on hand to offer advice.",
+                    "Además, hemos invertido en un personal especializado que estará disponible para ofrecer "
+                    "asesoramiento.")
     assert [i for i in report["issues"] if i["check"] == "glossary-term"] == []
 
 
@@ -106,8 +124,7 @@ def test_a_context_word_of_several_tokens_is_near_only_as_a_whole(text):
     """The default "training" entry applies near AI words. Its context words
     "iPhone", "WhatsApp", "fine-tuning", "open-source" and "DeepMind" used to
     count wherever one of their pieces ("I", "what", "fine", "open", "mind") was."""
-    glossary = read_csv(DEFAULTS)
-    assert [h.term.source for h in glossary.find(text)] == []
+    assert sources(DEFAULTS, text) == []
 
 
 @pytest.mark.parametrize("text, found", [
@@ -116,7 +133,7 @@ def test_a_context_word_of_several_tokens_is_near_only_as_a_whole(text):
     ("The training of open-source software.", ["training", "open source"]),
 ])
 def test_the_whole_context_word_still_counts(text, found):
-    assert [h.term.source for h in read_csv(DEFAULTS).find(text)] == found
+    assert sources(DEFAULTS, text) == found
 
 
 @pytest.mark.parametrize("text, found", [
@@ -127,30 +144,21 @@ def test_the_whole_context_word_still_counts(text, found):
     ("Training models is costly.", ["training"]),  # written as the entry: found
 ])
 def test_an_entry_with_a_part_of_speech_is_found_only_in_forms_of_it(text, found):
-    assert [h.term.source for h in read_csv(DEFAULTS).find(text)] == found
+    assert sources(DEFAULTS, text) == found
 
 
 def test_review_of_a_verb_form_raises_no_finding_for_the_noun(tmp_path):
-    src, tgt = tmp_path / "speech.en.txt", tmp_path / "speech.es.txt"
-    src.write_text("This idea has been embedded in every aspect of the people's living.\n", encoding="utf-8")
-    tgt.write_text("Esta idea se ha integrado en todos los aspectos de la vida del pueblo.\n", encoding="utf-8")
-    r = CliRunner().invoke(app, ["review", str(src), str(tgt), "--from", "en", "--to", "es", "--json"],
-                           env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
-    assert r.exit_code == 0, r.output
-    report = json.loads(r.stdout)
-    report = report[0] if isinstance(report, list) else report
+    report = review(tmp_path, "This idea has been embedded in every aspect of the people's living.",
+                    "Esta idea se ha integrado en todos los aspectos de la vida del pueblo.")
     assert report["terms"]["found"] == 0 and [i for i in report["issues"] if i["check"] == "glossary-term"] == []
 
 
-@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+@needs_apertium
 def test_translate_keeps_a_verb_a_verb_where_a_noun_entry_has_its_lemma(tmp_path):
     """In the Hugo sample, "… and trained for far more tokens" came out as
     "y entrenamientos para …": the noun entry "training" took the verb."""
-    sample = Path(__file__).resolve().parents[1] / "samples" / "hugo-digest-2026-03.en.md"
-    r = CliRunner().invoke(app, ["translate", str(sample), "--to", "es", "--model", "apertium", "-q",
-                                 "--out", str(tmp_path / "out")], env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
-    assert r.exit_code == 0, r.output
-    out = (tmp_path / "out" / "hugo-digest-2026-03.es.md").read_text(encoding="utf-8")
+    out_dir = translate(tmp_path, ROOT / "samples" / "hugo-digest-2026-03.en.md")
+    out = (out_dir / "hugo-digest-2026-03.es.md").read_text(encoding="utf-8")
     assert "y entrenados para" in out and "entrenamientos para" not in out
 
 
@@ -162,23 +170,16 @@ def test_translate_keeps_a_verb_a_verb_where_a_noun_entry_has_its_lemma(tmp_path
     ("Save the user settings.", []),  # "settings" is the noun "setting", not the verb "set"
 ])
 def test_an_entry_without_a_pos_takes_it_from_its_target(tmp_path, text, found):
-    path = tmp_path / "mine.en-es.csv"
-    path.write_text("source,target\nbit,bit\nset,definir\n", encoding="utf-8")
-    assert [h.term.source for h in read_csv(path).find(text)] == found
+    assert sources(mine(tmp_path, "bit,bit\nset,definir\n"), text) == found
 
 
-@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+@needs_apertium
 def test_translate_does_not_force_a_noun_entry_on_another_word(tmp_path):
     src = tmp_path / "talk.en.txt"
     src.write_text("It is a bit challenging, she said.\nEach byte has eight bits.\nSave the user settings.\n",
                    encoding="utf-8")
-    glossary = tmp_path / "mine.en-es.csv"
-    glossary.write_text("source,target\nbit,bit\nset,definir\n", encoding="utf-8")
-    r = CliRunner().invoke(app, ["translate", str(src), "--to", "es", "--model", "apertium", "-q",
-                                 "--glossary", str(glossary), "--out", str(tmp_path / "out")],
-                           env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
-    assert r.exit_code == 0, r.output
-    out = (tmp_path / "out" / "talk.es.txt").read_text(encoding="utf-8").splitlines()
+    out_dir = translate(tmp_path, src, "--glossary", str(mine(tmp_path, "bit,bit\nset,definir\n")))
+    out = (out_dir / "talk.es.txt").read_text(encoding="utf-8").splitlines()
     # before: "Es un bit desafiar, dijo." and "Salvar los definir de usuario."
     assert out == ["Un poco está desafiando, dijo.", "Cada byte tiene ocho bits.", "Salvar los encuadres de usuario."]
 
@@ -190,9 +191,7 @@ def test_translate_does_not_force_a_noun_entry_on_another_word(tmp_path):
 def test_an_english_target_does_not_give_its_part_of_speech(tmp_path, text, found):
     """"change" and "display" are nouns and verbs alike: a Spanish entry with
     such a target and no pos is still found in its plural."""
-    path = tmp_path / "mine.es-en.csv"
-    path.write_text("source,target\ncambio,change\nvisualización,display\n", encoding="utf-8")
-    assert [h.term.source for h in read_csv(path).find(text)] == found
+    assert sources(mine(tmp_path, "cambio,change\nvisualización,display\n", "mine.es-en.csv"), text) == found
 
 
 @pytest.mark.parametrize("text, found", [
@@ -202,9 +201,7 @@ def test_an_english_target_does_not_give_its_part_of_speech(tmp_path, text, foun
     ("Eval-driven stream processing.", ["eval", "stream"]),  # pieces of a hyphenated word still count
 ])
 def test_no_entry_is_found_inside_a_name_in_capitalised_pieces(tmp_path, text, found):
-    path = tmp_path / "mine.en-es.csv"
-    path.write_text("source,target\nattention,atención\neval,evaluación\nstream,flujo\n", encoding="utf-8")
-    assert [h.term.source for h in read_csv(path).find(text)] == found
+    assert sources(mine(tmp_path, "attention,atención\neval,evaluación\nstream,flujo\n"), text) == found
 
 
 def test_a_forbidden_variant_glued_to_the_next_word_is_still_found():
@@ -215,14 +212,11 @@ def test_a_forbidden_variant_glued_to_the_next_word_is_still_found():
     assert "flashint" in [h.text for h in hits]
 
 
-@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+@needs_apertium
 def test_an_unambiguous_default_entry_needs_no_ai_words_near(tmp_path):
     """"workflow" is "flujo de trabajo" in any text; with a context condition it was
     left in English by Apertium in a newsletter about R packages (the context word
     "AI" had been true there only through "you've")."""
     src = tmp_path / "news.en.md"
     src.write_text("Meet cohost Noam Ross, share how you've set up Positron for your workflow.\n", encoding="utf-8")
-    r = CliRunner().invoke(app, ["translate", str(src), "--to", "es", "--model", "apertium", "-q",
-                                 "--out", str(tmp_path / "out")], env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
-    assert r.exit_code == 0, r.output
-    assert "flujo de trabajo" in (tmp_path / "out" / "news.es.md").read_text(encoding="utf-8")
+    assert "flujo de trabajo" in (translate(tmp_path, src) / "news.es.md").read_text(encoding="utf-8")

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from translator.terms import lexicon
 from translator.terms.lemmas import NO_LEMMAS, lemmatizer
+from translator.terms.tagger import NOUN, VERB, pos_class, reading_at, term_pos, title_case
 
 WINDOW = 12  # words either side
 
@@ -92,8 +94,6 @@ def pos_fits(term, text: str, start: int, end: int, lang: str, target_lang: str 
 
 
 def _want(term, target_lang: str) -> str | None:
-    from translator.terms.tagger import NOUN, VERB
-
     pos = term.pos.strip().lower()
     if pos in ("noun", "n"):
         return NOUN
@@ -103,24 +103,18 @@ def _want(term, target_lang: str) -> str | None:
         # a name, an adjective, a kept word: nothing to tell; and an English
         # citation form is often a noun and a verb alike ("change", "display")
         return None
-    got = _target_pos(term.rendering, target_lang)
+    got = _target_pos(term, target_lang)
     return got if got in (NOUN, VERB) else None
 
 
 @lru_cache(maxsize=65536)
-def _target_pos(rendering: str, target_lang: str) -> str:
-    from translator.terms.tagger import term_pos
-    from translator.terms.term import Term
-
-    return term_pos(Term(rendering, rendering), target_lang)
+def _target_pos(term, target_lang: str) -> str:
+    return term_pos(term, target_lang)
 
 
 @lru_cache(maxsize=65536)
 def _form_fits(want: str, source: str, written: str, lang: str) -> bool | None:
     """True or False when the form alone tells; None when the sentence must."""
-    from translator.terms import lexicon
-    from translator.terms.tagger import NOUN
-
     readings = lexicon.analyses(written, lang)
     if not readings:
         return not (want == NOUN and lang == "en" and written.endswith("ed") and not source.endswith("ed")) \
@@ -134,15 +128,10 @@ def _form_fits(want: str, source: str, written: str, lang: str) -> bool | None:
 
 
 def _is(want: str, source: str, lemma: str, tags: tuple[str, ...]) -> bool:
-    from translator.terms.tagger import VERB, pos_class
-
     return lemma.lower() == source and (pos_class(tags) == want or (want == VERB and tags[:1] == ("vblex",)))
 
 
 def _tagged_fits(want: str, source: str, text: str, start: int, end: int, lang: str) -> bool:
-    from translator.terms.repair import title_case
-    from translator.terms.tagger import NOUN, reading_at
-
     if title_case(text, start, end):
         return True  # a title in title case: the tagger reads its verbs as nouns
     words = [w for w in reading_at(text, start, end, lang) if w.tags]

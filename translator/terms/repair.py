@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from translator.terms import lexicon, morph
 from translator.terms.forms import Inflected, form_from_source, generate, inflect, inflect_word, no_form
 from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, TAGGER, VERB, WORD, Tagged, pos_classes, head_word,
-                                     is_function_word, pos_class, prefetch_tags, reading_at, tag, term_is_verbish,
-                                     term_pos)
+                                     is_function_word, pos_class, prefetch_tags, reading_at, sentence_at, tag,
+                                     term_is_verbish, term_pos, title_case)
 
 __all__ = ["ADJ", "ADV", "FUNC", "Inflected", "NOUN", "Tagged", "VERB", "Verdict", "drops_source_words",
            "form_from_source", "gate", "generate", "head_word", "in_source_language", "inflect", "inflect_word",
@@ -118,13 +118,6 @@ def source_pos(term, source: str, start: int, end: int, source_lang: str, target
     if title_case(source, start, end):
         return ""  # a title in title case: the tagger reads its verbs as nouns
     return span_pos(source, start, end, source_lang, term_pos(term, target_lang))
-
-
-def title_case(source: str, start: int, end: int) -> bool:
-    """Whether the sentence around source[start:end] is a title in title case."""
-    a, b = sentence_at(source, start, end)
-    words = WORD.findall(source[a:b])
-    return len(words) > 1 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words)
 
 
 def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: str, *,
@@ -241,20 +234,6 @@ def _particle_after(term_source: str, source: str, end: int, lang: str) -> str:
 
 
 # --- never splice into the wrong language ------------------------------------------------------------
-
-_SENTENCE_END = re.compile(r"[.!?;:…。！？]\s+|\n|<[^>]*>|[\"“”«»()\[\]|]")
-
-
-def sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
-    """The bounds of the sentence (or title, attribute, bracketed part) around a span."""
-    a = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.end() <= start:
-            a = m.end()
-        elif m.start() >= end:
-            return a, m.start()
-    return a, len(text)
-
 
 def in_source_language(text: str, start: int, end: int, source_lang: str, target_lang: str) -> bool:
     """Whether the sentence around text[start:end] was left in the source

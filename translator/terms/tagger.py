@@ -171,6 +171,28 @@ def tag(text: str, lang: str) -> tuple[Tagged, ...]:
     return _tag_cache.get(key, ())
 
 
+_SENTENCE_END = re.compile(r"[.!?;:…。！？]\s+|\n|<[^>]*>|[\"“”«»()\[\]|]")
+
+
+def sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the sentence (or title, attribute, bracketed part) around a span."""
+    a = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() <= start:
+            a = m.end()
+        elif m.start() >= end:
+            return a, m.start()
+    return a, len(text)
+
+
+def title_case(source: str, start: int, end: int) -> bool:
+    """Whether the sentence around source[start:end] is a title in title case
+    (the tagger reads the verbs of such a title as nouns)."""
+    a, b = sentence_at(source, start, end)
+    words = WORD.findall(source[a:b])
+    return len(words) > 1 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words)
+
+
 def reading_at(text: str, start: int, end: int, lang: str) -> list[Tagged]:
     """The tagged words inside text[start:end]."""
     return [w for w in tag(text, lang) if w.start < end and start < w.end]
