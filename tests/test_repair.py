@@ -243,10 +243,17 @@ def test_an_edit_that_changes_nothing_is_not_reported_applied():
 def test_a_repair_never_deletes_a_code_the_source_has():
     """Seen on the SAP post-edit data: the draft glued the code to a word."""
     gl = Glossary("en", "es", (Term("document type", "tipo de documento"),))
-    text, sugg = enforce(gl, "ODO Document Type", "Clase de documentoODO", "s1")
-    assert text == "Clase de documentoODO"
+    text, sugg = enforce(gl, "ODO Document Type", "ODOClase de documento", "s1")
+    assert text == "ODOClase de documento"
     [held] = [s for s in sugg if s.original]
-    assert (held.status, held.original) == ("open", "Clase de documentoODO") and '"ODO"' in held.explanation
+    assert (held.status, held.original) == ("open", "ODOClase de documento") and '"ODO"' in held.explanation
+    # glued after a known word, the code is split off and kept; the suggestion shows the glued word
+    text, sugg = enforce(gl, "ODO Document Type", "Clase de documentoODO", "s1")
+    assert text == "Tipo de documento ODO"
+    [done] = [s for s in sugg if s.original]
+    assert (done.status, done.original, done.suggestion) == ("applied", "Clase de documentoODO",
+                                                               "Tipo de documento ODO")
+    assert '"documentoODO"' in done.explanation
     # the same repair without the code is applied
     text, _ = enforce(gl, "ODO Document Type", "ODO Clase de documento", "s1")
     assert text == "ODO Tipo de documento"
@@ -257,3 +264,65 @@ def test_a_code_is_found_even_glued_and_a_word_inside_another_is_not():
     # "or" of the source inside «interlocutor» is no code
     assert not repair.drops_source_words("a business partner or location", 2, 18, "interlocutor comercial",
                                          "socio comercial")
+
+
+@pytest.mark.parametrize("text, source, expected", [
+    ("consulte la ayuda delbotón (Opciones)", "", [("delbotón", "del|botón")]),
+    ("Clase de documentoODO", "ODO Document Type", [("documentoODO", "documento|ODO")]),
+    ("Clase de documentoODO", "Document Type", []),  # capitals the source does not have: not split
+    ("el delantal y la alcachofa", "", []),  # words of their own
+    ("Pulse el botón", "", []),
+])
+def test_glued_words_are_split_only_into_a_function_word_or_a_source_code_and_a_word(text, source, expected):
+    from translator.terms import glue
+
+    got = [(text[a:b], text[a:at] + "|" + text[at:b]) for a, b, at in glue.splits(text, "es", source)]
+    assert got == expected
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+def test_a_term_glued_to_the_word_before_it_is_repaired_with_the_space_put_back():
+    gl = Glossary("en", "es", (Term("button", "pulsador"),))
+    text, sugg = enforce(gl, "For more information, see the help for the (Settings) button.",
+                         "Para obtener más información, consulte la ayuda delbotón (Opciones).", "s1")
+    assert text == "Para obtener más información, consulte la ayuda del pulsador (Opciones)."
+    [done] = [s for s in sugg if s.status == "applied"]
+    assert (done.original, done.suggestion) == ("delbotón", "del pulsador")
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+@pytest.mark.parametrize("draft, expected", [
+    ("Múltiples casos de uso", "Varios casos de uso"),  # "múltiple" is both genders: "casos" decides
+    ("Múltiples opciones", "Varias opciones"),
+    ("Interfaces múltiples", "Interfaces múltiples"),  # a quantifier goes before its noun: left open
+])
+def test_an_adjective_of_both_genders_takes_the_gender_of_its_noun(draft, expected):
+    gl = Glossary("en", "es", (Term("multiple", "varios"),))
+    source = {"Interfaces múltiples": "Multiple interfaces", "Múltiples opciones": "Multiple options"}.get(
+        draft, "Multiple use cases")
+    text, sugg = enforce(gl, source, draft, "s1")
+    assert text == expected
+    if text == draft:
+        assert [s.status for s in sugg if s.original] == ["open"]
+
+
+def test_the_bilingual_dictionary_gives_every_reading_of_a_word():
+    from translator.terms import lexicon
+
+    assert {"sample", "show"} <= set(lexicon.translations("muestra", "es", "en"))  # noun, and "mostrar"
+    assert {"cost", "expense"} <= set(lexicon.translations("gastos", "es", "en"))
+    assert lexicon.translations("qwxz", "es", "en") == ()
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+def test_a_term_is_not_put_in_place_of_a_word_far_from_where_its_neighbours_went():
+    """Seen on the SAP post-edit data: «tab» of "the Review Finished tab page"
+    was put in place of «previsiones» (accruals), because a later
+    «terminados» (finished) was taken as where the term's neighbour went."""
+    gl = Glossary("en", "es", (Term("tab", "pestaña"),))
+    source = ("Accruals that have been successfully reviewed display on the Review Finished tab page.The following "
+              "accruals can be of status Review Finished:")
+    draft = ("Devengos que se han revisado con éxito visualizar en la etiqueta terminado de revisar.Los siguientes "
+             "status de las previsiones se pueden revisar terminados:")
+    text, _ = enforce(gl, source, draft, "s1")
+    assert "previsiones" in text and "pestaña" not in text

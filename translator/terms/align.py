@@ -128,18 +128,16 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
     pool = strong or runs
     if not pool:
         return None
+    left = [i for i, ls in enumerate(links) if any(k == len(before) - 1 for k in ls)]
+    right = [i for i, ls in enumerate(links) if any(k == len(before) for k in ls)]
+
+    def distance(run: list[int]) -> float:
+        """How many words lie between the run and where one of the term's
+        neighbours went, on either side (Spanish often turns the order round:
+        "Maintenance Orders tab" → "la pestaña Órdenes de mantenimiento")."""
+        return min([max(run[0] - i - 1, i - run[-1] - 1) for i in left + right] + [float("inf")])
+
     if len(pool) > 1:
-        left = [i for i, ls in enumerate(links) if any(k == len(before) - 1 for k in ls)]
-        right = [i for i, ls in enumerate(links) if any(k == len(before) for k in ls)]
-
-        def distance(run: list[int]) -> float:
-            d = float("inf")
-            if left:
-                d = min(d, abs(run[0] - left[-1] - 1))
-            if right:
-                d = min(d, abs(right[0] - run[-1] - 1))
-            return d
-
         pool = sorted(pool, key=distance)
         if distance(pool[0]) == distance(pool[1]):
             return None  # two equally likely places

@@ -12,7 +12,7 @@ from typing import Sequence
 from translator.terms import lexicon
 from translator.terms import morph
 from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, VERB, WORD, Tagged, pos_classes, head_word, is_function_word,
-                                     pos_class, reading_at, term_pos)
+                                     pos_class, reading_at, tag, term_pos)
 
 # prefixes tried when the generator lacks a lemma ("predefinir" = "pre" + "definir")
 _PREFIXES = sorted("""pre re des sub auto co inter sobre contra multi post pos anti semi super micro macro ante
@@ -58,8 +58,11 @@ def _target_lemma(word: str, want: str, lang: str) -> tuple[str, tuple[str, ...]
     return None
 
 
-def inflect_word(target: str, old: Tagged, lang: str) -> Inflected | None:
-    """One target word (a citation form) in the form of the tagged word it replaces."""
+def inflect_word(target: str, old: Tagged, lang: str, noun_gender: str = "") -> Inflected | None:
+    """One target word (a citation form) in the form of the tagged word it
+    replaces. `noun_gender` ("m" or "f"): the gender of the noun an adjective
+    goes with, for an adjective of both genders replaced by one of two forms
+    ("Múltiples casos" → "Varios casos")."""
     want = old.pos
     if "+" in old.tags and old.tags[:2] == ("vblex", "inf") and old.text.lower().startswith(old.lemma.lower()):
         got = _target_lemma(target, VERB, lang)  # "grabarlas" → "guardarlas": the clitics stay
@@ -97,7 +100,8 @@ def inflect_word(target: str, old: Tagged, lang: str) -> Inflected | None:
         if own and own[0] == "vblex":
             out = generate(lemma, ("vblex", "pp", gender, number), lang)
         else:
-            for g in (gender, "mf"):
+            genders = (gender, "mf") + ((noun_gender,) if gender == "mf" and noun_gender in ("m", "f") else ())
+            for g in genders:
                 out = generate(lemma, ("adj", g, number), lang) or generate(lemma, ("adj", number), lang)
                 if out:
                     break
@@ -108,9 +112,10 @@ def inflect_word(target: str, old: Tagged, lang: str) -> Inflected | None:
     return Inflected(morph.match_case(out, old.text) if not old.text.isupper() else out, True)
 
 
-def inflect(term, old_text: str, old_words: Sequence[Tagged], lang: str) -> Inflected | None:
+def inflect(term, old_text: str, old_words: Sequence[Tagged], lang: str, noun_gender: str = "") -> Inflected | None:
     """The term's rendering in the form of the span it replaces: its head
-    word generated with the tags of the span's head; the rest as written."""
+    word generated with the tags of the span's head; the rest as written
+    (`noun_gender`: see inflect_word)."""
     new = term.rendering
     if term.dnt or not old_words:
         return None
@@ -121,7 +126,7 @@ def inflect(term, old_text: str, old_words: Sequence[Tagged], lang: str) -> Infl
     head = head_word(new, lang)
     if not head:
         return None
-    form = inflect_word(head, head_old, lang)
+    form = inflect_word(head, head_old, lang, noun_gender)
     if form is None:
         return None
     i = new.lower().find(head.lower())
@@ -135,6 +140,30 @@ def inflect(term, old_text: str, old_words: Sequence[Tagged], lang: str) -> Infl
     if not term.case_sensitive:
         text = morph.match_case(text, old_text)
     return Inflected(text, form.generated)
+
+
+def is_quantifier(rendering: str, lang: str) -> bool:
+    """Whether a one-word target is also a determiner ("varios", "muchos"),
+    a word that goes before its noun."""
+    words = WORD.findall(rendering)
+    return len(words) == 1 and any(t and t[0] == "det" for _, t in lexicon.analyses(words[0].lower(), lang))
+
+
+def noun_gender(text: str, start: int, end: int, lang: str, prenominal: bool = False) -> str:
+    """The gender ("m" or "f", else "") of the noun an adjective at
+    text[start:end] goes with: the word right after it, else the one right
+    before it, when the tagger reads that word as a noun. With `prenominal`,
+    only the word after it (a quantifier such as "varios" goes before its
+    noun: "Interfaces múltiples" is not "Interfaces varias")."""
+    if lang != "es":
+        return ""
+    words = tag(text, lang)
+    after = [w for w in words if w.start >= end][:1]
+    before = [] if prenominal else [w for w in words if w.end <= start][-1:]
+    for w in after + before:
+        if w.tags and w.tags[0] == "n":
+            return next((g for g in w.tags if g in ("m", "f")), "")
+    return ""
 
 
 def _agree_modifiers(rest: str, number: str, lang: str) -> str:

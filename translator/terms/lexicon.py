@@ -275,6 +275,40 @@ def analyses(word: str, lang: str) -> list[Analysis]:
     return lexicon(lang).analyses(word)
 
 
+# Apertium's bilingual dictionaries, per (from, to)
+_BIDIX = {("es", "en"): "spa-eng.autobil.bin", ("en", "es"): "eng-spa.autobil.bin"}
+
+
+@lru_cache(maxsize=None)
+def _bilingual(lang: str, to_lang: str) -> LtProc | None:
+    name = _BIDIX.get((lang, to_lang))
+    if not name or not shutil.which("lt-proc"):
+        return None
+    for root in APERTIUM_DATA:
+        path = root / "apertium-eng-spa" / name
+        if path.is_file():
+            return LtProc(path, "-b")
+    return None
+
+
+@lru_cache(maxsize=65536)
+def translations(word: str, lang: str, to_lang: str) -> tuple[str, ...]:
+    """What Apertium's bilingual dictionary gives, in `to_lang`, for every
+    reading of `word` (lemmas, in order, once each): "muestra" (the noun and
+    a form of "mostrar") → ("sample", "show"); "gastos" → ("cost", "expense").
+    Empty without the dictionary."""
+    bidix = _bilingual(lang, to_lang)
+    if bidix is None:
+        return ()
+    out: list[str] = []
+    for lemma, tags in analyses(word, lang):
+        answer = bidix.ask("^" + lemma + "".join(f"<{t}>" for t in tags) + "$")
+        for reading in answer.strip("^$").split("/")[1:]:
+            if reading[:1] not in "@*#" and "<" in reading:
+                out.append(reading.split("<", 1)[0].replace("#", "").strip().lower())
+    return tuple(dict.fromkeys(w for w in out if w))
+
+
 def generate(lemma: str, tags: Iterable[str], lang: str) -> str | None:
     return lexicon(lang).generate(lemma, tuple(tags))
 

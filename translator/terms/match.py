@@ -19,11 +19,12 @@ repair stays an open Suggestion.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Iterable, Sequence
 
 from translator.terms import morph
-from translator.terms import repair
+from translator.terms import glue, repair
 from translator.document import Severity, Suggestion
 from translator.terms.align import align_span, content_tokens
 from translator.terms.find import TermHit, TermIndex
@@ -173,15 +174,46 @@ def _fix_missing(glossary: Glossary, term: Term, src_hits: list[TermHit], source
         if sense:
             held.append(_held(term, seg_id, "", sense))
             continue
-        # one candidate only: a second guess after a refused one is mostly a wrong place
-        span = (rendering_span(glossary, term, text, lang, hints, done + [term])
-                or slot_span(glossary, term, text, lang, done + [term])
-                or aligned_span(glossary, term, hit, source, text, lang, hints, done + [term]))
-        if span is None:
+        def find(text: str) -> tuple[int, int] | None:
+            # one candidate only: a second guess after a refused one is mostly a wrong place
+            return (rendering_span(glossary, term, text, lang, hints, done + [term])
+                    or slot_span(glossary, term, text, lang, done + [term])
+                    or aligned_span(glossary, term, hit, source, text, lang, hints, done + [term]))
+
+        span = find(text)
+        s = None
+        if span is not None:
+            new_text, s = _replace(term, text, span[0], span[1], seg_id, lang, "", hit, glossary.source_lang, source)
+        if s is None or s.status == "open":
+            got = _unglued_repair(term, text, hit, source, seg_id, lang, glossary.source_lang, find)
+            if got is not None:
+                new_text, s = got
+        if s is None:
             continue
-        text, s = _replace(term, text, span[0], span[1], seg_id, lang, "", hit, glossary.source_lang, source)
+        if s.status != "open":
+            text = new_text
         (held if s.status == "open" else applied).append(s)
     return text, applied, held
+
+
+def _unglued_repair(term: Term, text: str, hit: TermHit, source: str, seg_id: str, lang: str, source_lang: str,
+                    find) -> tuple[str, Suggestion] | None:
+    """The repair made where the draft glued two words ("delbotón",
+    "documentoODO"): with the space put back, the term's place is found and
+    the repair applied; the suggestion shows the glued word as it was."""
+    for ws, we, at in glue.splits(text, lang, source):
+        spaced = glue.unglue(text, at)
+        span = find(spaced)
+        if span is None or not (span[0] < we + 1 and ws < span[1]):
+            continue  # the term's place is not at the glued word
+        new_text, s = _replace(term, spaced, span[0], span[1], seg_id, lang, "", hit, source_lang, source)
+        if s.status == "open":
+            continue
+        a, b = min(span[0], ws), max(span[1], we + 1)
+        shift = len(new_text) - len(spaced)
+        return new_text, dataclasses.replace(s, original=text[a:b - 1], suggestion=new_text[a:b + shift],
+                                 explanation=s.explanation[:-1] + f' (the glued "{text[ws:we]}" split).')
+    return None
 
 
 def drop_restated(items: list[Suggestion]) -> list[Suggestion]:
@@ -216,7 +248,10 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
             new = morph.pluralize(new, source_lang)
     else:
         words = repair.reading_at(text, start, end, lang)
-        form = repair.inflect(term, old, words, lang)
+        adjective = [w for w in words if w.tags and w.pos == repair.ADJ and "mf" in w.tags]
+        gender = repair.noun_gender(text, start, end, lang, repair.is_quantifier(term.rendering, lang)) \
+            if adjective else ""
+        form = repair.inflect(term, old, words, lang, gender)
         if form is None and source and not any(w.tags for w in words):
             form = repair.form_from_source(term, old, source, hit.start, hit.end, source_lang, lang)
         new, generated = (form.text, form.generated) if form else (inflect_like(term, old, lang), False)

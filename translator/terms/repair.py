@@ -28,13 +28,15 @@ import re
 from dataclasses import dataclass
 
 from translator.terms import lexicon, morph
-from translator.terms.forms import Inflected, form_from_source, generate, inflect, inflect_word, no_form
+from translator.terms.forms import (Inflected, form_from_source, generate, inflect, inflect_word, is_quantifier,
+                                    no_form, noun_gender)
 from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, TAGGER, VERB, WORD, Tagged, pos_classes, head_word,
                                      is_function_word, pos_class, prefetch_tags, reading_at, sentence_at, tag,
                                      term_is_verbish, term_pos, title_case)
 
 __all__ = ["ADJ", "ADV", "FUNC", "Inflected", "NOUN", "Tagged", "VERB", "Verdict", "drops_source_words",
            "form_from_source", "gate", "generate", "head_word", "in_source_language", "inflect", "inflect_word",
+           "is_quantifier", "noun_gender",
            "lexicon", "no_form", "number_mismatch", "pos_class", "prefetch_tags", "reading_at", "source_pos",
            "source_sense", "tag", "term_is_verbish", "term_pos"]
 

@@ -80,7 +80,11 @@ class ApertiumHints:
 
     def back_translations(self, words: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """Source-language lemma keys of each target word translated back alone
-        (and of its lemma): what source words it may stand for."""
+        (and of its lemma), and of what the bilingual dictionary gives for
+        each of its readings ("muestra" is "sample", and "show" as a form of
+        "mostrar"): what source words it may stand for."""
+        from translator.terms import lexicon
+        from translator.terms.align import is_function
         from translator.terms.lemmas import lemmatizer
 
         todo = [w for w in dict.fromkeys(words) if w not in self._back]
@@ -93,5 +97,8 @@ class ApertiumHints:
                 for out in (next(outs) for _ in fs):
                     text = _strip_marks(html.unescape(re.sub(r"<[^>]*>", "", out or "")), w, None)
                     keys += [t.key for t in src.tokens(text) if t.key and t.key.isalnum()]
+                for lemma in lexicon.translations(w, self.target_lang, self.source_lang):
+                    keys += [t.key for t in src.tokens(lemma) if t.key and t.key.isalnum()
+                             and not is_function(t.text, self.source_lang)]
                 self._back[w] = tuple(dict.fromkeys(keys))
         return {w: self._back.get(w, ()) for w in words}
