@@ -105,3 +105,17 @@ def test_a_changed_condition_column_changes_the_memory_keys():
                  Term("training", "entrenamiento", case_sensitive=True)):
         seen.add(RunSignature.of(Echo(), Glossary("en", "es", (term,)), 1, "en", "es").fingerprint)
     assert len(seen) == 5
+
+
+def test_an_apertium_translation_written_by_older_term_matching_is_not_reused(monkeypatch):
+    """Apertium costs nothing to run again: a release that changes how terms
+    are found or repaired (terms.MATCHING) keys its translations anew, so an
+    upgrade does not keep serving what the old code wrote."""
+    from translator.engines import apertium
+
+    glossary = Glossary("en", "es", (Term("model", "modelo"),))
+    now = RunSignature.of(apertium.ApertiumEngine(), glossary, 1, "en", "es")
+    monkeypatch.setattr(apertium, "MATCHING", "1999-01-01")
+    before = RunSignature.of(apertium.ApertiumEngine(), glossary, 1, "en", "es")
+    assert now.engine_fingerprint.startswith("terms@") and now.fingerprint != before.fingerprint
+    assert now.memory_key("Hello.") != before.memory_key("Hello.")

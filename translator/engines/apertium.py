@@ -37,7 +37,7 @@ from translator.document import PLACEHOLDER_RE, Suggestion, placeholder_tokens
 from translator.errors import EngineError
 from translator.engines.base import Context, Engine, EngineResult, Item
 from translator.engines.registry import register
-from translator.terms import morph
+from translator.terms import MATCHING, morph
 from translator.terms.apertium.decode import Decoded, Replacer, decode, strip_marks
 from translator.terms.apertium.encode import BATCH_CHARS, WORD_RE as _WORD_RE, Encoded, Protect, encode, translate_encoded
 from translator.terms.apertium.hints import ApertiumHints
@@ -127,6 +127,12 @@ class ApertiumEngine:
 
     name = "apertium"
     capabilities: frozenset[str] = frozenset()  # translate only
+
+    @property
+    def fingerprint(self) -> str:
+        """What a translation the memory keeps depends on beyond the
+        glossary: how terms are found and repaired (terms.MATCHING)."""
+        return f"terms@{MATCHING}"
 
     def check(self, source_lang: str, target_lang: str) -> None:
         if not shutil.which("apertium"):
