@@ -271,6 +271,8 @@ def test_a_code_is_found_even_glued_and_a_word_inside_another_is_not():
     ("Clase de documentoODO", "ODO Document Type", [("documentoODO", "documento|ODO")]),
     ("Clase de documentoODO", "Document Type", []),  # capitals the source does not have: not split
     ("el delantal y la alcachofa", "", []),  # words of their own
+    ("Labella llegó", "", []),  # a capitalised word: a name more likely than "La bella"
+    ("visita delbotánico", "visit delbotánico", []),  # as written in the source: a name
     ("Pulse el botón", "", []),
 ])
 def test_glued_words_are_split_only_into_a_function_word_or_a_source_code_and_a_word(text, source, expected):

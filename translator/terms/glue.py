@@ -23,16 +23,18 @@ def splits(text: str, lang: str, source: str = "") -> list[tuple[int, int, int]]
     neither the analyser nor the spelling dictionary knows that is a short
     function word and a known word ("delbotón"), or a known word and a word
     in capitals written as such in the source ("documentoODO"). A word that
-    splits more than one way is left alone."""
+    splits more than one way, a word the source has, and a capitalised word
+    («Labella», a name more likely than "La bella") are left alone."""
     lex = lexicon.lexicon(lang)
     if not lex.available:
         return []
     out: list[tuple[int, int, int]] = []
     for m in _WORD.finditer(text):
         word = m.group(0)
-        if len(word) < 6 or lex.is_word(word):
-            continue
-        cuts = {i for i in _function_cuts(word, lang) if lex.is_word(word[i:])}
+        if len(word) < 6 or lex.is_word(word) or re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", source):
+            continue  # a word, or a name copied from the source
+        # a capitalised word is more likely a name («Labella») than a glued article
+        cuts = {i for i in _function_cuts(word, lang) if lex.is_word(word[i:])} if not word[:1].isupper() else set()
         cuts |= {i for i in _capital_cuts(word, source) if lex.is_word(word[:i])}
         if len(cuts) == 1:
             out.append((m.start(), m.end(), m.start() + cuts.pop()))
