@@ -328,3 +328,12 @@ def test_a_term_is_not_put_in_place_of_a_word_far_from_where_its_neighbours_went
              "status de las previsiones se pueden revisar terminados:")
     text, _ = enforce(gl, source, draft, "s1")
     assert "previsiones" in text and "pestaña" not in text
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+def test_a_verb_term_goes_in_place_of_the_verb_after_an_auxiliary_not_of_the_auxiliary():
+    """Seen on the SAP post-edit data: "You must save your entries" gave
+    «Guardará grabar las entradas» («Deberá», must, was replaced)."""
+    gl = Glossary("en", "es", (Term("save", "guardar"),))
+    text, _ = enforce(gl, "You must save your entries.", "Deberá grabar las entradas.", "s1")
+    assert text == "Deberá guardar las entradas."

@@ -150,8 +150,14 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
             run = run + [run[-1] + 1] if run[-1] + 1 in whole else [run[0] - 1] + run
     if len(run) > n_target + 1:
         return None
+    if not strong and len(run) > n_target and mt[run[0]].keys & _AUXILIARY.get(lang, set()):
+        run = run[1:]  # «Deberá grabar» for "must save": the verb that carries the sense comes after the auxiliary
     run = run[:n_target]
     return mt[run[0]].start, mt[run[-1]].end
+
+
+# verbs that go before another verb's infinitive, gerund or participle and carry none of its sense
+_AUXILIARY = {"es": {"deber", "poder", "querer", "soler", "haber", "ir", "ser", "estar", "tener"}}
 
 
 def _inside(tok: Token, spans: Sequence[tuple[int, int]]) -> bool:
