@@ -337,3 +337,21 @@ def test_a_verb_term_goes_in_place_of_the_verb_after_an_auxiliary_not_of_the_aux
     gl = Glossary("en", "es", (Term("save", "guardar"),))
     text, _ = enforce(gl, "You must save your entries.", "Deberá grabar las entradas.", "s1")
     assert text == "Deberá guardar las entradas."
+
+
+@pytest.mark.parametrize("source, draft, expected", [
+    ("for an index adjustment", "para una revisión de índice", "para un ajuste de índice"),
+    ("Adjustment", "Revisión", "Ajuste"),  # a capital where the draft has one
+])
+def test_a_target_capitalised_as_a_headword_takes_the_case_of_the_word_it_replaces(source, draft, expected):
+    gl = Glossary("en", "es", (Term("adjustment", "Ajuste"),))
+    text, _ = enforce(gl, source, draft, "s1")
+    assert text == expected
+
+
+def test_a_capitalised_name_in_the_glossary_keeps_its_capital():
+    from translator.terms.inflect import headword_case
+
+    assert headword_case(Term("Google Cloud", "Google Cloud"), "Google Cloud", "nube") == "Google Cloud"
+    assert headword_case(Term("adjustment", "Ajuste", case_sensitive=True), "Ajuste", "revisión") == "Ajuste"
+    assert headword_case(Term("adjustment", "Ajuste"), "Ajuste", "revisión") == "ajuste"

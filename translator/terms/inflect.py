@@ -16,12 +16,25 @@ def inflect_like(term: Term, old: str, target_lang: str, *, plural: bool | None 
     number (or `plural` when given), same verb form, same capitalisation.
     A form the rules make that is not a word ("definires") is not used: the
     rendering is then kept as the glossary gives it."""
-    new = _inflect_like(term, old, target_lang, plural=plural)
+    new = headword_case(term, _inflect_like(term, old, target_lang, plural=plural), old)
     if new != term.rendering and target_lang in ("es", "en"):
         given = {w.lower() for w in re.findall(r"[^\W\d_]+", term.rendering)}
         if any(w.lower() not in given and not lexicon.is_word(w, target_lang)
                for w in re.findall(r"[^\W\d_]+", new)):
-            return term.rendering if term.case_sensitive else morph.match_case(term.rendering, old)
+            return term.rendering if term.case_sensitive else headword_case(term, morph.match_case(term.rendering,
+                                                                                                  old), old)
+    return new
+
+
+def headword_case(term: Term, new: str, old: str) -> str:
+    """A target written with a capital only as a headword ("adjustment" →
+    "Ajuste") is written in lower case where it replaces a word in lower
+    case: «un ajuste de índice», not «un Ajuste». A source with capitals (a
+    name) or a case-sensitive entry keeps the target as written."""
+    if term.case_sensitive or term.dnt or term.source != term.source.lower() or not old[:1].islower():
+        return new
+    if new[:1].isupper() and new[1:] == new[1:].lower():
+        return new[:1].lower() + new[1:]
     return new
 
 

@@ -29,7 +29,7 @@ from translator.document import Severity, Suggestion
 from translator.terms.align import align_span, content_tokens
 from translator.terms.find import TermHit, TermIndex
 from translator.terms.glossary import Glossary, Term
-from translator.terms.inflect import agree_gender, inflect_like
+from translator.terms.inflect import agree_gender, headword_case, inflect_like
 from translator.terms.spans import Hints, NoHints, aligned_span, default_hints, rendering_span, slot_span, \
     touches_placeholder
 from translator.terms.verify import TermReport, forbidden_hits, forbidden_suggestion, missing_suggestion, \
@@ -255,6 +255,7 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
         if form is None and source and not any(w.tags for w in words):
             form = repair.form_from_source(term, old, source, hit.start, hit.end, source_lang, lang)
         new, generated = (form.text, form.generated) if form else (inflect_like(term, old, lang), False)
+    new = headword_case(term, new, old)
     before, after = text[:start], text[end:]
     if lang == "es" and not term.dnt:
         before, after = agree_gender(before, after, old, new)
