@@ -355,3 +355,12 @@ def test_a_capitalised_name_in_the_glossary_keeps_its_capital():
     assert headword_case(Term("Google Cloud", "Google Cloud"), "Google Cloud", "nube") == "Google Cloud"
     assert headword_case(Term("adjustment", "Ajuste", case_sensitive=True), "Ajuste", "revisión") == "Ajuste"
     assert headword_case(Term("adjustment", "Ajuste"), "Ajuste", "revisión") == "ajuste"
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+def test_a_term_found_inside_a_glued_word_does_not_take_the_glued_word_with_it():
+    """English draft: «thebutton» was replaced whole, losing "the"."""
+    gl = Glossary("es", "en", (Term("botón", "pushbutton"),))
+    text, sugg = enforce(gl, "Pulse el botón de guardar.", "Press thebutton to save.", "s1")
+    assert text == "Press the pushbutton to save."
+    assert [(s.original, s.suggestion) for s in sugg if s.status == "applied"] == [("thebutton", "the pushbutton")]

@@ -182,7 +182,9 @@ def _fix_missing(glossary: Glossary, term: Term, src_hits: list[TermHit], source
 
         span = find(text)
         s = None
-        if span is not None:
+        # a span over a glued word («thebutton») is repaired only with the space put back
+        glued = span is not None and any(a < span[1] and span[0] < b for a, b, _ in glue.splits(text, lang, source))
+        if span is not None and not glued:
             new_text, s = _replace(term, text, span[0], span[1], seg_id, lang, "", hit, glossary.source_lang, source)
         if s is None or s.status == "open":
             got = _unglued_repair(term, text, hit, source, seg_id, lang, glossary.source_lang, find)
