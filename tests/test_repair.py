@@ -364,3 +364,12 @@ def test_a_term_found_inside_a_glued_word_does_not_take_the_glued_word_with_it()
     text, sugg = enforce(gl, "Pulse el botón de guardar.", "Press thebutton to save.", "s1")
     assert text == "Press the pushbutton to save."
     assert [(s.original, s.suggestion) for s in sugg if s.status == "applied"] == [("thebutton", "the pushbutton")]
+
+
+def test_a_word_the_analyser_lacks_in_the_entrys_class_is_no_evidence_against_the_occurrence():
+    """Spanish source: Apertium knows «ajuste» only as a form of "ajustar",
+    so "Un ajuste del índice" must not be read as "not a noun in the source"."""
+    term = Term("ajuste", "adjustment")
+    assert repair.source_sense(term, "Un ajuste del índice.", 3, 9, "es", "en") == ""
+    # where the analyser knows the entry's word in its class, it still decides ("settings" is not "set")
+    assert repair.source_sense(Term("set", "conjunto", pos="noun"), "Open the settings.", 9, 17, "en", "es")

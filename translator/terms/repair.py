@@ -207,6 +207,9 @@ def source_sense(term, source: str, start: int, end: int, source_lang: str, targ
     head = content[-1] if want == NOUN and source_lang == "en" else content[0]
     readings = lexicon.analyses(head.text, source_lang) or lexicon.analyses(head.text.lower(), source_lang)
     classes = {c for _, t in readings for c in pos_classes(t)}
+    if len(term_words) == 1 and not any(want in pos_classes(t) for _, t in
+                                        lexicon.analyses(term.source.lower(), source_lang)):
+        return ""  # the analyser lacks the entry's own word in that class («ajuste» only as "ajustar"): no evidence
     if readings and want not in classes and not (want == ADJ and VERB in classes):
         return f'"{head.text}" cannot be a {want} in the source and the term is a {want}'.replace(
             f"cannot be a {want} in the source and the term is a {want}", f"is not a {want} in the source")
