@@ -373,3 +373,16 @@ def test_a_word_the_analyser_lacks_in_the_entrys_class_is_no_evidence_against_th
     assert repair.source_sense(term, "Un ajuste del índice.", 3, 9, "es", "en") == ""
     # where the analyser knows the entry's word in its class, it still decides ("settings" is not "set")
     assert repair.source_sense(Term("set", "conjunto", pos="noun"), "Open the settings.", 9, 17, "en", "es")
+
+
+@pytest.mark.parametrize("sentence, draft_word, target, expected", [
+    ("The file will be erased.", "erased", "delete", "deleted"),  # a participle
+    ("He has stored the data.", "stored", "save", "saved"),
+    ("Erases the file.", "Erases", "delete", "Deletes"),
+    ("Storing the data.", "Storing", "save", "Saving"),
+    ("Select the models.", "models", "template", "templates"),
+])
+def test_english_targets_get_the_form_of_the_draft_word(sentence, draft_word, target, expected):
+    old = next(t for t in repair.tag(sentence, "en") if t.text == draft_word)
+    got = repair.inflect_word(target, old, "en")
+    assert got is not None and got.text == expected

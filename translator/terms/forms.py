@@ -51,8 +51,9 @@ def _target_lemma(word: str, want: str, lang: str) -> tuple[str, tuple[str, ...]
             return lem, t
     if want == VERB and (lang != "es" or morph.is_es_infinitive(low)):
         return low, ("vblex", "inf")
-    if want == ADJ and lang == "es" and morph.is_es_infinitive(low):
-        return low, ("vblex", "pp")  # "predeterminado" → the participle of "predefinir"
+    if want == ADJ and ((lang == "es" and morph.is_es_infinitive(low))
+                        or any(t and t[0] == "vblex" for _, t in readings)):
+        return low, ("vblex", "pp")  # "predeterminado" → the participle of "predefinir"; "erased" → "deleted"
     if want == NOUN and not any(t and t[0] == "n" for _, t in readings):
         return low, ("n",)  # a noun the analyser lacks ("pulsador") or knows only as a verb form ("ajuste")
     return None
@@ -98,7 +99,7 @@ def inflect_word(target: str, old: Tagged, lang: str, noun_gender: str = "") -> 
         gender = next((g for g in tags if g in ("m", "f", "mf")), "mf")
         number = next((n for n in tags if n in ("sg", "pl", "sp")), "sg")
         if own and own[0] == "vblex":
-            out = generate(lemma, ("vblex", "pp", gender, number), lang)
+            out = generate(lemma, ("vblex", "pp", gender, number) if lang == "es" else ("vblex", "pp"), lang)
         else:
             genders = (gender, "mf") + ((noun_gender,) if gender == "mf" and noun_gender in ("m", "f") else ())
             for g in genders:
