@@ -386,3 +386,28 @@ def test_english_targets_get_the_form_of_the_draft_word(sentence, draft_word, ta
     old = next(t for t in repair.tag(sentence, "en") if t.text == draft_word)
     got = repair.inflect_word(target, old, "en")
     assert got is not None and got.text == expected
+
+
+@pytest.mark.parametrize("before, new, expected", [
+    ("Select a ", "engine", "Select an "),
+    ("Choose an ", "setting", "Choose a "),
+    ("It is a ", "user", "It is a "),  # "you-ser"
+    ("Wait a ", "hour", "Wait an "),
+    ("Write a ", "SQL query", "Write an "),  # "ess-cue-ell"
+    ("Write an ", "GPU kernel", "Write a "),
+    ("A ", "option", "An "),
+    ("Banana ", "engine", "Banana "),  # no article
+])
+def test_the_english_article_before_a_replaced_word_follows_its_first_sound(before, new, expected):
+    from translator.terms.inflect import agree_article
+
+    assert agree_article(before, new) == expected
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+def test_an_english_target_that_is_a_noun_and_a_verb_replaces_a_noun_and_its_article_follows():
+    gl = Glossary("es", "en", (Term("modelo", "engine"), Term("ajuste", "update")))
+    text, _ = enforce(gl, "Seleccione un modelo.", "Select a model.", "s1")
+    assert text == "Select an engine."
+    text, _ = enforce(gl, "Un ajuste del índice.", "An adjustment of the index.", "s1")
+    assert text == "An update of the index."

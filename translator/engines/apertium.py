@@ -42,7 +42,7 @@ from translator.terms.apertium.decode import Decoded, Replacer, decode, strip_ma
 from translator.terms.apertium.encode import BATCH_CHARS, WORD_RE as _WORD_RE, Encoded, Protect, encode, translate_encoded
 from translator.terms.apertium.hints import ApertiumHints
 from translator.terms.apertium.process import APERTIUM_DATA, LANG3, apertium_mode, mode_file, run_apertium
-from translator.terms.match import agree_gender, inflect_like
+from translator.terms.match import agree_article, agree_gender, inflect_like
 
 __all__ = ["APERTIUM_DATA", "BATCH_CHARS", "LANG3", "ApertiumEngine", "ApertiumHints", "Decoded", "Encoded", "Job",
            "Protect", "apertium_mode", "decode", "encode", "known_words", "run_apertium", "strip_marks",
@@ -237,11 +237,15 @@ def _term_replacer(glossary, target_lang: str) -> Replacer:
 
 
 def _apply_agreement(dec: Decoded, target_lang: str) -> str:
-    if target_lang != "es" or not dec.term_spans:
+    """The words around each glossary target agree with it: in Spanish the
+    determiners and adjective (gender), in English the article ("an engine")."""
+    if target_lang not in ("es", "en") or not dec.term_spans:
         return dec.text
     text = dec.text
     for start, end, old, new, _ in sorted(dec.term_spans, key=lambda s: s[0], reverse=True):
-        if old != new:
+        if target_lang == "en":
+            text = agree_article(text[:start], text[start:end]) + text[start:]
+        elif old != new:
             before, after = agree_gender(text[:start], text[end:], old, new)
             text = before + text[start:end] + after
     return text

@@ -73,6 +73,34 @@ def _verb_form(infinitive: str, old: str) -> str | None:
     return morph.es_conjugate_like(infinitive, old)
 
 
+def agree_article(before: str, new: str) -> str:
+    """English: the indefinite article right before a replaced word follows
+    the new word's first sound ("a model" → "an engine", "an option" → "a
+    setting"; "a user", "an hour", "an SQL query")."""
+    m = re.search(r"(?<![\w'’-])(an?)(\s+)$", before, re.IGNORECASE)
+    word = re.match(r"[^\W\d_]+", new)
+    if not m or not word:
+        return before
+    article = "an" if _vowel_sound(word.group(0)) else "a"
+    if article == m.group(1).lower():
+        return before
+    return before[:m.start(1)] + morph.match_case(article, m.group(1)) + m.group(2)
+
+
+_AN_LETTERS = set("AEFHILMNORSX")  # letter names that begin with a vowel sound: "an F1 score", "an LLM"
+
+
+def _vowel_sound(word: str) -> bool:
+    low = word.lower()
+    if len(word) > 1 and word.isupper():
+        return word[0] in _AN_LETTERS  # an acronym read letter by letter
+    if re.match(r"(uni|use|usu|uti|ure|euro?|eu|one|once|ubi)", low):
+        return False  # "a user", "a unit", "a European"
+    if re.match(r"(hour|honest|honou?r|heir)", low):
+        return True
+    return low[:1] in "aeiou"
+
+
 def agree_gender(before: str, after: str, old: str, new: str) -> tuple[str, str]:
     """Spanish: when `new` replaces `old` and the gender changes, the
     determiners before it and an adjective right after it follow

@@ -29,14 +29,15 @@ from translator.document import Severity, Suggestion
 from translator.terms.align import align_span, content_tokens
 from translator.terms.find import TermHit, TermIndex
 from translator.terms.glossary import Glossary, Term
-from translator.terms.inflect import agree_gender, headword_case, inflect_like
+from translator.terms.inflect import agree_article, agree_gender, headword_case, inflect_like
 from translator.terms.spans import Hints, NoHints, aligned_span, default_hints, rendering_span, slot_span, \
     touches_placeholder
 from translator.terms.verify import TermReport, forbidden_hits, forbidden_suggestion, missing_suggestion, \
     term_success, verify, verify_target_only
 
-__all__ = ["Hints", "NoHints", "TermHit", "align_span", "TermIndex", "TermReport", "agree_gender", "drop_restated", "enforce", "find_terms",
-           "inflect_like", "prepare_enforcement", "term_success", "verify", "verify_target_only"]
+__all__ = ["Hints", "NoHints", "TermHit", "align_span", "TermIndex", "TermReport", "agree_article", "agree_gender",
+           "drop_restated", "enforce", "find_terms", "inflect_like", "prepare_enforcement", "term_success", "verify",
+           "verify_target_only"]
 
 
 def find_terms(glossary: Glossary, text: str) -> list[TermHit]:
@@ -261,6 +262,8 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
     before, after = text[:start], text[end:]
     if lang == "es" and not term.dnt:
         before, after = agree_gender(before, after, old, new)
+    elif lang == "en":
+        before = agree_article(before, new)
     verdict = repair.gate(term, text, start, end, new, before + new + after, lang, generated=generated,
                           source_pos=repair.source_pos(term, source, hit.start, hit.end, source_lang, lang))
     if not verdict.ok:

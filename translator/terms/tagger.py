@@ -204,7 +204,8 @@ def reading_at(text: str, start: int, end: int, lang: str) -> list[Tagged]:
 def term_pos(term, lang: str) -> str:
     """The part of speech of a glossary entry: its `pos` column, else the
     analysis of the target's head word in its citation form (an infinitive
-    is a verb; "cambio", a noun and a form of "cambiar", is a noun)."""
+    is a verb; "cambio", a noun and a form of "cambiar", is a noun; a
+    one-word English target that is a noun and a verb alike tells nothing)."""
     if term.pos:
         return _GLOSSARY_POS.get(term.pos.strip().lower(), term.pos.strip().lower())
     if term.dnt:
@@ -215,6 +216,8 @@ def term_pos(term, lang: str) -> str:
     readings = lexicon.analyses(head.lower(), lang) or lexicon.analyses(head, lang)
     low = head.lower()
     citation = [pos_class(t) for lem, t in readings if lem.lower() == low or (t and t[0] == "vblex" and "inf" in t)]
+    if lang == "en" and len(WORD.findall(term.rendering)) == 1 and VERB in citation and NOUN in citation:
+        return ""  # "update", "change", "display": an English noun and verb alike, the word cannot tell
     for c in (VERB, NOUN, ADJ, ADV):
         if c in citation:
             return c
