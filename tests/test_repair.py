@@ -411,3 +411,38 @@ def test_an_english_target_that_is_a_noun_and_a_verb_replaces_a_noun_and_its_art
     assert text == "Select an engine."
     text, _ = enforce(gl, "Un ajuste del índice.", "An adjustment of the index.", "s1")
     assert text == "An update of the index."
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+def test_an_english_compound_title_maps_to_its_spanish_rendering_in_the_opposite_order():
+    """Seen on the SAP post-edit data: nothing links «interlocutor» to
+    "Partner" or «Tipo» to "Category", but the title's order does."""
+    gl = Glossary("en", "es", (Term("partner", "socio"), Term("category", "categoría")))
+    text, _ = enforce(gl, "Posting Partner Category", "Tipo de interlocutor de contabilización", "s1")
+    assert text == "Categoría de socio de contabilización"
+
+
+def test_a_compound_is_mapped_in_reverse_only_when_the_rendering_is_nothing_but_its_words_joined_by_de():
+    from translator.terms.align import compound_span
+
+    none = lambda words: {}  # noqa: E731
+    assert compound_span("Posting Partner Category", (8, 15), "en", "Tipo de interlocutor de contabilización", "es",
+                         none) == (8, 20)
+    assert compound_span("Posting Partner Category", (8, 15), "en", "Tipo para el interlocutor de contabilización",
+                         "es", none) is None  # other words in between
+    assert compound_span("Post the partner category", (9, 16), "en", "Tipo de interlocutor de contabilización",
+                         "es", none) is None  # a sentence, not a title
+
+
+def test_the_reversed_compound_is_refused_when_a_word_is_linked_elsewhere():
+    from translator.terms.align import compound_span
+
+    # «modificación» is linked to nothing, but «socio» is linked to "Partner" by its back-translation:
+    # the reversed order agrees, so "Change" went to «Modificación»
+    back = {"Modificación": (), "socio": ("partner",), "comercial": ()}.get
+    assert compound_span("Business Partner Change", (17, 23), "en", "Modificación de socio comercial", "es",
+                         lambda words: {w: back(w, ()) for w in words}) == (0, 12)
+    # a back-translation that contradicts the reversed order: no span
+    back2 = {"Modificación": ("partner",)}.get
+    assert compound_span("Business Partner Change", (17, 23), "en", "Modificación de socio comercial", "es",
+                         lambda words: {w: back2(w, ()) for w in words}) is None

@@ -15,6 +15,7 @@ that can translate (Apertium):
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Sequence
 
 from translator.document import PLACEHOLDER_RE
@@ -158,6 +159,44 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
 
 # verbs that go before another verb's infinitive, gerund or participle and carry none of its sense
 _AUXILIARY = {"es": {"deber", "poder", "querer", "soler", "haber", "ir", "ser", "estar", "tener"}}
+
+
+def compound_span(source: str, hit: tuple[int, int], source_lang: str, text: str, lang: str,
+                  back_fn) -> tuple[int, int] | None:
+    """A title that is an English compound of nouns and its Spanish
+    rendering, the same words in the opposite order joined by "de": "Posting
+    Partner Category" → «Tipo de interlocutor de contabilización», so
+    "Partner" went to «interlocutor». Only when the source is nothing but
+    the compound, the translation nothing but as many words joined by "de",
+    and no word's back-translation says otherwise."""
+    if source_lang != "en" or lang != "es":
+        return None
+    src = lemmatizer(source_lang).tokens(source)
+    src_words = [t for t in src if t.text[:1].isalnum()]
+    mt = [t for t in lemmatizer(lang).tokens(text) if t.text[:1].isalnum()]
+    if not 2 <= len(src_words) <= 4 or any(is_function(t.text, source_lang) for t in src_words) \
+            or not all(t.text[:1].isupper() for t in src_words):
+        return None
+    content = [t for t in mt if t.lower not in _LINKS]
+    if len(content) != len(src_words) or not re.fullmatch(
+            r"\s*" + r"(?:\s+(?:de|del|de la|de los|de las)\s+|\s+)".join(re.escape(t.text) for t in content) + r"\s*",
+            text):
+        return None
+    inside = [i for i, t in enumerate(src_words) if t.start >= hit[0] and t.end <= hit[1]]
+    if len(inside) != 1:
+        return None
+    k = len(content)
+    back = back_fn([t.text for t in content]) if back_fn else {}
+    for j, m in enumerate(content):
+        linked = [i for i, s in enumerate(src_words) if m.keys & s.keys or cognate(m.text, s.text)
+                  or s.keys & set(back.get(m.text, ()))]
+        if linked and k - 1 - j not in linked:
+            return None  # a word is linked to another place than the reversed order gives
+    j = k - 1 - inside[0]
+    return content[j].start, content[j].end
+
+
+_LINKS = {"de", "del", "la", "los", "las"}
 
 
 def _inside(tok: Token, spans: Sequence[tuple[int, int]]) -> bool:

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from translator.document import PLACEHOLDER_RE
 from translator.terms import repair
-from translator.terms.align import align_span, content_tokens, is_function, residual_span
+from translator.terms.align import align_span, compound_span, content_tokens, is_function, residual_span
 from translator.terms.find import TermHit, TermIndex
 from translator.terms.glossary import Glossary, Term
 
@@ -125,6 +125,11 @@ def _aligned_spans(glossary: Glossary, term: Term, hit: TermHit, source: str, te
                          getattr(hints, "back_translations", None), got, n_target, region, taken)
     if span is not None and usable(span) and span not in out:
         out.append(span)
+    if not out:
+        span = compound_span(source, (hit.start, hit.end), glossary.source_lang, text, lang,
+                             getattr(hints, "back_translations", None))
+        if span is not None and usable(span):
+            out.append(span)
     return out
 
 
