@@ -145,3 +145,14 @@ def test_engine_protocol():
     engine = ApertiumEngine()
     assert engine.name == "apertium"
     assert shutil.which("apertium") is None or callable(engine.translate)
+
+
+@needs_apertium
+@pytest.mark.skipif(not shutil.which("apertium-tagger"), reason="needs Apertium's tagger")
+def test_a_verb_term_where_the_source_has_a_participle_gets_the_participle():
+    """«ha sido definir» (Apertium wrote «puesto», also a noun, so its verb form was not matched)."""
+    gl = Glossary("en", "es", (Term("set", "definir"),))
+    res = translate_jobs([Job("s1", "A confirmation that has been set to completed.", gl),
+                          Job("s2", "You must set the value.", gl)], "en", "es")
+    assert "sido definido" in res.texts["s1"]
+    assert "definir el valor" in res.texts["s2"]  # an infinitive stays one

@@ -37,7 +37,9 @@ from translator.document import PLACEHOLDER_RE, Suggestion, placeholder_tokens
 from translator.errors import EngineError
 from translator.engines.base import Context, Engine, EngineResult, Item
 from translator.engines.registry import register
-from translator.terms import MATCHING, morph
+from translator.terms import MATCHING, lexicon, morph
+from translator.terms.forms import generate
+from translator.terms.tagger import reading_at
 from translator.terms.apertium.decode import Decoded, Replacer, decode, strip_marks
 from translator.terms.apertium.encode import BATCH_CHARS, WORD_RE as _WORD_RE, Encoded, Protect, encode, translate_encoded
 from translator.terms.apertium.hints import ApertiumHints
@@ -199,7 +201,7 @@ def _translate(jobs: Sequence[Job], mode: str, target_lang: str, text_of):
     failed: list[Job] = []
     suggestions: list[Suggestion] = []
     for job, enc, out in zip(jobs, encoded, outs):
-        dec = decode(enc, out, _term_replacer(job.glossary, target_lang)) if out is not None else None
+        dec = decode(enc, out, _term_replacer(job.glossary, target_lang, text_of(job))) if out is not None else None
         if dec is None:
             failed.append(job)
             continue
@@ -222,18 +224,38 @@ def _protections(glossary, source: str, mode: str) -> list[Protect]:
     return out
 
 
-def _term_replacer(glossary, target_lang: str) -> Replacer:
+def _term_replacer(glossary, target_lang: str, source: str = "") -> Replacer:
     def replace(hit, old: str) -> str:
         if hit is None:
             return old
         if hit.term.dnt:
             return hit.text
+        participle = _participle(hit, old, source, glossary.source_lang, target_lang)
+        if participle:
+            return participle
         plural = morph.is_plural(old, target_lang) if old else None
         if plural is None:
             plural = morph.is_plural(hit.text, glossary.source_lang)
         return inflect_like(hit.term, old or hit.text, target_lang, plural=plural)
 
     return replace
+
+
+def _participle(hit, old: str, source: str, source_lang: str, target_lang: str) -> str:
+    """A Spanish verb term where the source has a participle ("has been set")
+    and Apertium wrote one that is also a noun («puesto»): the term's
+    participle, in the gender and number of Apertium's («definido»)."""
+    rendering = hit.term.rendering
+    if target_lang != "es" or not source or " " in rendering.strip() or not morph.is_es_infinitive(rendering):
+        return ""
+    words = [w for w in reading_at(source, hit.start, hit.end, source_lang) if w.tags]
+    if len(words) != 1 or words[0].tags[0] != "vblex" or "pp" not in words[0].tags:
+        return ""
+    tags = next((t for _, t in lexicon.analyses(old.lower(), "es") if t[:2] == ("vblex", "pp")), None)
+    if tags is None:
+        return ""
+    form = generate(rendering.lower(), tags, "es")
+    return morph.match_case(form, old) if form else ""
 
 
 def _apply_agreement(dec: Decoded, target_lang: str) -> str:
