@@ -214,8 +214,9 @@ def _unglued_repair(term: Term, text: str, hit: TermHit, source: str, seg_id: st
             continue
         a, b = min(span[0], ws), max(span[1], we + 1)
         shift = len(new_text) - len(spaced)
+        explanation = s.explanation[:-1] + f' (the glued "{text[ws:we]}" split).'
         return new_text, dataclasses.replace(s, original=text[a:b - 1], suggestion=new_text[a:b + shift],
-                                 explanation=s.explanation[:-1] + f' (the glued "{text[ws:we]}" split).')
+                                             explanation=explanation)
     return None
 
 
