@@ -14,6 +14,7 @@ pytestmark = pytest.mark.skipif(
     not shutil.which("lt-proc") or not shutil.which("apertium-tagger")
     or not Path("/usr/share/apertium/apertium-eng-spa/spa-eng.automorf.bin").exists(),
     reason="Apertium's eng-spa data is not installed")
+needs_apertium = pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
 
 
 def word(text: str, w: str) -> repair.Tagged:
@@ -228,7 +229,7 @@ def test_agreement_around_the_new_term(before, after, old, new, expected):
     assert agree_gender(before, after, old, new) == expected
 
 
-@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+@needs_apertium
 def test_an_edit_that_changes_nothing_is_not_reported_applied():
     gl = Glossary("en", "es", (Term("use", "utilizar"),))
     text, sugg = enforce(gl, "Used for intraday bank statements (IDBS).",
@@ -239,7 +240,7 @@ def test_an_edit_that_changes_nothing_is_not_reported_applied():
     assert [(s.status, s.severity) for s in sugg if s.original == "Utilizarse"] == [("open", "minor")]
 
 
-@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+@needs_apertium
 def test_a_repair_never_deletes_a_code_the_source_has():
     """Seen on the SAP post-edit data: the draft glued the code to a word."""
     gl = Glossary("en", "es", (Term("document type", "tipo de documento"),))
@@ -282,7 +283,7 @@ def test_glued_words_are_split_only_into_a_function_word_or_a_source_code_and_a_
     assert got == expected
 
 
-@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+@needs_apertium
 def test_a_term_glued_to_the_word_before_it_is_repaired_with_the_space_put_back():
     gl = Glossary("en", "es", (Term("button", "pulsador"),))
     text, sugg = enforce(gl, "For more information, see the help for the (Settings) button.",
@@ -292,7 +293,7 @@ def test_a_term_glued_to_the_word_before_it_is_repaired_with_the_space_put_back(
     assert (done.original, done.suggestion) == ("delbotón", "del pulsador")
 
 
-@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+@needs_apertium
 @pytest.mark.parametrize("draft, expected", [
     ("Múltiples casos de uso", "Varios casos de uso"),  # "múltiple" is both genders: "casos" decides
     ("Múltiples opciones", "Varias opciones"),
@@ -316,7 +317,7 @@ def test_the_bilingual_dictionary_gives_every_reading_of_a_word():
     assert lexicon.translations("qwxz", "es", "en") == ()
 
 
-@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+@needs_apertium
 def test_a_term_is_not_put_in_place_of_a_word_far_from_where_its_neighbours_went():
     """Seen on the SAP post-edit data: «tab» of "the Review Finished tab page"
     was put in place of «previsiones» (accruals), because a later
@@ -330,7 +331,7 @@ def test_a_term_is_not_put_in_place_of_a_word_far_from_where_its_neighbours_went
     assert "previsiones" in text and "pestaña" not in text
 
 
-@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+@needs_apertium
 def test_a_verb_term_goes_in_place_of_the_verb_after_an_auxiliary_not_of_the_auxiliary():
     """Seen on the SAP post-edit data: "You must save your entries" gave
     «Guardará grabar las entradas» («Deberá», must, was replaced)."""
@@ -357,7 +358,7 @@ def test_a_capitalised_name_in_the_glossary_keeps_its_capital():
     assert headword_case(Term("adjustment", "Ajuste"), "Ajuste", "revisión") == "ajuste"
 
 
-@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+@needs_apertium
 def test_a_term_found_inside_a_glued_word_does_not_take_the_glued_word_with_it():
     """English draft: «thebutton» was replaced whole, losing "the"."""
     gl = Glossary("es", "en", (Term("botón", "pushbutton"),))
@@ -404,7 +405,7 @@ def test_the_english_article_before_a_replaced_word_follows_its_first_sound(befo
     assert agree_article(before, new) == expected
 
 
-@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+@needs_apertium
 def test_an_english_target_that_is_a_noun_and_a_verb_replaces_a_noun_and_its_article_follows():
     gl = Glossary("es", "en", (Term("modelo", "engine"), Term("ajuste", "update")))
     text, _ = enforce(gl, "Seleccione un modelo.", "Select a model.", "s1")
@@ -413,7 +414,7 @@ def test_an_english_target_that_is_a_noun_and_a_verb_replaces_a_noun_and_its_art
     assert text == "An update of the index."
 
 
-@pytest.mark.skipif(not shutil.which("apertium"), reason="needs Apertium for the alignment")
+@needs_apertium
 def test_an_english_compound_title_maps_to_its_spanish_rendering_in_the_opposite_order():
     """Seen on the SAP post-edit data: nothing links «interlocutor» to
     "Partner" or «Tipo» to "Category", but the title's order does."""
@@ -446,3 +447,38 @@ def test_the_reversed_compound_is_refused_when_a_word_is_linked_elsewhere():
     back2 = {"Modificación": ("partner",)}.get
     assert compound_span("Business Partner Change", (17, 23), "en", "Modificación de socio comercial", "es",
                          lambda words: {w: back2(w, ()) for w in words}) is None
+
+
+@pytest.mark.parametrize("source, word, expected", [
+    ("The Maintenance Orders tab shows orders.", "tab", "noun"),  # no other reading
+    ("Displays the creator.", "Displays", ""),  # a noun and a verb
+    ("Click Save to save changes.", "save", "verb"),
+    ("Business Partner Change", "Business Partner", ""),  # several words
+])
+def test_the_part_of_speech_a_source_word_can_only_be(source, word, expected):
+    s = source.rindex(word)
+    assert repair.source_only_pos(source, s, s + len(word), "en") == expected
+
+
+@needs_apertium
+def test_the_source_settles_a_word_the_tagger_reads_otherwise():
+    """Seen on the SAP post-edit data: the tagger read «etiqueta» as the verb
+    "etiquetar"; "tab" can only be a noun, and «etiqueta» is a noun too."""
+    gl = Glossary("en", "es", (Term("tab", "pestaña"),))
+    text, _ = enforce(gl, "The Maintenance Orders tab shows orders for the relevant work center.",
+                      "Las órdenes de mantenimiento etiqueta muestra pedidos del centro de trabajo relevante.", "s1")
+    assert text == "Las órdenes de mantenimiento pestaña muestra pedidos del centro de trabajo relevante."
+    # "Displays" is a noun and a verb: the tagger's verb reading of «Muestra» stands, nothing is replaced
+    gl = Glossary("en", "es", (Term("display", "visualización"),))
+    text, sugg = enforce(gl, "Displays the creator.", "Muestra el creador.", "s1")
+    assert text == "Muestra el creador." and "applied" not in [s.status for s in sugg]
+
+
+@needs_apertium
+def test_of_two_places_as_near_the_one_between_the_neighbours_renderings_wins():
+    """"line-item level" → «nivel de artículo en línea»: «artículo» lies
+    between «nivel» and «línea», «fiscal» only next to «nivel»."""
+    gl = Glossary("en", "es", (Term("item", "elemento"),))
+    text, _ = enforce(gl, "In these kinds of cases, the tax country is maintained at the line-item level.",
+                      "En este tipo de casos, el país fiscal se actualiza a nivel de artículo en línea.", "s1")
+    assert text == "En este tipo de casos, el país fiscal se actualiza a nivel de elemento en línea."

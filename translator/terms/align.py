@@ -138,9 +138,16 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
         "Maintenance Orders tab" → "la pestaña Órdenes de mantenimiento")."""
         return min([max(run[0] - i - 1, i - run[-1] - 1) for i in left + right] + [float("inf")])
 
+    def outside(run: list[int]) -> bool:
+        """Whether the run is not enclosed by the places the term's two
+        neighbours went, in either order: «etiqueta» between «órdenes» and
+        «muestra» for "Orders tab shows", «artículo» between «nivel» and «línea»
+        for "line-item level"."""
+        return not any(min(i, j) < run[0] and run[-1] < max(i, j) for i in left for j in right)
+
     if len(pool) > 1:
-        pool = sorted(pool, key=distance)
-        if distance(pool[0]) == distance(pool[1]):
+        pool = sorted(pool, key=lambda r: (distance(r), outside(r)))
+        if (distance(pool[0]), outside(pool[0])) == (distance(pool[1]), outside(pool[1])):
             return None  # two equally likely places
     whole = pool[0]
     run = whole

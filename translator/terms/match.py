@@ -244,6 +244,7 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
     if repair.in_source_language(text, start, end, source_lang, lang):
         return text, _held(term, seg_id, old, "this sentence is still in the source language (flagged untranslated)")
     generated = term.dnt  # a kept term as written in the source is the glossary target itself
+    only = repair.source_only_pos(source, hit.start, hit.end, source_lang) if source else ""
     form: repair.Inflected | None = None
     words: list[repair.Tagged] = []
     if term.dnt:  # kept as written in the source ("Transformers"), in the number of the span
@@ -251,7 +252,7 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
         if morph.is_plural(old, lang) and not morph.is_plural(new, source_lang):
             new = morph.pluralize(new, source_lang)
     else:
-        words = repair.reading_at(text, start, end, lang)
+        words = repair.reread(repair.reading_at(text, start, end, lang), repair.term_pos(term, lang), only, lang)
         adjective = [w for w in words if w.tags and w.pos == repair.ADJ and "mf" in w.tags]
         gender = repair.noun_gender(text, start, end, lang, repair.is_quantifier(term.rendering, lang)) \
             if adjective else ""
@@ -266,7 +267,8 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
     elif lang == "en":
         before = agree_article(before, new)
     verdict = repair.gate(term, text, start, end, new, before + new + after, lang, generated=generated,
-                          source_pos=repair.source_pos(term, source, hit.start, hit.end, source_lang, lang))
+                          source_pos=repair.source_pos(term, source, hit.start, hit.end, source_lang, lang),
+                          source_only=only)
     if not verdict.ok:
         return text, _held(term, seg_id, old, verdict.reason, new)
     why_not = repair.no_form(term, words, lang) if not term.dnt and form is None else ""

@@ -35,10 +35,10 @@ from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, TAGGER, VERB, WORD, T
                                      term_is_verbish, term_pos, title_case)
 
 __all__ = ["ADJ", "ADV", "FUNC", "Inflected", "NOUN", "Tagged", "VERB", "Verdict", "drops_source_words",
-           "form_from_source", "gate", "generate", "head_word", "in_source_language", "inflect", "inflect_word",
-           "is_quantifier", "noun_gender",
-           "lexicon", "no_form", "number_mismatch", "pos_class", "prefetch_tags", "reading_at", "source_pos",
-           "source_sense", "tag", "term_is_verbish", "term_pos"]
+           "form_from_source", "gate", "generate", "head_word", "in_source_language", "inflect",
+           "inflect_word", "is_quantifier", "noun_gender", "lexicon", "no_form", "number_mismatch",
+           "pos_class", "prefetch_tags", "reading_at", "reread", "settled_by_source", "source_only_pos",
+           "source_pos", "source_sense", "tag", "term_is_verbish", "term_pos"]
 
 
 # --- the no-harm gate -----------------------------------------------------------------------------
@@ -122,9 +122,44 @@ def source_pos(term, source: str, start: int, end: int, source_lang: str, target
     return span_pos(source, start, end, source_lang, term_pos(term, target_lang))
 
 
+def source_only_pos(source: str, start: int, end: int, source_lang: str) -> str:
+    """The part of speech the source word can only be: every reading the
+    analyser has of it is a noun ("tab"), or every one a verb; "" when it has
+    readings of both ("displays"), is several words, or is unknown."""
+    words = WORD.findall(source[start:end])
+    if len(words) != 1:
+        return ""
+    classes = {c for _, tags in lexicon.analyses(words[0].lower(), source_lang) for c in pos_classes(tags)}
+    return next(iter(classes)) if len(classes) == 1 and classes <= {NOUN, VERB} else ""
+
+
+def settled_by_source(old: str, want: str, source_only: str, lang: str) -> bool:
+    """Whether the source overrules the tagger for the one word `old`: the
+    source word can only be `want` and `old` has a reading that is."""
+    words = WORD.findall(old)
+    return bool(want) and source_only == want and len(words) == 1 and any(
+        want in pos_classes(tags) for _, tags in lexicon.analyses(words[0].lower(), lang))
+
+
+def reread(words: list[Tagged], want: str, source_only: str, lang: str) -> list[Tagged]:
+    """The span's words with the one word read as `want` when the source
+    settles it (see settled_by_source); else as tagged."""
+    if len(words) != 1 or want in pos_classes(words[0].tags) or \
+            not settled_by_source(words[0].text, want, source_only, lang):
+        return words
+    w = words[0]
+    lemma, tags = next((lem, t) for lem, t in lexicon.analyses(w.text.lower(), lang) if want in pos_classes(t))
+    return [Tagged(w.text, w.start, w.end, lemma, tags)]
+
+
 def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: str, *,
-         generated: bool = False, want: str | None = None, source_pos: str = "") -> Verdict:
-    """May `new` replace text[start:end] (giving `new_text`, agreement included)?"""
+         generated: bool = False, want: str | None = None, source_pos: str = "",
+         source_only: str = "") -> Verdict:
+    """May `new` replace text[start:end] (giving `new_text`, agreement included)?
+    `source_only` is the part of speech the source word can only be: when the
+    tagger reads the draft's word otherwise but the word has that reading too
+    («Las órdenes de mantenimiento etiqueta muestra» for "tab"), the source
+    settles it."""
     old = text[start:end]
     if not old.strip() or not new.strip():
         return Verdict(False, "empty span")
@@ -152,7 +187,7 @@ def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: s
     if not got and source_pos in (NOUN, VERB) and want in (NOUN, VERB) and source_pos != want:
         # the analyser does not know the draft's word ("sets"): the source says what it is
         return Verdict(False, f'"{old}" translates a {source_pos} and the term is a {want}')
-    if not compatible(want, got):
+    if not compatible(want, got) and not settled_by_source(old, want, source_only, lang):
         what = got if got in (NOUN, VERB, ADJ, ADV) else ("a participle" if got == "pp" else "another part of speech")
         what = what if what.startswith(("a ", "another")) else ("an " if what[0] in "aeiou" else "a ") + what
         return Verdict(False, f'"{old}" is {what} here and the term is {("an " if want[:1] in "aeiou" else "a ") + want}')
