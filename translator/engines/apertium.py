@@ -38,8 +38,8 @@ from translator.errors import EngineError
 from translator.engines.base import Context, Engine, EngineResult, Item
 from translator.engines.registry import register
 from translator.terms import MATCHING, lexicon, morph
-from translator.terms.forms import generate
-from translator.terms.tagger import reading_at
+from translator.terms.forms import generate, source_is_participle
+from translator.terms.tagger import WORD
 from translator.terms.apertium.decode import Decoded, Replacer, decode, strip_marks
 from translator.terms.apertium.encode import BATCH_CHARS, WORD_RE as _WORD_RE, Encoded, Protect, encode, translate_encoded
 from translator.terms.apertium.hints import ApertiumHints
@@ -248,8 +248,8 @@ def _participle(hit, old: str, source: str, source_lang: str, target_lang: str) 
     rendering = hit.term.rendering
     if target_lang != "es" or not source or " " in rendering.strip() or not morph.is_es_infinitive(rendering):
         return ""
-    words = [w for w in reading_at(source, hit.start, hit.end, source_lang) if w.tags]
-    if len(words) != 1 or words[0].tags[0] != "vblex" or "pp" not in words[0].tags:
+    if len(WORD.findall(source[hit.start:hit.end])) != 1 or \
+            not source_is_participle(source, hit.start, hit.end, source_lang):
         return ""
     tags = next((t for _, t in lexicon.analyses(old.lower(), "es") if t[:2] == ("vblex", "pp")), None)
     if tags is None:

@@ -195,6 +195,12 @@ def _agree_modifiers_tail(text: str, at: int, number: str, lang: str) -> str:
     return text[:at] + _agree_modifiers(text[at:], number, lang)
 
 
+def source_is_participle(source: str, start: int, end: int, source_lang: str) -> bool:
+    """Whether the term's occurrence in the source is, as tagged, a participle ("has been set")."""
+    words = [w for w in reading_at(source, start, end, source_lang) if w.tags]
+    return bool(words) and words[0].tags[0] == "vblex" and "pp" in words[0].tags
+
+
 def form_from_source(term, old_text: str, source: str, s_start: int, s_end: int, source_lang: str,
                      lang: str) -> Inflected | None:
     """A verb term's form when the draft's word is unknown to the analyser
@@ -202,8 +208,7 @@ def form_from_source(term, old_text: str, source: str, s_start: int, s_end: int,
     ("Interrumpido", masculine singular: the form a participle takes alone)."""
     if lang != "es" or term.dnt or term_pos(term, lang) != VERB or len(WORD.findall(term.rendering)) > 1:
         return None
-    words = [w for w in reading_at(source, s_start, s_end, source_lang) if w.tags]
-    if not words or words[0].tags[0] != "vblex" or "pp" not in words[0].tags:
+    if not source_is_participle(source, s_start, s_end, source_lang):
         return None
     if not re.search(r"[aei]d[oa]s?$", old_text.lower()):
         return None  # the draft's word does not look like a participle either

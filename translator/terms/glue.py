@@ -31,7 +31,7 @@ def splits(text: str, lang: str, source: str = "") -> list[tuple[int, int, int]]
     out: list[tuple[int, int, int]] = []
     for m in _WORD.finditer(text):
         word = m.group(0)
-        if len(word) < 6 or lex.is_word(word) or re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", source):
+        if len(word) < 6 or lex.is_word(word) or _has_word(source, word):
             continue  # a word, or a name copied from the source
         # a capitalised word is more likely a name («Labella») than a glued article
         cuts = {i for i in _function_cuts(word, lang) if lex.is_word(word[i:])} if not word[:1].isupper() else set()
@@ -52,7 +52,12 @@ def _capital_cuts(word: str, source: str) -> list[int]:
     if not m or len(m.group(1)) < 4:
         return []
     tail = m.group(2)
-    return [m.end(1)] if re.search(r"(?<!\w)" + re.escape(tail) + r"(?!\w)", source) else []
+    return [m.end(1)] if _has_word(source, tail) else []
+
+
+def _has_word(text: str, word: str) -> bool:
+    """Whether `text` has `word` as a whole word."""
+    return re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text) is not None
 
 
 def unglue(text: str, at: int) -> str:
