@@ -101,6 +101,17 @@ def test_load_glossary_merges_and_later_files_win(tmp_path):
     assert g.paths == (str(a), str(b))
 
 
+@pytest.mark.parametrize("rows", [
+    "approval,autorización,,,,,\nApproval,Autorización,,,,,\n",
+    "Approval,Autorización,,,,,\napproval,autorización,,,,,\n",
+])
+def test_of_two_entries_that_differ_only_in_case_the_lower_case_one_stays(tmp_path, rows):
+    """Seen in the SAP post-edit data: with the capitalised entry last,
+    «pendiente de aprobación» became «pendiente de Autorización»."""
+    g = load_glossary([write(tmp_path, "g.en-es.csv", HEADER + rows)], "en", "es")
+    assert [(t.source, t.target) for t in g.terms] == [("approval", "autorización")]
+
+
 @pytest.mark.parametrize("rows, expected", [
     ("foundation model,modelo fundacional,,,,,\nfoundation models,modelo fundacional,,,,,\n",
      [("warning", 3, 'duplicate entry "foundation models" (same as line 2)')]),

@@ -176,15 +176,25 @@ def resolve_paths(paths: Sequence[str | Path], source_lang: str, target_lang: st
 def load_glossary(paths: Sequence[str | Path], source_lang: str, target_lang: str,
                   default_dir: str | Path | None = None) -> Glossary:
     """One glossary from files and directories (see `resolve_paths`). When two
-    files define the same source, the later file wins."""
+    entries define the same source, the later one wins; but of two that differ
+    only in case ("approval" → "autorización", "Approval" → "Autorización"),
+    the one in lower case stays, whatever the order: the text's case decides
+    how it is written, where the capitalised one would be taken for a name."""
     merged: dict[str, Term] = {}
     files = resolve_paths(paths, source_lang, target_lang, default_dir)
     for path in files:
         for term in read_csv(path).terms:
             key = term.source if term.case_sensitive else term.source.lower()
-            merged.pop(key, None)
+            old = merged.pop(key, None)
+            if old is not None and _same_but_case(old, term) and old.source == old.source.lower():
+                term = old
             merged[key] = term
     return Glossary(source_lang, target_lang, tuple(merged.values()), tuple(str(p) for p in files))
+
+
+def _same_but_case(a: Term, b: Term) -> bool:
+    return a.target.lower() == b.target.lower() and a.source.lower() == b.source.lower() and \
+        a.source != b.source
 
 
 def read_csv(path: str | Path, source_lang: str = "", target_lang: str = "") -> Glossary:
