@@ -11,13 +11,16 @@ as ../shared/tools/quality.sh terms|postedit.
   compliance, chrF against the reference (and of raw Apertium), non-words.
 
     .venv/bin/python bench/postedit.py [--data ../shared/data] [--set postedit|terms|both] [--keep DIR]
-                                       [--show N] [--lines A:B]
+                                       [--show N] [--lines A:B] [--per-line]
 
 --keep leaves the outputs and reports there; --show N prints N changed lines
 (picked with a fixed seed) before and after; --lines A:B measures only rows
 A to B-1 of each set (one glossary merged from those rows), to check that a
-rule derived on one half of dev also holds on the other. Skips (exit 0) when the data is
-missing.
+rule derived on one half of dev also holds on the other. --per-line also runs
+postedit once per line with that line's own terms as the glossary (what the
+post-editor followed; one CLI run a line, so minutes): it separates what the
+repairs do from what one file-wide glossary does to lines that do not list a
+term. Skips (exit 0) when the data is missing.
 """
 
 from __future__ import annotations
@@ -119,8 +122,47 @@ def bench_postedit(data: Path, work: Path, show: int, lines: slice = slice(None)
              str(work / "out")], work / "cache")
     hyps = (work / "out" / "src.es.txt").read_text(encoding="utf-8").split("\n")[: len(rows)]
     hyps += [""] * (len(rows) - len(hyps))
+    score_postedit("postedit ", rows, hyps, merged, merged, show)
+
+
+def bench_postedit_per_line(data: Path, work: Path, show: int, lines: slice = slice(None)) -> None:
+    """The same rows, each through the CLI with its own terms as its glossary
+    (what the post-editor followed): separates what the repairs do from what
+    applying one file's glossary to every line does. Harm counts the same lines
+    as the merged run; compliance is against each line's own targets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rows = read_rows(data / "postedit-en-es" / "dev.jsonl", lines)
+    work.mkdir(parents=True, exist_ok=True)
+    merged = merged_glossary(rows, work / "merged.en-es.csv")
+    workers = max(1, min(4, os.cpu_count() or 1))
+
+    def one(i: int) -> str:
+        d = work / f"{i:04d}"
+        d.mkdir(parents=True, exist_ok=True)
+        r = rows[i]
+        own = {t["source"]: t["target"] for t in r["terms"]}
+        with open(d / "glossary.en-es.csv", "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows([["source", "target"], *own.items()])
+        (d / "src.txt").write_text(r["en"] + "\n", encoding="utf-8")
+        (d / "mt.txt").write_text(r["mt"] + "\n", encoding="utf-8")
+        run_cli(["translate", str(d / "src.txt"), "--from", "en", "--to", "es", "--draft", str(d / "mt.txt"),
+                 "--glossary", str(d / "glossary.en-es.csv"), "--out", str(d / "out"), "-q"],
+                work / f"cache{i % workers}")
+        return (d / "out" / "src.es.txt").read_text(encoding="utf-8").split("\n")[0]
+
+    with ThreadPoolExecutor(workers) as pool:
+        hyps = list(pool.map(one, range(len(rows))))
+    score_postedit("per line ", rows, hyps, merged, {}, show)
+
+
+def score_postedit(label: str, rows: list[dict], hyps: list[str], merged: dict[str, str],
+                   given: dict[str, str], show: int) -> None:
+    """Print compliance (against `given`, else each line's own targets), chrF
+    against the post-edit, harm over the lines whose own terms agree with the
+    merged glossary, and non-words."""
     c = CHRF()
-    hit, tot = compliance(rows, hyps, merged)
+    hit, tot = compliance(rows, hyps, given)
     chrf = c.corpus_score(hyps, [[r["pe"] for r in rows]]).score
     raw = c.corpus_score([r["mt"] for r in rows], [[r["pe"] for r in rows]]).score
     changed = worse = 0
@@ -133,7 +175,7 @@ def bench_postedit(data: Path, work: Path, show: int, lines: slice = slice(None)
             changed += 1
             worse += c.sentence_score(h, [r["pe"]]).score < c.sentence_score(r["mt"], [r["pe"]]).score - 0.5
     bad = non_words(rows, hyps, merged, "mt")
-    print(f"postedit  compliance {hit}/{tot} = {hit / tot:.3f}   chrF vs pe {chrf:.1f} (raw MT {raw:.1f}, "
+    print(f"{label} compliance {hit}/{tot} = {hit / tot:.3f}   chrF vs pe {chrf:.1f} (raw MT {raw:.1f}, "
           f"{chrf - raw:+.1f})   harm {worse}/{changed} = {worse / max(1, changed):.3f}   "
           f"non-words {len(bad)} {' '.join(bad[:10])}")
     for i in sorted(random.Random(9).sample(changes, min(show, len(changes)))):
@@ -169,6 +211,8 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="leave outputs and reports here")
     ap.add_argument("--show", type=int, default=0, help="print N changed lines (fixed seed)")
     ap.add_argument("--lines", default=":", help="only rows A:B of each set, e.g. 0:150")
+    ap.add_argument("--per-line", action="store_true",
+                    help="also run postedit once per line with that line's own glossary (slow: one CLI run a line)")
     args = ap.parse_args()
     a, _, b = args.lines.partition(":")
     lines = slice(int(a) if a else None, int(b) if b else None)
@@ -179,6 +223,8 @@ def main() -> None:
         work = args.keep or Path(tmp)
         if args.set in ("postedit", "both"):
             bench_postedit(args.data, work / "postedit", args.show, lines)
+            if args.per_line:
+                bench_postedit_per_line(args.data, work / "per-line", args.show, lines)
         if args.set in ("terms", "both"):
             bench_terms(args.data, work / "terms", lines)
 
