@@ -115,14 +115,18 @@ def bench_postedit(data: Path, work: Path, show: int, lines: slice = slice(None)
     rows = read_rows(data / "postedit-en-es" / "dev.jsonl", lines)
     work.mkdir(parents=True, exist_ok=True)
     merged = merged_glossary(rows, work / "glossary.en-es.csv")
+    hyps = run_draft(rows, work, work / "cache", "--report", str(work / "out"))
+    score_postedit("postedit ", rows, hyps, merged, merged, show)
+
+
+def run_draft(rows: list[dict], work: Path, cache: Path, *extra: str) -> list[str]:
+    """`translator translate --draft` of the rows' MT with work/glossary.en-es.csv; the output lines."""
     (work / "src.txt").write_text("\n".join(r["en"] for r in rows) + "\n", encoding="utf-8")
     (work / "mt.txt").write_text("\n".join(r["mt"] for r in rows) + "\n", encoding="utf-8")
     run_cli(["translate", str(work / "src.txt"), "--from", "en", "--to", "es", "--draft", str(work / "mt.txt"),
-             "--glossary", str(work / "glossary.en-es.csv"), "--out", str(work / "out"), "--report",
-             str(work / "out")], work / "cache")
+             "--glossary", str(work / "glossary.en-es.csv"), "--out", str(work / "out"), *extra], cache)
     hyps = (work / "out" / "src.es.txt").read_text(encoding="utf-8").split("\n")[: len(rows)]
-    hyps += [""] * (len(rows) - len(hyps))
-    score_postedit("postedit ", rows, hyps, merged, merged, show)
+    return hyps + [""] * (len(rows) - len(hyps))
 
 
 def bench_postedit_per_line(data: Path, work: Path, show: int, lines: slice = slice(None)) -> None:
@@ -140,16 +144,8 @@ def bench_postedit_per_line(data: Path, work: Path, show: int, lines: slice = sl
     def one(i: int) -> str:
         d = work / f"{i:04d}"
         d.mkdir(parents=True, exist_ok=True)
-        r = rows[i]
-        own = {t["source"]: t["target"] for t in r["terms"]}
-        with open(d / "glossary.en-es.csv", "w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows([["source", "target"], *own.items()])
-        (d / "src.txt").write_text(r["en"] + "\n", encoding="utf-8")
-        (d / "mt.txt").write_text(r["mt"] + "\n", encoding="utf-8")
-        run_cli(["translate", str(d / "src.txt"), "--from", "en", "--to", "es", "--draft", str(d / "mt.txt"),
-                 "--glossary", str(d / "glossary.en-es.csv"), "--out", str(d / "out"), "-q"],
-                work / f"cache{i % workers}")
-        return (d / "out" / "src.es.txt").read_text(encoding="utf-8").split("\n")[0]
+        merged_glossary(rows[i:i + 1], d / "glossary.en-es.csv")  # the line's own terms
+        return run_draft(rows[i:i + 1], d, work / f"cache{i % workers}", "-q")[0]
 
     with ThreadPoolExecutor(workers) as pool:
         hyps = list(pool.map(one, range(len(rows))))

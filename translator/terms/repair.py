@@ -37,7 +37,7 @@ from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, TAGGER, VERB, WORD, T
 __all__ = ["ADJ", "ADV", "FUNC", "Inflected", "NOUN", "Tagged", "VERB", "Verdict", "drops_source_words",
            "form_from_source", "gate", "generate", "head_word", "in_source_language", "inflect",
            "inflect_word", "is_quantifier", "noun_gender", "lexicon", "no_form", "number_mismatch",
-           "pos_class", "prefetch_tags", "reading_at", "reread", "settled_by_source", "source_only_pos",
+           "pos_class", "prefetch_tags", "reading_at", "reread", "source_only_pos",
            "source_pos", "source_sense", "tag", "term_is_verbish", "term_pos"]
 
 
@@ -133,7 +133,7 @@ def source_only_pos(source: str, start: int, end: int, source_lang: str) -> str:
     return next(iter(classes)) if len(classes) == 1 and classes <= {NOUN, VERB} else ""
 
 
-def settled_by_source(old: str, want: str, source_only: str, lang: str) -> bool:
+def _settled_by_source(old: str, want: str, source_only: str, lang: str) -> bool:
     """Whether the source overrules the tagger for the one word `old`: the
     source word can only be `want` and `old` has a reading that is."""
     words = WORD.findall(old)
@@ -142,14 +142,14 @@ def settled_by_source(old: str, want: str, source_only: str, lang: str) -> bool:
 
 
 def reread(words: list[Tagged], want: str, source_only: str, lang: str) -> list[Tagged]:
-    """The span's words with the one word read as `want` when the source
-    settles it (see settled_by_source); else as tagged."""
-    if len(words) != 1 or want in pos_classes(words[0].tags) or \
-            not settled_by_source(words[0].text, want, source_only, lang):
+    """The span's words with its one word read as `want` where the tagger
+    read it otherwise, when the source word can only be `want` and the word
+    has such a reading (the gate's rule, _settled_by_source); else as tagged."""
+    if len(words) != 1 or not want or source_only != want or want in pos_classes(words[0].tags):
         return words
     w = words[0]
-    lemma, tags = next((lem, t) for lem, t in lexicon.analyses(w.text.lower(), lang) if want in pos_classes(t))
-    return [Tagged(w.text, w.start, w.end, lemma, tags)]
+    reading = next(((lem, t) for lem, t in lexicon.analyses(w.text.lower(), lang) if want in pos_classes(t)), None)
+    return [Tagged(w.text, w.start, w.end, *reading)] if reading else words
 
 
 def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: str, *,
@@ -187,7 +187,7 @@ def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: s
     if not got and source_pos in (NOUN, VERB) and want in (NOUN, VERB) and source_pos != want:
         # the analyser does not know the draft's word ("sets"): the source says what it is
         return Verdict(False, f'"{old}" translates a {source_pos} and the term is a {want}')
-    if not compatible(want, got) and not settled_by_source(old, want, source_only, lang):
+    if not compatible(want, got) and not _settled_by_source(old, want, source_only, lang):
         what = got if got in (NOUN, VERB, ADJ, ADV) else ("a participle" if got == "pp" else "another part of speech")
         what = what if what.startswith(("a ", "another")) else ("an " if what[0] in "aeiou" else "a ") + what
         return Verdict(False, f'"{old}" is {what} here and the term is {("an " if want[:1] in "aeiou" else "a ") + want}')
