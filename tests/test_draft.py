@@ -104,3 +104,63 @@ def test_post_edit_with_llm_critiques_and_revises_the_draft(tmp_path, fake_opena
     assert "Los modelos de fundación se vuelven cada vez más baratos." in out
     report = json.loads((tmp_path / "out/issue.es.report.json").read_text(encoding="utf-8"))
     assert any(s["check"] == "" and s["status"] == "applied" for s in report["suggestions"] if s["origin"] == "llm")
+
+
+def test_markup_trimmed_from_the_draft_edge_comes_back(tmp_path):
+    # "### Comment `X` files" has the code inside; the draft's heading ends in
+    # it, so the draft's segment was "Limas de comentario" without it.
+    doc = parse("### Comment `DESCRIPTION` files\n\nText `a` and `b`.\n", "markdown", source_lang="en")
+    draft = tmp_path / "d.es.md"
+    draft.write_text("### Limas de comentario `DESCRIPTION`\n\n`b` y `a` texto.\n", encoding="utf-8")
+    doc, texts, notes = align_draft(doc, draft, "es")
+    assert [texts[s.id] for s in doc.segments] == ["Limas de comentario <1/>", "<2/> y <1/> texto."]
+    assert notes == []
+
+
+def test_markup_the_draft_lost_is_put_back_and_reported(tmp_path):
+    doc = parse("Install `pip` first, then run it.\n\nSee [the docs](https://d.example).\n", "markdown",
+                source_lang="en")
+    draft = tmp_path / "d.es.md"
+    draft.write_text("Instale primero y luego ejecútelo.\n\nVea la documentación [aquí](https://x.example) ya.\n",
+                     encoding="utf-8")
+    doc, texts, notes = align_draft(doc, draft, "es")
+    first = doc.segments[0]
+    # the draft's words are kept; the code goes to the end, and the editor is told
+    assert texts[first.id] == "Instale primero y luego ejecútelo. <1/>"
+    assert [(n.id, n.check, n.severity) for n in notes] == [(first.id, "draft-markup", "major")]
+    assert "`pip`" in notes[0].explanation
+
+
+def test_draft_markup_without_a_source_counterpart_is_left_out(tmp_path):
+    doc = parse("Read the report.\n", "markdown", source_lang="en")
+    draft = tmp_path / "d.es.md"
+    draft.write_text("Lea el informe `x` ya.\n", encoding="utf-8")
+    doc, texts, notes = align_draft(doc, draft, "es")
+    assert texts[doc.segments[0].id] == "Lea el informe ya."
+    assert [(n.check, n.severity) for n in notes] == [("draft-markup", "minor")]
+
+
+def test_a_draft_heading_with_trailing_code_is_not_replaced_by_the_source(tmp_path):
+    src, draft = tmp_path / "n.en.md", tmp_path / "mt.es.md"
+    src.write_text("# News\n\n### Comment `DESCRIPTION` files\n\nThanks for reading.\n", encoding="utf-8")
+    draft.write_text("# Noticias\n\n### Limas de comentario `DESCRIPTION`\n\nGracias por leer.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, [
+        "translate", str(src), "--to", "es", "--draft", str(draft), "--no-glossary",
+        "--out", str(tmp_path / "out"), "-q"], env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out/n.es.md").read_text(encoding="utf-8") == draft.read_text(encoding="utf-8")
+
+
+def test_a_segment_that_breaks_the_structure_keeps_the_source_and_the_file_is_written(tmp_path):
+    src, draft = tmp_path / "n.en.md", tmp_path / "mt.es.txt"
+    src.write_text("Read _this_ now. Thanks a lot.\n\nSecond para here.\n", encoding="utf-8")
+    draft.write_text("Lea <1>esto</1>s ahora.\nMuchas gracias.\nSegundo párrafo aquí.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, [
+        "translate", str(src), "--to", "es", "--draft", str(draft), "--no-glossary",
+        "--out", str(tmp_path / "out"), "--report", str(tmp_path / "out"), "-q"],
+        env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out/n.es.md").read_text(encoding="utf-8") == (
+        "Read _this_ now. Muchas gracias.\n\nSegundo párrafo aquí.\n")
+    report = json.loads((tmp_path / "out/n.es.report.json").read_text(encoding="utf-8"))
+    assert [(s["id"], s["severity"]) for s in report["suggestions"] if s["check"] == "structure"] == [("s1", "critical")]

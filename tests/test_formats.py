@@ -203,3 +203,9 @@ def test_decode_then_parse_seed_with_mojibake():
     doc = read(seed)
     assert doc.format == "markdown" and doc.encoding.repairs
     assert "👋" in doc.text and "‚Äô" not in doc.text
+
+
+def test_adjacent_inline_codes_stay_two_code_spans():
+    # "`a`/`b`" translated without the slash: "`a``b`" would be one code span
+    md = parse("Use `<ul>`/`<ol>` here.\n", "markdown", source_lang="en")
+    assert assemble(md, {"s1": "Use <1/><2/> aquí."}).text == "Use `<ul>` `<ol>` aquí.\n"

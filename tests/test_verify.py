@@ -36,3 +36,17 @@ def test_structural_damage_is_caught(after, fmt, expected):
     before = HTML if fmt == "html" else MD
     problem = structure_problem(before, after, fmt)
     assert problem is not None and expected in problem
+
+
+def test_the_translations_that_break_the_structure_are_found():
+    from translator.formats.assemble import assemble
+    from translator.io.reader import parse
+    from translator.qa.gate import breaking_segments
+
+    doc = parse("".join(f"Say _word{i}_ now.\n\n" for i in range(9)), "markdown", source_lang="en")
+    texts = {s.id: f"Di <1>palabra{i}</1> ya." for i, s in enumerate(doc.segments)}
+    texts["s3"] = "Di <1>palabra</1>s ya."  # `_palabra_s` is no emphasis
+    texts["s8"] = "Di <1>otra</1>s ya."
+    assert breaking_segments(doc, texts, lambda some: assemble(doc, some).text) == ["s3", "s8"]
+    texts["s3"] = texts["s8"] = "Di <1>bien</1> ya."
+    assert breaking_segments(doc, texts, lambda some: assemble(doc, some).text) == []

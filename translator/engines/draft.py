@@ -11,17 +11,18 @@ link even if the translator moved it).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Sequence
 
 from translator import formats
 from translator.io import reader
-from translator.document import PLACEHOLDER_RE, Document, Segment, Suggestion
+from translator.document import PLACEHOLDER_RE, Document, Segment, Severity, Suggestion
 from translator.io.encoding import decode
 from translator.engines.base import POST_EDIT, Context, Engine, EngineResult, Item
 from translator.engines.registry import register
 from translator.errors import EngineError, InputError
-from translator.segment.segmenter import segment_document
+from translator.segment.segmenter import outside_voids, segment_document
 
 
 def align_draft(doc: Document, path: Path, target_lang: str) -> tuple[Document, dict[str, str], list[Suggestion]]:
@@ -68,7 +69,8 @@ def _pair_segments(doc: Document, draft: Document, pairs: dict[int, int]) -> tup
             notes.extend(_missing(s) for s in mine)
             continue
         for s, d in zip(mine, theirs):
-            drafts[s.id] = _renumber(doc, s, draft, d)
+            drafts[s.id], found = _renumber(doc, s, draft, d)
+            notes.extend(found)
     return drafts, notes
 
 
@@ -82,8 +84,32 @@ def _align_blocks(doc: Document, draft: Document, target_lang: str) -> dict[int,
     return {i: j for i, j in align_blocks(doc, draft, target_lang) if i is not None and j is not None}
 
 
-def _renumber(doc: Document, seg: Segment, draft: Document, dseg: Segment) -> str:
-    """The draft segment's text with its placeholders numbered as in `seg`."""
+def renumber(doc: Document, seg: Segment, draft: Document, dseg: Segment) -> str:
+    """The draft segment's text with its placeholders numbered as in `seg`
+    (markup of the draft's own is left as it is: the text then fails the
+    placeholder check)."""
+    return _numbered(doc, seg, draft, dseg, drop=False)[0]
+
+
+def _renumber(doc: Document, seg: Segment, draft: Document, dseg: Segment) -> tuple[str, list[Suggestion]]:
+    """As `renumber`, and then the draft's words are kept whatever its
+    markup: markup of its own is left out, one-piece markup it lost is put
+    at the sentence's edge. Notes say what was done."""
+    text, dropped, wanted = _numbered(doc, seg, draft, dseg, drop=True)
+    notes = [_note(seg.id, "minor", "The draft's markup here has no counterpart in the source; it was left out.")
+             ] if dropped else []
+    for (markup, label), n in sorted(wanted.items(), key=lambda kv: kv[1]):
+        at_start = seg.source.startswith(f"<{n}/>")
+        text = f"<{n}/> {text}" if at_start else f"{text} <{n}/>"
+        notes.append(_note(seg.id, "major", f"The draft has no {label} {markup} here; it was put at the "
+                                            f"{'start' if at_start else 'end'} of the sentence: check its place."))
+    return text, notes
+
+
+def _numbered(doc: Document, seg: Segment, draft: Document, dseg: Segment,
+              drop: bool) -> tuple[str, list[str], dict[tuple[str, str], int]]:
+    """The renumbered text; the draft's tokens without a counterpart (left
+    out when `drop`); the source's one-piece markup still missing."""
     def raw(d: Document, span):
         return d.text[span[0]:span[1]] if span else ""
 
@@ -103,11 +129,46 @@ def _renumber(doc: Document, seg: Segment, draft: Document, dseg: Segment) -> st
                     used.add(n)
                     break
 
+    unmatched: list[str] = []
+
     def sub(m):
         n = mapping.get(int(m.group(2)))
-        return m.group(0) if n is None else f"<{m.group(1)}{n}{m.group(3)}>"
+        if n is None:  # the draft's own markup, with no counterpart in the source
+            unmatched.append(m.group(0))
+            return "" if drop else m.group(0)
+        return f"<{m.group(1)}{n}{m.group(3)}>"
 
-    return PLACEHOLDER_RE.sub(sub, dseg.source)
+    text = PLACEHOLDER_RE.sub(sub, dseg.source)
+    if drop and unmatched:
+        text = _DOUBLE_SPACE.sub(" ", text).strip()
+    wanted = {(raw(doc, c.open), c.label): c.n for c in seg.codes if c.kind == "void" and c.n not in used}
+    return _attach_edges(text, wanted, draft, dseg), unmatched, wanted
+
+
+_DOUBLE_SPACE = re.compile(r"  +")
+
+
+def _attach_edges(text: str, wanted: dict[tuple[str, str], int], draft: Document, dseg: Segment) -> str:
+    """`text` with the one-piece markup that the draft's segment lost to
+    trimming put back (`wanted` loses what was found): "### Limas de
+    comentario `X`" ends in the code that "### Comment `X` files" has inside."""
+    if not wanted:
+        return text
+    before, after = outside_voids(draft, dseg)
+    for side, left in ((after, False), (before, True)):
+        edge = dseg.start if left else dseg.end
+        for m in side:
+            n = wanted.pop((draft.text[m.start:m.end], m.name), None)
+            if n is None:
+                break
+            space = " " if (draft.text[m.end:edge] if left else draft.text[edge:m.start]) else ""
+            text = f"<{n}/>{space}{text}" if left else f"{text}{space}<{n}/>"
+            edge = m.start if left else m.end
+    return text
+
+
+def _note(sid: str, severity: Severity, explanation: str) -> Suggestion:
+    return Suggestion(sid, "markup", severity, "", "", explanation, "check", "open", "draft-markup")
 
 
 def _missing(seg: Segment) -> Suggestion:

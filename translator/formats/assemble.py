@@ -92,7 +92,10 @@ class _Renderer:
             code = codes[int(m.group(2))]
             span = code.close if m.group(1) else code.open
             assert span is not None  # a closing token has a pair's close
-            out.append(self.range(*span))
+            markup = self.range(*span)
+            if kind in _MARKDOWN and markup.startswith("`") and next((o for o in reversed(out) if o), "").endswith("`"):
+                out.append(" ")  # `a``b` would be one code span: the text between them was dropped
+            out.append(markup)
             pos = m.end()
         out.append(escape(translation[pos:], kind, indent))
         rendered = "".join(out)
@@ -103,6 +106,7 @@ class _Renderer:
         return rendered
 
 
+_MARKDOWN = ("markdown", "markdown-table")
 _SPACE_AFTER_OPEN = re.compile(r"<(\d+)>(\s+)")
 _SPACE_BEFORE_CLOSE = re.compile(r"(\s+)</(\d+)>")
 

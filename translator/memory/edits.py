@@ -278,7 +278,7 @@ def _units(doc: Document, text: str, target_lang: str) -> tuple[dict[int, _Block
     its text per source sentence (when the sentence counts agree) and whole,
     placeholders numbered as in the source."""
     from translator.io import reader
-    from translator.engines.draft import _renumber
+    from translator.engines.draft import renumber
     from translator.qa.review import align_blocks
     from translator.segment.segmenter import segment_document
 
@@ -297,9 +297,9 @@ def _units(doc: Document, text: str, target_lang: str) -> tuple[dict[int, _Block
         a, b = mine.get(i, []), theirs.get(j, [])
         if not a:
             continue
-        sentences = [_renumber(doc, s, out, d) for s, d in zip(a, b)] if len(a) == len(b) else None
+        sentences = [renumber(doc, s, out, d) for s, d in zip(a, b)] if len(a) == len(b) else None
         aw, bw = mine_w.get(i, []), theirs_w.get(j, [])
-        whole = _renumber(doc_w, aw[0], out_w, bw[0]) if len(aw) == 1 and len(bw) == 1 else \
+        whole = renumber(doc_w, aw[0], out_w, bw[0]) if len(aw) == 1 and len(bw) == 1 else \
             " ".join(x.source for x in bw)
         result[i] = _Block(sentences, whole)
     paired = set(pairs.values())

@@ -24,7 +24,7 @@ from translator.io.encoding import encode
 from translator.memory import edits
 from translator.memory.store import Memory
 from translator.pipeline import agents, failures, prepare
-from translator.qa.gate import verify_structure as _verify
+from translator.qa.gate import breaking_segments, verify_structure as _verify
 from translator.pipeline.prepare import Prepared
 from translator.pipeline.setup import EngineFor, GlossaryFor
 from translator.pipeline.signature import RunSignature
@@ -199,16 +199,22 @@ class Runner:
                       path: Path) -> tuple[Assembled, bytes, str]:
         """The output file's bytes, through the structure and safety gates; and its format."""
         tgt = self.job.target_lang
+        fmt = self.job.output_format or doc.format
+        verify = fmt == doc.format and formats.get(doc.format).markup
+        broken = await asyncio.to_thread(breaking_segments, doc, texts, lambda some: assemble(doc, some, tgt).text
+                                         ) if verify else []
+        for sid in broken:  # the rest of the file is still written
+            texts[sid] = next(s.source for s in doc.segments if s.id == sid)
+            outcome.suggestions.append(_broke_structure(sid))
         built = assemble(doc, texts, tgt)
         for sid in built.kept_source:
             outcome.suggestions.append(_kept_source(sid))
-        fmt = self.job.output_format or doc.format
         built, special, media_notes = transcripts.finish(doc, texts, built, tgt, fmt)
         outcome.suggestions.extend(media_notes)
         out_text = special if special is not None else writer.convert(built.text, doc, fmt, tgt)
         if fmt == doc.format:
             out_text = localise.set_language(out_text, doc.text, fmt, doc.source_lang, tgt)
-        if fmt == doc.format and formats.get(doc.format).markup:
+        if broken:  # else breaking_segments has verified this very text
             await asyncio.to_thread(_verify, doc, built.text)
         unsafe.check_output(path, doc.text, out_text, fmt, doc.format)  # no script the source lacks
         enc = doc.encoding if fmt == doc.format else replace(doc.encoding, name="utf-8", bom=False)
@@ -264,6 +270,14 @@ def _write_report(doc: Document, outcome: agents.Outcome, signature: RunSignatur
     report.write_json(data, target.report_json)
     report.write_html(data, target.report_html)
     return target.report_json
+
+
+def _broke_structure(sid: str) -> Suggestion:
+    return Suggestion(
+        sid, "markup", "critical", "", "",
+        "Written back, the translation changed the file's structure (its markup no longer parses as the source's: "
+        "`_word_s` is no emphasis); the source text was kept.", "check", "open", "structure",
+    )
 
 
 def _kept_source(sid: str) -> Suggestion:

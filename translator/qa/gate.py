@@ -3,6 +3,8 @@ XLIFF import): re-parse the output and refuse it when its structure differs."""
 
 from __future__ import annotations
 
+from typing import Callable, Mapping
+
 from translator.document import Document
 from translator.errors import TranslatorError
 
@@ -15,3 +17,25 @@ def verify_structure(doc: Document, text: str) -> None:
     problem = structure_problem(doc.text, text, doc.format)
     if problem:
         raise TranslatorError(f"{doc.path}: the translated file failed the structure check ({problem}); nothing was written")
+
+
+def breaking_segments(doc: Document, texts: Mapping[str, str], render: Callable[[Mapping[str, str]], str]) -> list[str]:
+    """The ids of the translations that break the file's structure (two
+    inline codes made one by a dropped slash: "`a``b`"), found by halving:
+    a few re-parses for each, none when the whole passes. `render` assembles
+    the file from some of the translations (the others are the source's)."""
+    from translator.qa.verify import structure_problem
+
+    def fails(ids: list[str]) -> bool:
+        return structure_problem(doc.text, render({i: texts[i] for i in ids}), doc.format) is not None
+
+    def search(ids: list[str]) -> list[str]:
+        if len(ids) == 1:
+            return ids
+        half = len(ids) // 2
+        left, right = ids[:half], ids[half:]
+        bad = (search(left) if fails(left) else []) + (search(right) if fails(right) else [])
+        return bad or ids  # only together: keep them all
+
+    changed = [s.id for s in doc.segments if s.id in texts and texts[s.id] != s.source]
+    return search(changed) if changed and fails(changed) else []

@@ -90,6 +90,26 @@ def _append_segments(segments: list[Segment], text: str, block: Block, lang: str
             segments.append(seg)
 
 
+def outside_voids(doc: Document, seg: Segment) -> tuple[list[Markup], list[Markup]]:
+    """The one-piece markup (inline code, a URL, an emoji …) that trimming
+    left just outside `seg`: before it and after it, nearest first, with
+    nothing but white space between. A draft whose heading ends in inline
+    code has it there, where the source had it inside the sentence."""
+    block = doc.blocks[seg.block]
+    before: list[Markup] = []
+    after: list[Markup] = []
+    atoms = _atoms(doc.text, block)
+    for side, run in ((before, reversed([a for a in atoms if a.end <= seg.start])),
+                      (after, (a for a in atoms if a.start >= seg.end))):
+        for a in run:
+            if a.code is None and not a.text.strip():
+                continue
+            if a.code is None or a.code.role != "void":
+                break
+            side.append(a.code)
+    return before, after
+
+
 # --- atoms -------------------------------------------------------------------
 
 
