@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, Comment, Doctype, NavigableString
 from translator.document import PLACEHOLDER_RE, Document
 from translator.formats.frontmatter import TRANSLATED_KEYS, find
 from translator.formats.html import META_NAMES, TRANSLATABLE_ATTRS
-from translator.segment.segmenter import PROTECT
+from translator.segment.atoms import PROTECT
 
 CODE_SHORTCODE = re.compile(r"\{\{[<%]\s*(highlight|code|raw)\b")
 VERBATIM = {"script", "style", "pre", "code", "textarea", "kbd", "samp", "var", "svg", "math", "template", "noscript", "iframe"}

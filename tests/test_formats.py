@@ -209,3 +209,10 @@ def test_adjacent_inline_codes_stay_two_code_spans():
     # "`a`/`b`" translated without the slash: "`a``b`" would be one code span
     md = parse("Use `<ul>`/`<ol>` here.\n", "markdown", source_lang="en")
     assert assemble(md, {"s1": "Use <1/><2/> aquí."}).text == "Use `<ul>` `<ol>` aquí.\n"
+
+
+def test_a_space_the_source_has_inside_a_pair_stays_inside():
+    # found by the property test: `&nbsp; ` at the start of a link moved out of it
+    doc = parse('<p><a href="x">&nbsp; word</a> more</p>', "html", source_lang="en")
+    source = doc.segments[0].source
+    assert assemble(doc, {"s1": source.replace("word", "palabra")}).text == '<p><a href="x">\xa0 palabra</a> more</p>'

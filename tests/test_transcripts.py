@@ -204,3 +204,42 @@ def test_english_terms_inside_chinese_are_protected(tmp_path, fake_openai):
             for g in r.payload.get("glossary", [])}
     for term in ("Stable Audio Open", "Google DeepMind", "GPT-4o mini", "Ryzen AI 300", "Aurora"):
         assert term in sent and sent[term]["target"] == term, (term, sorted(sent))
+
+
+@needs_apertium
+def test_a_transcripts_translation_as_draft_is_kept_paragraph_by_paragraph(tmp_path):
+    # the tool's own translation (no glossary) given back as --draft: every
+    # paragraph is the draft's, only the glossary's terms change
+    src = FIX / "asr-captions.es.txt"
+    raw = run("translate", src, "--to", "en", "--from", "es", "--model", "apertium", "--no-glossary",
+              "--out", tmp_path / "raw", "--no-cache", "-q")
+    assert raw.exit_code == 0, raw.output
+    draft = (tmp_path / "raw/asr-captions.en.txt").read_text(encoding="utf-8")
+    result = run("translate", src, "--to", "en", "--from", "es", "--draft", tmp_path / "raw/asr-captions.en.txt",
+                 "--out", tmp_path / "pe", "--report", tmp_path / "pe", "--no-cache", "-q")
+    assert result.exit_code == 0, result.output
+    out = (tmp_path / "pe/asr-captions.en.txt").read_text(encoding="utf-8")
+    assert len(paragraphs(out)) == len(paragraphs(draft))
+    words = lambda t: re.findall(r"\w+", t)  # noqa: E731
+    assert len(words(out)) >= len(words(draft)) - 8  # terms repaired, none of the draft dropped
+    assert "ChatGPT" in out and "ChatGPT gpt" not in out and "chat gpt" in draft
+    report = json.loads((tmp_path / "pe/asr-captions.en.report.json").read_text(encoding="utf-8"))
+    assert not [s for s in report["suggestions"] if s["check"] == "draft-missing"]
+
+
+def test_a_draft_that_lines_up_with_nothing_is_refused(tmp_path):
+    src, draft = tmp_path / "a.en.md", tmp_path / "b.es.md"
+    src.write_text("# One\n\nTwo words here.\n\n- three\n", encoding="utf-8")
+    draft.write_text("| a | b |\n|---|---|\n| c | d |\n", encoding="utf-8")
+    result = run("translate", src, "--to", "es", "--draft", draft, "--out", tmp_path / "out", "-q")
+    assert result.exit_code != 0 and "no part of the draft lines up" in result.output
+    assert not (tmp_path / "out/a.es.md").exists()
+
+
+def test_a_transcripts_draft_with_other_paragraphs_is_refused_with_the_counts(tmp_path):
+    draft = tmp_path / "d.en.txt"
+    draft.write_text("One paragraph only.\n", encoding="utf-8")
+    result = run("translate", FIX / "asr-captions.es.txt", "--to", "en", "--from", "es", "--draft", draft,
+                 "--out", tmp_path / "out", "-q")
+    assert result.exit_code != 0 and "it has 1 paragraphs and 1 lines" in result.output
+    assert "Traceback" not in result.output

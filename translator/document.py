@@ -149,6 +149,7 @@ class Document:
     transcript: bool = False
     segments: tuple[Segment, ...] = ()
     warnings: tuple[str, ...] = ()
+    paragraph_segments: bool = False  # a transcript whose segments are its paragraphs (a draft aligned so)
 
     def raw(self, start: int, end: int) -> str:
         return self.text[start:end]

@@ -12,8 +12,9 @@ link even if the translator moved it).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from translator import formats
 from translator.io import reader
@@ -22,18 +23,32 @@ from translator.io.encoding import decode
 from translator.engines.base import POST_EDIT, Context, Engine, EngineResult, Item
 from translator.engines.registry import register
 from translator.errors import EngineError, InputError
-from translator.segment.segmenter import outside_voids, segment_document
+from translator.segment.segmenter import outside_voids, segment_document, span_segment
+
+Paragraphs = Callable[[Document], list[list[Segment]]]
 
 
-def align_draft(doc: Document, path: Path, target_lang: str) -> tuple[Document, dict[str, str], list[Suggestion]]:
+def align_draft(doc: Document, path: Path, target_lang: str, paragraphs: Paragraphs | None = None
+                ) -> tuple[Document, dict[str, str], list[Suggestion]]:
     """Returns the (possibly re-segmented) source document, a draft text for
-    each of its segment ids, and notes on what could not be aligned."""
+    each of its segment ids, and notes on what could not be aligned.
+    `paragraphs` groups a transcript's segments as its translation is
+    written; a transcript's draft written so is aligned paragraph by paragraph."""
     text = _read(path)
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     plain = formats.get(doc.format).plain
     structured = not plain and reader.sniff(text, path.suffix) == doc.format
     if not structured and len(lines) == len(doc.segments) and len(doc.blocks) != len(doc.segments):
         return doc, {s.id: ln for s, ln in zip(doc.segments, lines)}, []  # one line per segment
+    if doc.transcript and plain and paragraphs is not None:
+        grouped = paragraphs(doc)
+        by_paragraph = _transcript_paragraphs(doc, grouped, text, lines)
+        if by_paragraph is None:
+            raise InputError(
+                f"{path}: a transcript's draft needs one paragraph for each of the transcript's "
+                f"{len(grouped)} paragraphs (as `translate` writes them, or one per line); it has "
+                f"{len(_BLANK_LINE.split(text.strip()))} paragraphs and {len(lines)} lines")
+        return by_paragraph
     if not plain and not structured:
         raise InputError(
             f"{path}: the draft must be a {doc.format} file with the source's structure, or plain text with "
@@ -46,7 +61,61 @@ def align_draft(doc: Document, path: Path, target_lang: str) -> tuple[Document, 
         doc = segment_document(doc, doc.source_lang, whole)
         draft = segment_document(draft, target_lang, frozenset(pairs[i] for i in whole))
     drafts, notes = _pair_segments(doc, draft, pairs)
+    if doc.segments and not drafts:
+        raise InputError(f"{path}: no part of the draft lines up with the source (is it the translation of "
+                         f"this file?); nothing was written")
     return doc, drafts, notes
+
+
+def _transcript_paragraphs(doc: Document, grouped: list[list[Segment]], text: str, lines: list[str]
+                           ) -> tuple[Document, dict[str, str], list[Suggestion]] | None:
+    """A transcript's draft written as paragraphs (as this tool writes a
+    transcript's translation): each paragraph of the source is one segment,
+    its draft the draft's paragraph. None when the counts differ."""
+    groups = [g for g in grouped if g]
+    paras = [" ".join(p.split()) for p in _BLANK_LINE.split(text) if p.strip()]
+    if len(paras) != len(groups):
+        paras = lines
+    if len(paras) != len(groups):
+        return None
+    made = [(span_segment(doc, doc.blocks[g[0].block], g[0].start, g[-1].end, "s"), para)
+            for g, para in zip(groups, paras)]
+    pairs = [(replace(seg, id=f"s{k}"), para) for k, (seg, para) in enumerate(
+        ((seg, para) for seg, para in made if seg is not None), 1)]
+    drafts: dict[str, str] = {}
+    notes: list[Suggestion] = []
+    for k, (seg, para) in enumerate(pairs):
+        # what lies outside every segment (a URL at a paragraph's end) is written
+        # as it is beside its paragraph: not twice
+        after = doc.text[seg.end:pairs[k + 1][0].start if k + 1 < len(pairs) else len(doc.text)].strip()
+        if after and para.endswith(after):
+            para = para[:-len(after)].rstrip()
+        head = doc.text[:seg.start].strip() if k == 0 else ""
+        if head and para.startswith(head):
+            para = para[len(head):].lstrip()
+        drafts[seg.id], found = _with_source_codes(doc, seg, para)
+        notes.extend(found)
+    return replace(doc, segments=tuple(seg for seg, _ in pairs), paragraph_segments=True), drafts, notes
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _with_source_codes(doc: Document, seg: Segment, para: str) -> tuple[str, list[Suggestion]]:
+    """A plain draft paragraph with the source's one-piece markup (a URL, an
+    emoji) as its placeholders where the draft has it verbatim, else at the end."""
+    notes = []
+    for c in seg.codes:
+        if c.kind != "void" or c.open is None:
+            continue
+        markup = doc.text[c.open[0]:c.open[1]]
+        if markup in para:
+            para = para.replace(markup, f"<{c.n}/>", 1)
+        else:
+            para = f"{para} <{c.n}/>"
+            notes.append(_note(seg.id, "major", f"The draft has no {c.label} {markup} here; it was put at the "
+                                                "end of the paragraph: check its place."))
+    return para, notes
 
 
 def _read(path: Path) -> str:

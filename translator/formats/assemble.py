@@ -82,7 +82,7 @@ class _Renderer:
         if not placeholders_intact(seg.source, translation):
             self.result.kept_source.append(seg.id)
             return self.range(seg.start, seg.end, skip=seg)
-        translation = _outside_spaces(translation)
+        translation = _outside_spaces(translation, seg.source)
         kind, indent = self.escape[seg.block]
         codes = {c.n: c for c in seg.codes}
         out = []
@@ -111,10 +111,13 @@ _SPACE_AFTER_OPEN = re.compile(r"<(\d+)>(\s+)")
 _SPACE_BEFORE_CLOSE = re.compile(r"(\s+)</(\d+)>")
 
 
-def _outside_spaces(text: str) -> str:
+def _outside_spaces(text: str, source: str = "") -> str:
     """`<1> word </1>` → ` <1>word</1> `: Markdown emphasis cannot start or
-    end with a space, and in HTML it makes no difference."""
-    text = _SPACE_AFTER_OPEN.sub(lambda m: m.group(2) + f"<{m.group(1)}>", text)
-    return _SPACE_BEFORE_CLOSE.sub(lambda m: f"</{m.group(2)}>" + m.group(1), text)
-
-
+    end with a space, and in HTML it makes no difference. Where the source
+    has the space inside too (`<a>&nbsp; word</a>`), it stays there."""
+    inside_open = {m.group(1) for m in _SPACE_AFTER_OPEN.finditer(source)}
+    inside_close = {m.group(2) for m in _SPACE_BEFORE_CLOSE.finditer(source)}
+    text = _SPACE_AFTER_OPEN.sub(
+        lambda m: m.group(0) if m.group(1) in inside_open else m.group(2) + f"<{m.group(1)}>", text)
+    return _SPACE_BEFORE_CLOSE.sub(
+        lambda m: m.group(0) if m.group(2) in inside_close else f"</{m.group(2)}>" + m.group(1), text)

@@ -168,7 +168,8 @@ class Runner:
         if path in self.job.drafts:
             from translator.engines.draft import align_draft
 
-            doc, drafts, notes = align_draft(prep.doc, self.job.drafts[path], prep.ctx.target_lang)
+            doc, drafts, notes = align_draft(prep.doc, self.job.drafts[path], prep.ctx.target_lang,
+                                             transcripts.paragraphs)
             return _Work(doc, list(prep.notes), list(notes), drafts)
         doc, cleaned, usage = await clean_transcript(prep.doc, prep.engine, prep.ctx, prep.glossary)
         return _Work(doc, list(prep.notes) + list(cleaned), [], None, clean_usage=usage)

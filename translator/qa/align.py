@@ -84,7 +84,7 @@ def blocks_info(doc: Document) -> list[BlockInfo]:
 def _markup_of(doc: Document, block: Block, refs: dict[str, str] | None) -> tuple[Counter, list[str]]:
     """A block's inline markup (tag names; (label, raw) for verbatim pieces
     and protected spans such as code) and its links, in order."""
-    from translator.segment.segmenter import PROTECT
+    from translator.segment.atoms import PROTECT
 
     tags: Counter = Counter()
     links: list[str] = []

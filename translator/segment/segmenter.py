@@ -11,32 +11,12 @@ stays outside the segment, so engines see as few placeholders as possible.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from translator.segment import sentences
-from translator.document import PLACEHOLDER_RE, Block, Code, Document, Markup, Segment, Text
+from translator.segment.atoms import Atom, block_atoms
+from translator.document import Block, Code, Document, Markup, Segment
 
-_EMOJI = (
-    r"(?:[0-9#*]\ufe0f?\u20e3"
-    r"|[\U0001F1E6-\U0001F1FF]{2}"
-    r"|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\u231A\u231B\u23E9-\u23FA\u3030\u303D]"
-    r"[\ufe0f\U0001F3FB-\U0001F3FF]*"
-    r"(?:\u200d[\U0001F000-\U0001FAFF\u2600-\u27BF\u2640\u2642\u2695\u2696\u2708\u2764][\ufe0f\U0001F3FB-\U0001F3FF]*)*)"
-)
-PROTECT = re.compile(
-    "|".join(
-        [
-            r"(?P<shortcode>\{\{[<%].*?[%>]\}\}|\{\{.*?\}\}|\{%.*?%\})",
-            r"(?P<url>\b(?:https?|ftp)://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]}）。，]|\bwww\.[\w-]+\.[^\s<>\"'`]*[\w/])",
-            r"(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b)",
-            r"(?P<code>`[^`\n]+`)",
-            r"(?P<footnote>\[\^[^\]\s]+\])",
-            r"(?P<emojicode>(?<![\w:/]):[a-z0-9_+-]*[a-z][a-z0-9_+-]*:(?![\w/]))",
-            r"(?P<placeholder>" + PLACEHOLDER_RE.pattern + ")",
-            r"(?P<emoji>" + _EMOJI + ")",
-        ]
-    )
-)
 _LETTER = re.compile(r"[^\W\d_]")
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _COLLAPSE = ("html", "markdown", "markdown-table")
@@ -49,15 +29,6 @@ _CUES = {  # (strong: cut before anywhere; weak: cut before at a caption line st
            "y o si cuando ya así donde"),
     "en": ("but because so then also now however although while", "and or which when if where"),
 }
-
-
-@dataclass
-class _Atom:
-    start: int
-    end: int
-    text: str = ""  # decoded text; "" for markup
-    code: Markup | None = None
-    linear: bool = True  # text whose decoded form is its raw form (may be cut anywhere)
 
 
 def segment_document(doc: Document, lang: str | None = None, whole: frozenset[int] = frozenset()) -> Document:
@@ -98,7 +69,7 @@ def outside_voids(doc: Document, seg: Segment) -> tuple[list[Markup], list[Marku
     block = doc.blocks[seg.block]
     before: list[Markup] = []
     after: list[Markup] = []
-    atoms = _atoms(doc.text, block)
+    atoms = block_atoms(doc.text, block)
     for side, run in ((before, reversed([a for a in atoms if a.end <= seg.start])),
                       (after, (a for a in atoms if a.start >= seg.end))):
         for a in run:
@@ -110,84 +81,30 @@ def outside_voids(doc: Document, seg: Segment) -> tuple[list[Markup], list[Marku
     return before, after
 
 
-# --- atoms -------------------------------------------------------------------
-
-
-def _atoms(text: str, block: Block) -> list[_Atom]:
-    atoms: list[_Atom] = []
-    run: list[_Atom] = []
-    for piece in block.pieces:
-        if isinstance(piece, Text):
-            linear = text[piece.start:piece.end] == piece.text
-            run.append(_Atom(piece.start, piece.end, piece.text, None, linear))
+def span_segment(doc: Document, block: Block, start: int, end: int, seg_id: str) -> Segment | None:
+    """One segment of `block` covering text[start:end] (the first unit's
+    start to the last one's end), its markup numbered afresh; None when
+    there is nothing to translate."""
+    atoms = []
+    for a in block_atoms(doc.text, block):
+        if a.end <= start or a.start >= end:
             continue
-        atoms.extend(_protect(run))
-        run = []
-        atoms.append(_Atom(piece.start, piece.end, "", piece))
-    atoms.extend(_protect(run))
-    return atoms
-
-
-def _protect(run: list[_Atom]) -> list[_Atom]:
-    """Turn URLs, shortcodes, emoji … inside a run of text atoms into void markup."""
-    if not run:
-        return []
-    joined = "".join(a.text for a in run)
-    matches = [m for m in PROTECT.finditer(joined)]
-    if not matches:
-        return run
-    # offsets of atom boundaries in `joined`
-    bounds, pos = [], 0
-    for atom in run:
-        bounds.append(pos)
-        pos += len(atom.text)
-    out: list[_Atom] = []
-    cursor = 0  # position in joined already emitted
-    for m in matches:
-        a, b = m.span()
-        sa, sb = _to_source(run, bounds, a), _to_source(run, bounds, b)
-        if sa is None or sb is None or a < cursor:
-            continue
-        out.extend(_slice(run, bounds, cursor, a))
-        out.append(_Atom(sa, sb, "", Markup(sa, sb, "void", m.lastgroup or "protected")))
-        cursor = b
-    out.extend(_slice(run, bounds, cursor, len(joined)))
-    return out
-
-
-def _to_source(run, bounds, i: int) -> int | None:
-    """Source offset of position i of the joined text, if it can be cut there."""
-    for atom, start in zip(run, bounds):
-        if start <= i <= start + len(atom.text):
-            if i == start:
-                return atom.start
-            if i == start + len(atom.text):
-                return atom.end
-            return atom.start + (i - start) if atom.linear else None
-    return None
-
-
-def _slice(run, bounds, a: int, b: int) -> list[_Atom]:
-    """The atoms covering joined[a:b], cut at the edges (cuts are valid)."""
-    out = []
-    for atom, start in zip(run, bounds):
-        end = start + len(atom.text)
-        lo, hi = max(a, start), min(b, end)
-        if lo >= hi:
-            continue
-        if lo == start and hi == end:
-            out.append(atom)
-        else:
-            out.append(_Atom(atom.start + lo - start, atom.start + hi - start, atom.text[lo - start:hi - start]))
-    return out
+        if a.code is None and a.linear and (a.start < start or a.end > end):
+            lo, hi = max(a.start, start), min(a.end, end)
+            a = Atom(lo, hi, doc.text[lo:hi])
+        atoms.append(a)
+    seg = _make_segment(seg_id, block, atoms)
+    if seg is not None and block.escape not in _COLLAPSE:
+        seg = replace(seg, source=_SPACE.sub(" ", seg.source))  # caption lines joined
+    return seg
 
 
 # --- sentences ---------------------------------------------------------------
 
 
-def _sentences(text: str, block: Block, lang: str, whole: bool = False) -> list[list[_Atom]]:
-    atoms = _atoms(text, block)
-    chunks: list[list[_Atom]] = [[]]
+def _sentences(text: str, block: Block, lang: str, whole: bool = False) -> list[list[Atom]]:
+    atoms = block_atoms(text, block)
+    chunks: list[list[Atom]] = [[]]
     for atom in atoms:  # hard line breaks always end a sentence
         if atom.code is not None and atom.code.role == "break":
             chunks.append([])
@@ -204,18 +121,18 @@ def _sentences(text: str, block: Block, lang: str, whole: bool = False) -> list[
     return out
 
 
-def _split_chunk(chunk: list[_Atom], lang: str) -> list[list[_Atom]]:
+def _split_chunk(chunk: list[Atom], lang: str) -> list[list[Atom]]:
     plain = "".join(a.text for a in chunk)
     cuts = sentences.split(plain, lang) if plain.strip() else []
     return _cut(chunk, cuts)
 
 
-def _cut(chunk: list[_Atom], cuts: list[int]) -> list[list[_Atom]]:
+def _cut(chunk: list[Atom], cuts: list[int]) -> list[list[Atom]]:
     """Cut a chunk at positions of its plain text. Markup at a cut goes with
     the sentence it belongs to: closing tags left, opening tags right."""
     if not cuts:
         return [chunk]
-    parts: list[list[_Atom]] = [[]]
+    parts: list[list[Atom]] = [[]]
     pos = 0
     pending = list(cuts)
     for atom in chunk:
@@ -230,8 +147,8 @@ def _cut(chunk: list[_Atom], cuts: list[int]) -> list[list[_Atom]]:
         while pending and pending[0] < end:
             k = pending.pop(0) - pos
             if piece.linear:
-                left = _Atom(piece.start, piece.start + k, piece.text[:k])
-                piece = _Atom(piece.start + k, piece.end, piece.text[k:])
+                left = Atom(piece.start, piece.start + k, piece.text[:k])
+                piece = Atom(piece.start + k, piece.end, piece.text[k:])
                 pos += k
                 if left.text:
                     parts[-1].append(left)
@@ -242,16 +159,16 @@ def _cut(chunk: list[_Atom], cuts: list[int]) -> list[list[_Atom]]:
     return [p for p in parts if p]
 
 
-def _new_part(parts: list[list[_Atom]]) -> None:
+def _new_part(parts: list[list[Atom]]) -> None:
     """Start a new sentence, taking along the opening markup that ended the last one."""
-    moved: list[_Atom] = []
+    moved: list[Atom] = []
     last = parts[-1]
     while last and last[-1].code is not None and last[-1].code.role == "open":
         moved.insert(0, last.pop())
     parts.append(moved)
 
 
-def _transcript_units(chunk: list[_Atom], lang: str) -> list[list[_Atom]]:
+def _transcript_units(chunk: list[Atom], lang: str) -> list[list[Atom]]:
     """Caption lines without punctuation → units of about a sentence: cut
     before a connective ("pero", "además", "so" …) once a unit has a few
     words, preferring caption line breaks; never let a unit run long."""
@@ -263,7 +180,7 @@ def _transcript_units(chunk: list[_Atom], lang: str) -> list[list[_Atom]]:
     return _cut(chunk, _unit_cuts(plain, lang, starts, forced, pauses))
 
 
-def _caption_breaks(chunk: list[_Atom], plain: str) -> tuple[set[int], set[int], set[int]]:
+def _caption_breaks(chunk: list[Atom], plain: str) -> tuple[set[int], set[int], set[int]]:
     """Where caption lines start; where a cut is forced (around a line with a
     URL); where the speaker paused (a line much shorter than most ends)."""
     line_starts, urls, pos = [0], [], 0
@@ -311,7 +228,7 @@ def _unit_cuts(plain: str, lang: str, starts: set[int], forced: set[int], pauses
 # --- segments ----------------------------------------------------------------
 
 
-def _make_segment(seg_id: str, block: Block, atoms: list[_Atom]) -> Segment | None:
+def _make_segment(seg_id: str, block: Block, atoms: list[Atom]) -> Segment | None:
     atoms = _trim(atoms)
     if not any(a.code is None and _LETTER.search(a.text) for a in atoms):
         return None
@@ -328,7 +245,7 @@ def _make_segment(seg_id: str, block: Block, atoms: list[_Atom]) -> Segment | No
     )
 
 
-def _with_placeholders(atoms: list[_Atom]) -> tuple[str, tuple[Code, ...]]:
+def _with_placeholders(atoms: list[Atom]) -> tuple[str, tuple[Code, ...]]:
     """The text of the atoms with their markup numbered: `<1>…</1>`, `<2/>`."""
     numbers: dict[object, int] = {}
     codes: dict[int, dict] = {}
@@ -351,7 +268,7 @@ def _with_placeholders(atoms: list[_Atom]) -> tuple[str, tuple[Code, ...]]:
         Code(n, c["kind"], c.get("open"), c.get("close"), c["label"]) for n, c in sorted(codes.items()))
 
 
-def _trim(atoms: list[_Atom]) -> list[_Atom]:
+def _trim(atoms: list[Atom]) -> list[Atom]:
     """Move whitespace and markup that need not be translated out of the edges."""
     atoms = list(atoms)
     while atoms:
@@ -362,7 +279,7 @@ def _trim(atoms: list[_Atom]) -> list[_Atom]:
     return atoms
 
 
-def _trim_edge(atoms: list[_Atom]) -> list[_Atom] | None:
+def _trim_edge(atoms: list[Atom]) -> list[Atom] | None:
     """The atoms with one edge trimmed, or None when neither edge can go."""
     first, last = atoms[0], atoms[-1]
     pairs_in = {a.code.pair for a in atoms if a.code is not None and a.code.role == "open"}
@@ -386,7 +303,7 @@ def _trim_edge(atoms: list[_Atom]) -> list[_Atom] | None:
     return None
 
 
-def _wraps(atoms: list[_Atom]) -> bool:
+def _wraps(atoms: list[Atom]) -> bool:
     """True when the first open tag's pair closes at the very end (not `<b>a</b> c <b>d</b>`)."""
     first = atoms[0].code
     assert first is not None  # the caller checked it opens a pair
@@ -400,12 +317,12 @@ def _wraps(atoms: list[_Atom]) -> bool:
     return True
 
 
-def _strip_atom(atom: _Atom, left: bool) -> _Atom | None:
+def _strip_atom(atom: Atom, left: bool) -> Atom | None:
     if not atom.linear:
         return None if not atom.text.strip() else atom
     text = atom.text.lstrip() if left else atom.text.rstrip()
     if not text:
         return None
     if left:
-        return _Atom(atom.end - len(text), atom.end, text)
-    return _Atom(atom.start, atom.start + len(text), text)
+        return Atom(atom.end - len(text), atom.end, text)
+    return Atom(atom.start, atom.start + len(text), text)

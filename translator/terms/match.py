@@ -236,10 +236,39 @@ def _held(term: Term, seg_id: str, old: str, why: str, new: str = "", severity: 
                       origin="glossary", status="open", check="glossary-repair")
 
 
+def _written_apart(text: str, start: int, end: int, target: str) -> tuple[int, int]:
+    """The span widened over the neighbouring words that, with it, spell the
+    target written apart: "chat" of «chat gpt» for "ChatGPT" is «chat gpt»
+    (else "ChatGPT gpt")."""
+    want = _squeezed(target)
+    if not want or _squeezed(text[start:end]) == want or _squeezed(text[start:end]) not in want:
+        return start, end
+    a, b = start, end
+    for m in _WORD_AFTER.finditer(text, b):
+        if m.start() != b or _squeezed(text[a:m.end()]) not in want:
+            break
+        b = m.end()
+    while a > 0:
+        left = _WORD_BEFORE.search(text[:a])
+        if left is None or _squeezed(text[left.start():b]) not in want:
+            break
+        a = left.start()
+    return (a, b) if _squeezed(text[a:b]) == want else (start, end)
+
+
+_WORD_AFTER = re.compile(r"[\s-]+[^\W_]+")
+_WORD_BEFORE = re.compile(r"[^\W_]+[\s-]+$")
+
+
+def _squeezed(s: str) -> str:
+    return re.sub(r"[\s-]+", "", s).casefold()
+
+
 def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str, why: str,
              hit: TermHit, source_lang: str, source: str = "") -> tuple[str, Suggestion]:
     """Replace text[start:end] by the term in the right form, when the no-harm
     gate (repair.py) allows it; else an open suggestion and the text as it was."""
+    start, end = _written_apart(text, start, end, hit.text if term.dnt else term.rendering)
     old = text[start:end]
     if repair.in_source_language(text, start, end, source_lang, lang):
         return text, _held(term, seg_id, old, "this sentence is still in the source language (flagged untranslated)")

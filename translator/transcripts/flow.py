@@ -113,7 +113,10 @@ def _one_long_line(doc: Document) -> bool:
 def paragraphs(doc: Document) -> list[list[Segment]]:
     """Segments grouped into paragraphs: a new one at a blank line of the
     transcript, else after about 70 words at a pause, a sentence end or a
-    connective, and always before 130."""
+    connective, and always before 130. (Segments that are paragraphs
+    already stay so.)"""
+    if doc.paragraph_segments:
+        return [[s] for s in doc.segments]
     lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
     typical = median(len(ln) for ln in lines) if lines else 0
     strong = _STRONG.get(doc.source_lang, set())
@@ -181,7 +184,9 @@ def render(doc: Document, texts: dict[str, str], fmt: str, target_lang: str) -> 
     cjk = target_lang.startswith(("zh", "ja"))
     paras: list[tuple[str, str]] = []  # (timestamp, text)
     for group in paragraphs(doc):
-        units = [_capitalise(" ".join(rendered[s.id].split())) for s in group]
+        units = [" ".join(rendered[s.id].split()) for s in group]
+        if not doc.paragraph_segments:  # a draft's paragraph is written as given
+            units = [_capitalise(u) for u in units]
         body = ("" if cjk else " ").join(u for u in units if u)
         if body:
             paras.append((stamps.get(group[0].id, ""), body))
