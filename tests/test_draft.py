@@ -140,26 +140,28 @@ def test_draft_markup_without_a_source_counterpart_is_left_out(tmp_path):
     assert [(n.check, n.severity) for n in notes] == [("draft-markup", "minor")]
 
 
-def test_a_draft_heading_with_trailing_code_is_not_replaced_by_the_source(tmp_path):
-    src, draft = tmp_path / "n.en.md", tmp_path / "mt.es.md"
-    src.write_text("# News\n\n### Comment `DESCRIPTION` files\n\nThanks for reading.\n", encoding="utf-8")
-    draft.write_text("# Noticias\n\n### Limas de comentario `DESCRIPTION`\n\nGracias por leer.\n", encoding="utf-8")
-    result = CliRunner().invoke(app, [
-        "translate", str(src), "--to", "es", "--draft", str(draft), "--no-glossary",
-        "--out", str(tmp_path / "out"), "-q"], env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "out/n.es.md").read_text(encoding="utf-8") == draft.read_text(encoding="utf-8")
-
-
-def test_a_segment_that_breaks_the_structure_keeps_the_source_and_the_file_is_written(tmp_path):
-    src, draft = tmp_path / "n.en.md", tmp_path / "mt.es.txt"
-    src.write_text("Read _this_ now. Thanks a lot.\n\nSecond para here.\n", encoding="utf-8")
-    draft.write_text("Lea <1>esto</1>s ahora.\nMuchas gracias.\nSegundo párrafo aquí.\n", encoding="utf-8")
+def post_edit(tmp_path, source: str, draft_text: str, draft_name: str):
+    """n.en.md post-edited with `draft_text` as --draft, no glossary, into tmp_path/out."""
+    src, draft = tmp_path / "n.en.md", tmp_path / draft_name
+    src.write_text(source, encoding="utf-8")
+    draft.write_text(draft_text, encoding="utf-8")
     result = CliRunner().invoke(app, [
         "translate", str(src), "--to", "es", "--draft", str(draft), "--no-glossary",
         "--out", str(tmp_path / "out"), "--report", str(tmp_path / "out"), "-q"],
         env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
     assert result.exit_code == 0, result.output
+    return draft
+
+
+def test_a_draft_heading_with_trailing_code_is_not_replaced_by_the_source(tmp_path):
+    draft = post_edit(tmp_path, "# News\n\n### Comment `DESCRIPTION` files\n\nThanks for reading.\n",
+                      "# Noticias\n\n### Limas de comentario `DESCRIPTION`\n\nGracias por leer.\n", "mt.es.md")
+    assert (tmp_path / "out/n.es.md").read_text(encoding="utf-8") == draft.read_text(encoding="utf-8")
+
+
+def test_a_segment_that_breaks_the_structure_keeps_the_source_and_the_file_is_written(tmp_path):
+    post_edit(tmp_path, "Read _this_ now. Thanks a lot.\n\nSecond para here.\n",
+              "Lea <1>esto</1>s ahora.\nMuchas gracias.\nSegundo párrafo aquí.\n", "mt.es.txt")
     assert (tmp_path / "out/n.es.md").read_text(encoding="utf-8") == (
         "Read _this_ now. Muchas gracias.\n\nSegundo párrafo aquí.\n")
     report = json.loads((tmp_path / "out/n.es.report.json").read_text(encoding="utf-8"))

@@ -41,14 +41,7 @@ def align_draft(doc: Document, path: Path, target_lang: str, paragraphs: Paragra
     if not structured and len(lines) == len(doc.segments) and len(doc.blocks) != len(doc.segments):
         return doc, {s.id: ln for s, ln in zip(doc.segments, lines)}, []  # one line per segment
     if doc.transcript and plain and paragraphs is not None:
-        grouped = paragraphs(doc)
-        by_paragraph = _transcript_paragraphs(doc, grouped, text, lines)
-        if by_paragraph is None:
-            raise InputError(
-                f"{path}: a transcript's draft needs one paragraph for each of the transcript's "
-                f"{len(grouped)} paragraphs (as `translate` writes them, or one per line); it has "
-                f"{len(_BLANK_LINE.split(text.strip()))} paragraphs and {len(lines)} lines")
-        return by_paragraph
+        return _transcript_paragraphs(doc, paragraphs(doc), path, text, lines)
     if not plain and not structured:
         raise InputError(
             f"{path}: the draft must be a {doc.format} file with the source's structure, or plain text with "
@@ -67,27 +60,32 @@ def align_draft(doc: Document, path: Path, target_lang: str, paragraphs: Paragra
     return doc, drafts, notes
 
 
-def _transcript_paragraphs(doc: Document, grouped: list[list[Segment]], text: str, lines: list[str]
-                           ) -> tuple[Document, dict[str, str], list[Suggestion]] | None:
+def _transcript_paragraphs(doc: Document, grouped: list[list[Segment]], path: Path, text: str, lines: list[str]
+                           ) -> tuple[Document, dict[str, str], list[Suggestion]]:
     """A transcript's draft written as paragraphs (as this tool writes a
-    transcript's translation): each paragraph of the source is one segment,
-    its draft the draft's paragraph. None when the counts differ."""
+    transcript's translation, or one per line): each paragraph of the source
+    is one segment, its draft the draft's paragraph."""
     groups = [g for g in grouped if g]
-    paras = [" ".join(p.split()) for p in _BLANK_LINE.split(text) if p.strip()]
+    blank_separated = [" ".join(p.split()) for p in _BLANK_LINE.split(text) if p.strip()]
+    paras = blank_separated if len(blank_separated) == len(groups) else lines
     if len(paras) != len(groups):
-        paras = lines
-    if len(paras) != len(groups):
-        return None
-    made = [(span_segment(doc, doc.blocks[g[0].block], g[0].start, g[-1].end, "s"), para)
-            for g, para in zip(groups, paras)]
-    pairs = [(replace(seg, id=f"s{k}"), para) for k, (seg, para) in enumerate(
-        ((seg, para) for seg, para in made if seg is not None), 1)]
+        raise InputError(
+            f"{path}: a transcript's draft needs one paragraph for each of the transcript's {len(groups)} "
+            f"paragraphs (as `translate` writes them, or one per line); it has {len(blank_separated)} "
+            f"paragraphs and {len(lines)} lines")
+    segments: list[Segment] = []
+    texts: list[str] = []
+    for group, para in zip(groups, paras):
+        seg = span_segment(doc, doc.blocks[group[0].block], group[0].start, group[-1].end, f"s{len(segments) + 1}")
+        if seg is not None:
+            segments.append(seg)
+            texts.append(para)
     drafts: dict[str, str] = {}
     notes: list[Suggestion] = []
-    for k, (seg, para) in enumerate(pairs):
+    for k, (seg, para) in enumerate(zip(segments, texts)):
         # what lies outside every segment (a URL at a paragraph's end) is written
         # as it is beside its paragraph: not twice
-        after = doc.text[seg.end:pairs[k + 1][0].start if k + 1 < len(pairs) else len(doc.text)].strip()
+        after = doc.text[seg.end:segments[k + 1].start if k + 1 < len(segments) else len(doc.text)].strip()
         if after and para.endswith(after):
             para = para[:-len(after)].rstrip()
         head = doc.text[:seg.start].strip() if k == 0 else ""
@@ -95,7 +93,7 @@ def _transcript_paragraphs(doc: Document, grouped: list[list[Segment]], text: st
             para = para[len(head):].lstrip()
         drafts[seg.id], found = _with_source_codes(doc, seg, para)
         notes.extend(found)
-    return replace(doc, segments=tuple(seg for seg, _ in pairs), paragraph_segments=True), drafts, notes
+    return replace(doc, segments=tuple(segments), paragraph_segments=True), drafts, notes
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -112,9 +110,8 @@ def _with_source_codes(doc: Document, seg: Segment, para: str) -> tuple[str, lis
         if markup in para:
             para = para.replace(markup, f"<{c.n}/>", 1)
         else:
-            para = f"{para} <{c.n}/>"
-            notes.append(_note(seg.id, "major", f"The draft has no {c.label} {markup} here; it was put at the "
-                                                "end of the paragraph: check its place."))
+            para, note = _put_back(seg, para, c.n, markup, c.label, "paragraph")
+            notes.append(note)
     return para, notes
 
 
@@ -168,11 +165,18 @@ def _renumber(doc: Document, seg: Segment, draft: Document, dseg: Segment) -> tu
     notes = [_note(seg.id, "minor", "The draft's markup here has no counterpart in the source; it was left out.")
              ] if dropped else []
     for (markup, label), n in sorted(wanted.items(), key=lambda kv: kv[1]):
-        at_start = seg.source.startswith(f"<{n}/>")
-        text = f"<{n}/> {text}" if at_start else f"{text} <{n}/>"
-        notes.append(_note(seg.id, "major", f"The draft has no {label} {markup} here; it was put at the "
-                                            f"{'start' if at_start else 'end'} of the sentence: check its place."))
+        text, note = _put_back(seg, text, n, markup, label, "sentence")
+        notes.append(note)
     return text, notes
+
+
+def _put_back(seg: Segment, text: str, n: int, markup: str, label: str, unit: str) -> tuple[str, Suggestion]:
+    """One-piece markup `<n/>` the draft lost, at the edge of `text` where the
+    source has it (its start, else its end), and the note that says so."""
+    at_start = seg.source.startswith(f"<{n}/>")
+    text = f"<{n}/> {text}" if at_start else f"{text} <{n}/>"
+    return text, _note(seg.id, "major", f"The draft has no {label} {markup} here; it was put at the "
+                                        f"{'start' if at_start else 'end'} of the {unit}: check its place.")
 
 
 def _numbered(doc: Document, seg: Segment, draft: Document, dseg: Segment,

@@ -201,13 +201,16 @@ class Runner:
         """The output file's bytes, through the structure and safety gates; and its format."""
         tgt = self.job.target_lang
         fmt = self.job.output_format or doc.format
-        verify = fmt == doc.format and formats.get(doc.format).markup
-        broken = await asyncio.to_thread(breaking_segments, doc, texts, lambda some: assemble(doc, some, tgt).text
-                                         ) if verify else []
-        for sid in broken:  # the rest of the file is still written
-            texts[sid] = next(s.source for s in doc.segments if s.id == sid)
-            outcome.suggestions.append(_broke_structure(sid))
         built = assemble(doc, texts, tgt)
+        verify = fmt == doc.format and formats.get(doc.format).markup
+        broken = await asyncio.to_thread(breaking_segments, doc, texts, built.text,
+                                         lambda some: assemble(doc, some, tgt).text) if verify else []
+        if broken:  # those keep the source; the rest of the file is still written
+            sources = {s.id: s.source for s in doc.segments}
+            for sid in broken:
+                texts[sid] = sources[sid]
+                outcome.suggestions.append(_broke_structure(sid))
+            built = assemble(doc, texts, tgt)
         for sid in built.kept_source:
             outcome.suggestions.append(_kept_source(sid))
         built, special, media_notes = transcripts.finish(doc, texts, built, tgt, fmt)

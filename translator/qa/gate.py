@@ -19,11 +19,12 @@ def verify_structure(doc: Document, text: str) -> None:
         raise TranslatorError(f"{doc.path}: the translated file failed the structure check ({problem}); nothing was written")
 
 
-def breaking_segments(doc: Document, texts: Mapping[str, str], render: Callable[[Mapping[str, str]], str]) -> list[str]:
-    """The ids of the translations that break the file's structure (two
-    inline codes made one by a dropped slash: "`a``b`"), found by halving:
-    a few re-parses for each, none when the whole passes. `render` assembles
-    the file from some of the translations (the others are the source's)."""
+def breaking_segments(doc: Document, texts: Mapping[str, str], whole: str,
+                      render: Callable[[Mapping[str, str]], str]) -> list[str]:
+    """The ids of the translations that break the file's structure
+    (`_palabra_s` is no emphasis), found by halving: `whole` is the file
+    made of all of them, checked once; only when it fails, `render`
+    assembles it from some of them (the others are the source's)."""
     from translator.qa.verify import structure_problem
 
     def fails(ids: list[str]) -> bool:
@@ -37,5 +38,7 @@ def breaking_segments(doc: Document, texts: Mapping[str, str], render: Callable[
         bad = (search(left) if fails(left) else []) + (search(right) if fails(right) else [])
         return bad or ids  # only together: keep them all
 
+    if structure_problem(doc.text, whole, doc.format) is None:
+        return []
     changed = [s.id for s in doc.segments if s.id in texts and texts[s.id] != s.source]
     return search(changed) if changed and fails(changed) else []
