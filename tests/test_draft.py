@@ -166,3 +166,18 @@ def test_a_segment_that_breaks_the_structure_keeps_the_source_and_the_file_is_wr
         "Read _this_ now. Muchas gracias.\n\nSegundo párrafo aquí.\n")
     report = json.loads((tmp_path / "out/n.es.report.json").read_text(encoding="utf-8"))
     assert [(s["id"], s["severity"]) for s in report["suggestions"] if s["check"] == "structure"] == [("s1", "critical")]
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+@pytest.mark.parametrize("draft_name, draft_text", [
+    ("mt.es.md", "# Noticias\n\nOpenAI lanzó un nuevo modelo para desarrolladores esta semana.\n"),
+    # one line per segment: the same repair
+    ("mt.es.txt", "Noticias\nOpenAI lanzó un nuevo modelo para desarrolladores esta semana.\n"),
+])
+def test_a_draft_that_lost_links_and_bold_keeps_its_words_and_gets_them_back(tmp_path, draft_name, draft_text):
+    post_edit(tmp_path, "# News\n\nOpenAI released a [new model](https://o.example/x) for **developers** this week.\n",
+              draft_text, draft_name)
+    assert (tmp_path / "out/n.es.md").read_text(encoding="utf-8") == (
+        "# Noticias\n\nOpenAI lanzó un [nuevo modelo](https://o.example/x) para **desarrolladores** esta semana.\n")
+    report = json.loads((tmp_path / "out/n.es.report.json").read_text(encoding="utf-8"))
+    assert [(s["check"], s["severity"]) for s in report["suggestions"]] == [("draft-markup", "major")] * 2

@@ -6,7 +6,9 @@ text: aligned block by block through the document structure) or plain text
 with one line per source segment. Sentence splits differ between languages,
 so a block whose sentence counts differ is aligned as one unit. Placeholders
 are renumbered by matching the markup behind them (the same link is the same
-link even if the translator moved it).
+link even if the translator moved it). Markup the draft lost comes back:
+one-piece markup at the sentence's edge, markup around words around the
+draft's words that translate them (`draft_pairs`); each is reported.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from translator import formats
 from translator.io import reader
 from translator.document import PLACEHOLDER_RE, Document, Segment, Severity, Suggestion
 from translator.io.encoding import decode
+from translator.engines import draft_pairs
 from translator.engines.base import POST_EDIT, Context, Engine, EngineResult, Item
 from translator.engines.registry import register
 from translator.errors import EngineError, InputError
@@ -38,10 +41,10 @@ def align_draft(doc: Document, path: Path, target_lang: str, paragraphs: Paragra
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     plain = formats.get(doc.format).plain
     structured = not plain and reader.sniff(text, path.suffix) == doc.format
-    if not structured and len(lines) == len(doc.segments) and len(doc.blocks) != len(doc.segments):
-        return doc, {s.id: ln for s, ln in zip(doc.segments, lines)}, []  # one line per segment
+    if not structured and len(lines) == len(doc.segments) and (not plain or len(doc.blocks) != len(doc.segments)):
+        return _one_per_line(doc, lines, target_lang)
     if doc.transcript and plain and paragraphs is not None:
-        return _transcript_paragraphs(doc, paragraphs(doc), path, text, lines)
+        return _transcript_paragraphs(doc, paragraphs(doc), path, text, lines, target_lang)
     if not plain and not structured:
         raise InputError(
             f"{path}: the draft must be a {doc.format} file with the source's structure, or plain text with "
@@ -60,8 +63,8 @@ def align_draft(doc: Document, path: Path, target_lang: str, paragraphs: Paragra
     return doc, drafts, notes
 
 
-def _transcript_paragraphs(doc: Document, grouped: list[list[Segment]], path: Path, text: str, lines: list[str]
-                           ) -> tuple[Document, dict[str, str], list[Suggestion]]:
+def _transcript_paragraphs(doc: Document, grouped: list[list[Segment]], path: Path, text: str, lines: list[str],
+                           target_lang: str) -> tuple[Document, dict[str, str], list[Suggestion]]:
     """A transcript's draft written as paragraphs (as this tool writes a
     transcript's translation, or one per line): each paragraph of the source
     is one segment, its draft the draft's paragraph."""
@@ -91,28 +94,42 @@ def _transcript_paragraphs(doc: Document, grouped: list[list[Segment]], path: Pa
         head = doc.text[:seg.start].strip() if k == 0 else ""
         if head and para.startswith(head):
             para = para[len(head):].lstrip()
-        drafts[seg.id], found = _with_source_codes(doc, seg, para)
+        drafts[seg.id], found = _with_source_codes(doc, seg, para, target_lang, "paragraph")
         notes.extend(found)
     return replace(doc, segments=tuple(segments), paragraph_segments=True), drafts, notes
+
+
+def _one_per_line(doc: Document, lines: list[str], target_lang: str
+                  ) -> tuple[Document, dict[str, str], list[Suggestion]]:
+    """A plain draft with one line for each segment of the source."""
+    drafts: dict[str, str] = {}
+    notes: list[Suggestion] = []
+    for seg, line in zip(doc.segments, lines):
+        drafts[seg.id], found = _with_source_codes(doc, seg, line, target_lang, "sentence")
+        notes.extend(found)
+    return doc, drafts, notes
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def _with_source_codes(doc: Document, seg: Segment, para: str) -> tuple[str, list[Suggestion]]:
-    """A plain draft paragraph with the source's one-piece markup (a URL, an
-    emoji) as its placeholders where the draft has it verbatim, else at the end."""
+def _with_source_codes(doc: Document, seg: Segment, para: str, target_lang: str, unit: str
+                       ) -> tuple[str, list[Suggestion]]:
+    """A plain draft's text with the source's markup: one-piece markup (a
+    URL, an emoji) as its placeholder where the draft has it verbatim, else
+    at the edge; markup around words where those words went (`_wrap_pairs`)."""
     notes = []
     for c in seg.codes:
-        if c.kind != "void" or c.open is None:
+        if c.kind != "void" or c.open is None or f"<{c.n}/>" in para:
             continue
         markup = doc.text[c.open[0]:c.open[1]]
         if markup in para:
             para = para.replace(markup, f"<{c.n}/>", 1)
         else:
-            para, note = _put_back(seg, para, c.n, markup, c.label, "paragraph")
+            para, note = _put_back(seg, para, c.n, markup, c.label, unit)
             notes.append(note)
-    return para, notes
+    para, found = _wrap_pairs(doc, seg, para, target_lang)
+    return para, notes + found
 
 
 def _read(path: Path) -> str:
@@ -167,7 +184,17 @@ def _renumber(doc: Document, seg: Segment, draft: Document, dseg: Segment) -> tu
     for (markup, label), n in sorted(wanted.items(), key=lambda kv: kv[1]):
         text, note = _put_back(seg, text, n, markup, label, "sentence")
         notes.append(note)
-    return text, notes
+    text, found = _wrap_pairs(doc, seg, text, draft.source_lang)
+    return text, notes + found
+
+
+def _wrap_pairs(doc: Document, seg: Segment, text: str, target_lang: str) -> tuple[str, list[Suggestion]]:
+    """`text` with the markup around words that the draft lost put around the
+    words that translate them (`draft_pairs.wrap`); markup not placed is left
+    missing: the segment then keeps its source, and says so."""
+    text, placed = draft_pairs.wrap(seg, text, doc.source_lang, target_lang)
+    return text, [_note(seg.id, "major", f"The draft has no {p.label} around «{p.source}»; it was put around "
+                                         f"«{p.words}», where those words went: check its place.") for p in placed]
 
 
 def _put_back(seg: Segment, text: str, n: int, markup: str, label: str, unit: str) -> tuple[str, Suggestion]:
