@@ -2,9 +2,12 @@
 around the words that translate them, found through Apertium's translation
 of the source; where no evidence places it, it stays missing."""
 
+import re
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from translator.document import Code, Segment
 from translator.engines import draft_pairs
@@ -16,7 +19,7 @@ needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="ap
 def segment(source: str, labels: dict[int, str]) -> Segment:
     """A segment whose pairs `<n>…</n>` have the given labels (voids `<n/>`: "emoji")."""
     codes = [Code(n, "pair", (0, 1), (1, 2), label) for n, label in labels.items()]
-    codes += [Code(int(n), "void", (0, 1), None, "emoji") for n in __import__("re").findall(r"<(\d+)/>", source)]
+    codes += [Code(int(n), "void", (0, 1), None, "emoji") for n in re.findall(r"<(\d+)/>", source)]
     return Segment("s1", 0, 0, len(source), source, tuple(codes))
 
 
@@ -76,3 +79,24 @@ def test_a_pair_without_evidence_stays_missing():
 def test_without_an_engine_for_the_languages_nothing_is_placed():
     seg = segment("Read <1>the report</1>.", {1: "a"})
     assert draft_pairs.wrap(seg, "阅读报告。", "en", "zh") == ("阅读报告。", [])
+
+
+@needs_apertium
+@settings(max_examples=60, deadline=None)
+@given(st.permutations("OpenAI lanzó un nuevo modelo abierto para desarrolladores esta semana .".split()),
+       st.integers(0, 9))
+def test_placing_pairs_changes_no_word_and_nests_them(words, dropped):
+    """Whatever the draft's words, only placeholders are added, each pair once and properly nested."""
+    words = [w for i, w in enumerate(words) if i != dropped]
+    draft = " ".join(words)
+    seg = segment("OpenAI released a <1>new <2>open</2> model</1> for <3>developers</3> this week.",
+                  {1: "a", 2: "strong", 3: "em"})
+    text, placed = draft_pairs.wrap(seg, draft, "en", "es")
+    assert re.sub(r"</?\d+>", "", text) == draft
+    stack: list[str] = []
+    for token in re.findall(r"</?\d+>", text):
+        if token.startswith("</"):
+            assert stack.pop() == token[2:-1]
+        else:
+            stack.append(token[1:-1])
+    assert stack == [] and len(placed) == text.count("</")
