@@ -56,6 +56,17 @@ def test_plain_spans_and_insert_pairs_are_inverse():
      "El gasto creció el año pasado<1><2>1</2></1>, más rápido."),
     # a footnote's number the draft glued to the word before it
     ("Trained on videos<1>1</1>.", {1: "a"}, "Entrenado con vídeos1.", "Entrenado con vídeos<1>1</1>."),
+    # Apertium garbles the sentence ("las estancias de licencia"): its translation of the words alone finds them
+    ("The next model ships in June, and <1>the license</1> stays the same.", {1: "a"},
+     "El próximo modelo saldrá en junio y la licencia no cambia.",
+     "El próximo modelo saldrá en junio y <1>la licencia</1> no cambia."),
+    # at the end of the source's sentence: the adjective Spanish puts after the noun goes inside
+    ("You can read <1>our earlier coverage</1>.", {1: "a"},
+     "Puede leer nuestra cobertura anterior.", "Puede leer <1>nuestra cobertura anterior</1>."),
+    # a bracket the marked words do not have ends the span
+    ("Watch the <1>keynote on YouTube</1> (it is two hours long).", {1: "a"},
+     "Vea la conferencia inaugural en YouTube (dura dos horas).",
+     "Vea la <1>conferencia inaugural en YouTube</1> (dura dos horas)."),
     # a link around inline code only
     ("<1><2/></1> now recognizes comment lines.", {1: "a"},
      "<2/> ahora reconoce las líneas de comentario.",
@@ -69,16 +80,20 @@ def test_lost_pairs_are_put_around_the_words_that_translate_them(source, labels,
 
 
 @needs_apertium
-def test_a_pair_without_evidence_stays_missing():
-    # nothing in the draft translates "Zorblat" and nothing anchors its place
-    seg = segment("Try <1>Zorblat</1>.", {1: "a"})
-    text, placed = draft_pairs.wrap(seg, "Pruébalo.", "en", "es")
-    assert (text, placed) == ("Pruébalo.", [])
+def test_a_pair_without_evidence_goes_around_the_sentence():
+    # nothing in the draft translates "Zorblat" and nothing anchors its place: the
+    # draft's words are kept, the link's target is not lost, the note says so
+    seg = segment("Try <1>Zorblat</1> today.", {1: "a"})
+    text, placed = draft_pairs.wrap(seg, "Pruébalo hoy.", "en", "es")
+    assert text == "<1>Pruébalo hoy</1>."
+    assert [(p.label, p.source, p.sentence) for p in placed] == [("link", "Zorblat", True)]
 
 
-def test_without_an_engine_for_the_languages_nothing_is_placed():
-    seg = segment("Read <1>the report</1>.", {1: "a"})
-    assert draft_pairs.wrap(seg, "阅读报告。", "en", "zh") == ("阅读报告。", [])
+def test_without_an_engine_for_the_languages_only_verbatim_words_are_placed():
+    seg = segment("Read <1>the report</1> by <2>OpenAI</2>.", {1: "a", 2: "a"})
+    text, placed = draft_pairs.wrap(seg, "阅读OpenAI的报告。", "en", "zh")
+    assert text == "<1>阅读<2>OpenAI</2>的报告</1>。"
+    assert [p.sentence for p in placed] == [False, True]
 
 
 @needs_apertium

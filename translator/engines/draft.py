@@ -190,11 +190,13 @@ def _renumber(doc: Document, seg: Segment, draft: Document, dseg: Segment) -> tu
 
 def _wrap_pairs(doc: Document, seg: Segment, text: str, target_lang: str) -> tuple[str, list[Suggestion]]:
     """`text` with the markup around words that the draft lost put around the
-    words that translate them (`draft_pairs.wrap`); markup not placed is left
-    missing: the segment then keeps its source, and says so."""
+    words that translate them, else around the sentence (`draft_pairs.wrap`),
+    each with a note."""
     text, placed = draft_pairs.wrap(seg, text, doc.source_lang, target_lang)
-    return text, [_note(seg.id, "major", f"The draft has no {p.label} around «{p.source}»; it was put around "
-                                         f"«{p.words}», where those words went: check its place.") for p in placed]
+    return text, [_note(seg.id, "major", f"The draft has no {p.label} around «{p.source}»; nothing shows where those "
+                                         f"words went, so it was put around the whole sentence: move it to them."
+                        if p.sentence else f"The draft has no {p.label} around «{p.source}»; it was put around "
+                                           f"«{p.words}», where those words went: check its place.") for p in placed]
 
 
 def _put_back(seg: Segment, text: str, n: int, markup: str, label: str, unit: str) -> tuple[str, Suggestion]:

@@ -5,7 +5,8 @@ The marked words as they are, where the draft has them once (a footnote's
 number, a name: `verbatim`); else the evidence glossary enforcement uses to
 find a term's words: the engine's (Apertium's) translation of the source
 with the marked words protected, aligned with the draft by lemma
-(`locate`). Punctuation at the edges goes where the source has it
+(`locate`), else its translation of the marked words alone, found in the
+draft in any order. Punctuation at the edges goes where the source has it
 ("[Package?](url)." keeps «?» inside, «.» outside). Without an engine for
 the language pair only the verbatim words are placed.
 """
@@ -24,6 +25,7 @@ from translator.terms.spans import default_hints
 
 Span = tuple[int, int]
 
+_UNSPACED = {"zh", "ja"}
 _LABELS = {"a": "link", "strong": "bold", "b": "bold", "em": "emphasis", "i": "italics"}
 _OPENING = "¿¡\"'“‘«([<"
 _CLOSING = "?!\"'”’»)]>.:;,"
@@ -34,13 +36,15 @@ class Placed:
     label: str  # "link", "bold", …
     source: str  # the marked words of the source
     words: str  # the draft's words now inside the markup
+    sentence: bool = False  # no evidence placed it: it was put around the whole sentence
 
 
 def wrap(seg: Segment, text: str, source_lang: str, target_lang: str) -> tuple[str, list[Placed]]:
     """`text` (the draft's segment, placeholders numbered as in `seg`) with
     each pair of `seg` that it lacks put around the words found for it; what
-    was placed. A pair whose words are not found, or whose place would cross
-    other markup, stays missing."""
+    was placed. A pair whose words are not found (or whose place would cross
+    other markup) goes around the whole sentence: the draft's words are kept
+    and the link's target is not lost; the note asks for its place."""
     missing = [c for c in seg.codes if c.kind == "pair" and c.open and c.close
                and f"<{c.n}>" not in text and f"</{c.n}>" not in text]
     if not missing:
@@ -63,14 +67,23 @@ def wrap(seg: Segment, text: str, source_lang: str, target_lang: str) -> tuple[s
         else:
             where = verbatim(plain[span[0]:span[1]], seg.source, text, target_lang)
             if where is None or not fits(where):
-                got = hints.draft(plain, span)
-                where = locate(got[0], got[1], text, target_lang, plain[span[0]:span[1]], fits) if got else None
+                where = _by_engine(hints, plain, span, text, target_lang, fits)
         if where is None or not fits(where):
             continue
         s, e = _with_codes(text, where, allowed)
         found.append((s, e, c.n))
         placed.append(Placed(_LABELS.get(c.label, c.label or "markup"), plain[span[0]:span[1]] if span else "",
                              text[s:e]))
+    left = [c for c in missing if c.n not in {n for *_, n in found}]
+    body = text.strip().rstrip(".!?;:…。！？；：").rstrip()
+    if left and body:
+        s = min([text.index(body)] + [a for a, *_ in found])
+        e = max([text.index(body) + len(body)] + [b for _, b, _ in found])
+        for c in left:
+            span = inner.get(c.n)
+            found.append((s, e, c.n))
+            placed.append(Placed(_LABELS.get(c.label, c.label or "markup"),
+                                 plain[span[0]:span[1]] if span else "", text[s:e], sentence=True))
     return insert_pairs(text, found), placed
 
 
@@ -81,7 +94,8 @@ def verbatim(marked: str, source: str, text: str, lang: str) -> Span | None:
     words = marked.strip()
     if not words or all(is_function(w, lang) for w in words.split()):
         return None
-    edge = r"\d" if words.isdigit() else r"\w"  # a footnote's number may be glued to the word before it
+    # a footnote's number may be glued to the word before it; Chinese has no spaces between words
+    edge = r"\d" if words.isdigit() else r"[A-Za-z0-9]" if lang in _UNSPACED else r"\w"
     pattern = re.compile(rf"(?<!{edge})" + re.escape(words) + rf"(?!{edge})")
     hits = [m.span() for m in pattern.finditer(_masked(text))]
     return hits[0] if len(hits) == 1 and len(pattern.findall(_masked(source))) == 1 else None
@@ -92,13 +106,32 @@ def _masked(text: str) -> str:
     return PLACEHOLDER_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 
+def _by_engine(hints, plain: str, span: Span, text: str, lang: str, fits: Callable[[Span], bool]) -> Span | None:
+    """Where the engine's translation of the sentence puts the marked words
+    (`locate`), else where its translation of them alone is, in any order."""
+    marked = plain[span[0]:span[1]]
+    got = hints.draft(plain, span)
+    edges = (not _has_word(plain[:span[0]]), not _has_word(plain[span[1]:]))
+    where = locate(got[0], got[1], text, lang, marked, fits, edges) if got else None
+    if where is not None:
+        return where
+    for rendering in getattr(hints, "source_renderings", lambda _: [])(marked)[:1]:
+        alone = _edges(rendering, (0, len(rendering)), text, same_words(rendering, (0, len(rendering)), text, lang),
+                       lang)
+        if alone is not None and fits(alone := _punctuation(marked, text, alone)):
+            return alone
+    return None
+
+
 def locate(draft: str, span: Span, text: str, lang: str, marked: str,
-           fits: Callable[[Span], bool] = lambda _: True) -> Span | None:
+           fits: Callable[[Span], bool] = lambda _: True,
+           sentence_edges: tuple[bool, bool] | None = None) -> Span | None:
     """Where the words of `draft[span]` (the engine's translation of the
     source's `marked` words) are in `text`: the span aligned word by word,
     else its words in another order; widened to where the span's neighbours
     went when only function words and punctuation lie between, or up to the
-    sentence's edge where the span begins or ends the sentence. Without an
+    sentence's edge where the span begins or ends the sentence (in the
+    engine's draft; in the source, over one word at most). Without an
     alignment that `fits`, what lies between the neighbours when it has
     about as many words as the span. Punctuation at the edges as `marked`
     has it."""
@@ -107,9 +140,13 @@ def locate(draft: str, span: Span, text: str, lang: str, marked: str,
     # the words the engine's span has before its first content word and after its last
     lead = _count(draft[span[0]:words[0].start]) if words else 0
     trail = _count(draft[words[-1].end:span[1]]) if words else 0
+    first, last = sentence_edges or (False, False)
 
     def few(a: int, b: int, most: int) -> bool:
         return not _within(content_tokens(text, lang), (a, b)) or _count(text[a:b]) <= most
+
+    def one_word(a: int, b: int) -> bool:
+        return len(_within(content_tokens(text, lang), (a, b))) <= 1
 
     for where in (align_span(draft, span, text, lang)[0], same_words(draft, span, text, lang)):
         where = _edges(draft, span, text, where, lang)
@@ -118,8 +155,12 @@ def locate(draft: str, span: Span, text: str, lang: str, marked: str,
         s, e = where
         if lo is not None and lo <= s and (at_start or few(lo, s, lead)):
             s = lo
+        elif first and one_word(0, s):
+            s = 0  # the marked words begin the source's sentence: a word the engine put before them is theirs
         if hi is not None and hi >= e and (at_end or few(e, hi, trail)):
             e = hi
+        elif last and one_word(e, len(text)):
+            e = len(text)  # «nuestra cobertura anterior» for "our earlier coverage." at the end
         for candidate in ((s, e), where):
             candidate = _punctuation(marked, text, candidate)
             if fits(candidate):
@@ -223,6 +264,13 @@ def _punctuation(inner: str, text: str, where: Span) -> Span:
     trail = stripped[len(stripped.rstrip(_CLOSING)):]
     lead += "¿" * ("?" in trail) + "¡" * ("!" in trail)
     s, e = where
+    for opening, closing in ("()", "[]", "«»", "“”"):  # a bracket the marked words have not closes the span
+        if opening not in inner and closing not in inner:
+            inside = text[s:e]
+            if opening in inside and closing not in inside[inside.index(opening):]:
+                e = s + inside.index(opening)
+            if closing in text[s:e] and opening not in text[s:s + text[s:e].index(closing)]:
+                s += text[s:e].index(closing) + 1
     while e > s and not text[e - 1].isalnum() and text[e - 1] not in trail and not _ends_in_token(text, e):
         e -= 1
     while s < e and not text[s].isalnum() and text[s] not in lead and not PLACEHOLDER_RE.match(text, s):
