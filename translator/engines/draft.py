@@ -193,10 +193,14 @@ def _wrap_pairs(doc: Document, seg: Segment, text: str, target_lang: str) -> tup
     words that translate them, else around the sentence (`draft_pairs.wrap`),
     each with a note."""
     text, placed = draft_pairs.wrap(seg, text, doc.source_lang, target_lang)
-    return text, [_note(seg.id, "major", f"The draft has no {p.label} around «{p.source}»; nothing shows where those "
-                                         f"words went, so it was put around the whole sentence: move it to them."
-                        if p.sentence else f"The draft has no {p.label} around «{p.source}»; it was put around "
-                                           f"«{p.words}», where those words went: check its place.") for p in placed]
+    return text, [_note(seg.id, "major", _placed_explanation(p)) for p in placed]
+
+
+def _placed_explanation(p: draft_pairs.Placed) -> str:
+    lost = f"The draft has no {p.label} around «{p.source}»"
+    if p.sentence:
+        return f"{lost}; nothing shows where those words went, so it was put around the whole sentence: move it to them."
+    return f"{lost}; it was put around «{p.words}», where those words went: check its place."
 
 
 def _put_back(seg: Segment, text: str, n: int, markup: str, label: str, unit: str) -> tuple[str, Suggestion]:

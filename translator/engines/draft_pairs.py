@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from translator.document import PLACEHOLDER_RE, Segment
+from translator.document import PLACEHOLDER_RE, Code, Segment
 from translator.terms.align import align_span, content_tokens, is_function
 from translator.terms.lemmas import Token
-from translator.terms.spans import default_hints
+from translator.terms.spans import Hints, default_hints
 
 Span = tuple[int, int]
 
@@ -53,8 +53,10 @@ def wrap(seg: Segment, text: str, source_lang: str, target_lang: str) -> tuple[s
     hints = default_hints(source_lang, target_lang)
     found: list[tuple[int, int, int]] = []
     placed: list[Placed] = []
+    left: list[tuple[Code, str]] = []
     for c in missing:
         span = inner.get(c.n)
+        marked = plain[span[0]:span[1]] if span else ""
         allowed = _inside_tokens(seg.source, c.n)
 
         def fits(where: Span) -> bool:
@@ -62,29 +64,29 @@ def wrap(seg: Segment, text: str, source_lang: str, target_lang: str) -> tuple[s
             return s < e and all(m.group(0) in allowed for m in PLACEHOLDER_RE.finditer(text, s, e)) and not any(
                 a < s < b < e or s < a < e < b for a, b, _ in found)  # crossing other markup
 
-        if span is None or not plain[span[0]:span[1]].strip():
+        if span is None or not marked.strip():
             where = _only_codes(text, allowed)  # a link around inline code: `[`x`](url)`
         else:
-            where = verbatim(plain[span[0]:span[1]], seg.source, text, target_lang)
+            where = verbatim(marked, seg.source, text, target_lang)
             if where is None or not fits(where):
                 where = _by_engine(hints, plain, span, text, target_lang, fits)
         if where is None or not fits(where):
+            left.append((c, marked))
             continue
         s, e = _with_codes(text, where, allowed)
         found.append((s, e, c.n))
-        placed.append(Placed(_LABELS.get(c.label, c.label or "markup"), plain[span[0]:span[1]] if span else "",
-                             text[s:e]))
-    left = [c for c in missing if c.n not in {n for *_, n in found}]
+        placed.append(Placed(_label(c.label), marked, text[s:e]))
     body = text.strip().rstrip(".!?;:…。！？；：").rstrip()
-    if left and body:
-        s = min([text.index(body)] + [a for a, *_ in found])
+    if left and body:  # around the whole sentence, and around what was placed in it
+        s = min([text.index(body)] + [a for a, _, _ in found])
         e = max([text.index(body) + len(body)] + [b for _, b, _ in found])
-        for c in left:
-            span = inner.get(c.n)
-            found.append((s, e, c.n))
-            placed.append(Placed(_LABELS.get(c.label, c.label or "markup"),
-                                 plain[span[0]:span[1]] if span else "", text[s:e], sentence=True))
+        found += [(s, e, c.n) for c, _ in left]
+        placed += [Placed(_label(c.label), marked, text[s:e], sentence=True) for c, marked in left]
     return insert_pairs(text, found), placed
+
+
+def _label(tag: str) -> str:
+    return _LABELS.get(tag, tag or "markup")
 
 
 def verbatim(marked: str, source: str, text: str, lang: str) -> Span | None:
@@ -106,7 +108,7 @@ def _masked(text: str) -> str:
     return PLACEHOLDER_RE.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def _by_engine(hints, plain: str, span: Span, text: str, lang: str, fits: Callable[[Span], bool]) -> Span | None:
+def _by_engine(hints: Hints, plain: str, span: Span, text: str, lang: str, fits: Callable[[Span], bool]) -> Span | None:
     """Where the engine's translation of the sentence puts the marked words
     (`locate`), else where its translation of them alone is, in any order."""
     marked = plain[span[0]:span[1]]
@@ -115,7 +117,7 @@ def _by_engine(hints, plain: str, span: Span, text: str, lang: str, fits: Callab
     where = locate(got[0], got[1], text, lang, marked, fits, edges) if got else None
     if where is not None:
         return where
-    for rendering in getattr(hints, "source_renderings", lambda _: [])(marked)[:1]:
+    for rendering in hints.source_renderings(marked)[:1]:
         alone = _edges(rendering, (0, len(rendering)), text, same_words(rendering, (0, len(rendering)), text, lang),
                        lang)
         if alone is not None and fits(alone := _punctuation(marked, text, alone)):
@@ -136,6 +138,7 @@ def locate(draft: str, span: Span, text: str, lang: str, marked: str,
     about as many words as the span. Punctuation at the edges as `marked`
     has it."""
     words = _within(content_tokens(draft, lang), span)
+    text_words = content_tokens(text, lang)
     lo, hi, at_start, at_end = _neighbours(draft, span, text, lang)
     # the words the engine's span has before its first content word and after its last
     lead = _count(draft[span[0]:words[0].start]) if words else 0
@@ -143,10 +146,10 @@ def locate(draft: str, span: Span, text: str, lang: str, marked: str,
     first, last = sentence_edges or (False, False)
 
     def few(a: int, b: int, most: int) -> bool:
-        return not _within(content_tokens(text, lang), (a, b)) or _count(text[a:b]) <= most
+        return not _within(text_words, (a, b)) or _count(text[a:b]) <= most
 
     def one_word(a: int, b: int) -> bool:
-        return len(_within(content_tokens(text, lang), (a, b))) <= 1
+        return len(_within(text_words, (a, b))) <= 1
 
     for where in (align_span(draft, span, text, lang)[0], same_words(draft, span, text, lang)):
         where = _edges(draft, span, text, where, lang)
@@ -165,7 +168,7 @@ def locate(draft: str, span: Span, text: str, lang: str, marked: str,
             candidate = _punctuation(marked, text, candidate)
             if fits(candidate):
                 return candidate
-    if lo is None or hi is None or abs(len(_within(content_tokens(text, lang), (lo, hi))) - len(words)) > 1:
+    if lo is None or hi is None or abs(len(_within(text_words, (lo, hi))) - len(words)) > 1:
         return None
     candidate = _punctuation(marked, text, (lo, hi))
     return candidate if fits(candidate) else None

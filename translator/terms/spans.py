@@ -21,6 +21,9 @@ class Hints(Protocol):
     def renderings(self, term: Term) -> list[str]:
         """How the engine translates the term on its own (singular and plural)."""
 
+    def source_renderings(self, source: str) -> list[str]:
+        """How the engine translates source words on their own (as they are, then plural)."""
+
     def draft(self, source: str, span: tuple[int, int]) -> tuple[str, tuple[int, int]] | None:
         """The engine's translation of `source` and the span where it put the
         source span; None when it cannot tell."""
@@ -28,6 +31,9 @@ class Hints(Protocol):
 
 class NoHints:
     def renderings(self, term: Term) -> list[str]:
+        return []
+
+    def source_renderings(self, source: str) -> list[str]:
         return []
 
     def draft(self, source: str, span: tuple[int, int]) -> tuple[str, tuple[int, int]] | None:
