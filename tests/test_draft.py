@@ -134,10 +134,24 @@ def test_markup_the_draft_lost_is_put_back_and_reported(tmp_path):
 def test_draft_markup_without_a_source_counterpart_is_left_out(tmp_path):
     doc = parse("Read the report.\n", "markdown", source_lang="en")
     draft = tmp_path / "d.es.md"
-    draft.write_text("Lea el informe `x` ya.\n", encoding="utf-8")
+    draft.write_text("Lea el informe {{< ref >}} ya.\n", encoding="utf-8")
     doc, texts, notes = align_draft(doc, draft, "es")
     assert texts[doc.segments[0].id] == "Lea el informe ya."
     assert [(n.check, n.severity) for n in notes] == [("draft-markup", "minor")]
+
+
+def test_protected_words_of_the_draft_without_a_source_counterpart_are_kept_as_text(tmp_path):
+    """The source wrote the address as speech recognition heard it; the draft's
+    address (an email atom there) is words of the translation, not markup to drop."""
+    doc = parse("This is TS Madison. Email me at Bosmadison@ gmail . com today. Run the tool.\n", "markdown",
+                source_lang="en")
+    draft = tmp_path / "d.es.md"
+    draft.write_text("Soy TS Madison. Escríbeme a Bosmadison@gmail.com hoy. Ejecuta `tool`.\n", encoding="utf-8")
+    doc, texts, notes = align_draft(doc, draft, "es")
+    assert list(texts.values()) == ["Soy TS Madison.", "Escríbeme a Bosmadison@gmail.com hoy.", "Ejecuta tool."]
+    assert [n.explanation for n in notes] == [
+        "The source does not protect «Bosmadison@gmail.com» as the draft does; it was kept as text.",
+        "The source does not protect «tool» as the draft does; it was kept as text."]
 
 
 def post_edit(tmp_path, source: str, draft_text: str, draft_name: str):
@@ -181,3 +195,40 @@ def test_a_draft_that_lost_links_and_bold_keeps_its_words_and_gets_them_back(tmp
         "# Noticias\n\nOpenAI lanzó un [nuevo modelo](https://o.example/x) para **desarrolladores** esta semana.\n")
     report = json.loads((tmp_path / "out/n.es.report.json").read_text(encoding="utf-8"))
     assert [(s["check"], s["severity"]) for s in report["suggestions"]] == [("draft-markup", "major")] * 2
+
+
+def test_a_quote_before_spanish_question_mark_stays_with_its_sentence(tmp_path):
+    """«"¿Los negocios…?"»: the sentence starts at the quote, not between it and «¿»,
+    so the draft comes back as written (it came back «" ¿Los»)."""
+    doc = parse('I took a sip. "Business still slow?" I spoke quietly.\n', "text", source_lang="en")
+    draft = tmp_path / "d.txt"
+    draft.write_text('Tomé un sorbo. "¿Los negocios siguen bajos?" Hablé en voz baja.\n', encoding="utf-8")
+    _, texts, notes = align_draft(doc, draft, "es")
+    assert list(texts.values()) == ["Tomé un sorbo.", '"¿Los negocios siguen bajos?"', "Hablé en voz baja."]
+    assert notes == []
+
+
+def test_words_of_the_draft_outside_its_sentences_are_kept(tmp_path):
+    """«04:30.» is no sentence (nothing to translate), so it lies outside the
+    draft's segments; the output is written around the source's, which has
+    nothing there: the time stays with the next sentence instead of being lost."""
+    doc = parse("0430 Itania time. Cohren hated waking up this early.\n", "text", source_lang="en")
+    draft = tmp_path / "d.txt"
+    draft.write_text("04:30. Hora de Italia. Cohren odiaba despertarse tan temprano.\n", encoding="utf-8")
+    _, texts, _ = align_draft(doc, draft, "es")
+    assert list(texts.values()) == ["04:30. Hora de Italia.", "Cohren odiaba despertarse tan temprano."]
+
+
+def test_a_plain_draft_with_a_line_for_each_line_is_paired_line_by_line(tmp_path):
+    """A reply that is no translation (an English refusal) stays on its line,
+    flagged, instead of the next line's translation moving up into its place."""
+    doc = parse('"We go now."\n"AIM FOR THEIR HEADS!"\n"THAT\'S GONNA BE TRICKY!"\nThey ran.\n', "text",
+                source_lang="en")
+    draft = tmp_path / "d.txt"
+    draft.write_text('"Nos vamos ya."\nI apologize, but I don\'t feel comfortable translating that phrase, as it could '
+                     "be interpreted as promoting violence. Perhaps we could have a thoughtful discussion about "
+                     'nonviolent communication instead.\n"¡ESO VA A SER COMPLICADO!"\nCorrieron.\n', encoding="utf-8")
+    _, texts, notes = align_draft(doc, draft, "es")
+    got = list(texts.values())
+    assert len(got) == 4 and got[2:] == ['"¡ESO VA A SER COMPLICADO!"', "Corrieron."]
+    assert got[1].startswith("I apologize") and notes == []

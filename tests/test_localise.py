@@ -54,3 +54,20 @@ def test_translated_html_declares_the_target_language(tmp_path, fake_openai):
                                  str(tmp_path), "--no-cache", "-q"], env=env)
     assert result.exit_code == 0, result.output
     assert '<html lang="es">' in (tmp_path / "ai-weekly-042.es.html").read_text(encoding="utf-8")
+
+
+def test_a_given_translation_keeps_its_numbers_and_gets_the_locale_form_suggested(tmp_path):
+    """`--draft` changes only glossary violations: "1,600" in the draft stays, and is reported."""
+    src, draft = tmp_path / "a.en.txt", tmp_path / "d.es.txt"
+    src.write_text("The king travelled 1,600 miles to Jerusalem.\n", encoding="utf-8")
+    draft.write_text("El rey viajó 1,600 millas hasta Jerusalén.\n", encoding="utf-8")
+    result = runner.invoke(app, ["translate", str(src), "--to", "es", "--draft", str(draft), "--no-glossary",
+                                 "--out", str(tmp_path / "out"), "--report", str(tmp_path / "out"), "--no-cache",
+                                 "-q"], env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out/a.es.txt").read_text(encoding="utf-8") == "El rey viajó 1,600 millas hasta Jerusalén.\n"
+    import json
+
+    report = json.loads((tmp_path / "out/a.es.report.json").read_text(encoding="utf-8"))
+    assert [(s["original"], s["suggestion"], s["status"]) for s in report["suggestions"] if s["check"] == "locale"] \
+        == [("1,600", "1600", "open")]

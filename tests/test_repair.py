@@ -482,3 +482,14 @@ def test_of_two_places_as_near_the_one_between_the_neighbours_renderings_wins():
     text, _ = enforce(gl, "In these kinds of cases, the tax country is maintained at the line-item level.",
                       "En este tipo de casos, el país fiscal se actualiza a nivel de artículo en línea.", "s1")
     assert text == "En este tipo de casos, el país fiscal se actualiza a nivel de elemento en línea."
+
+
+@needs_apertium
+def test_a_term_inside_quotes_is_not_rendered_by_a_word_outside_them():
+    """NTREX with the Carpentries glossary: "anchor" is «ancla» in Apertium's
+    draft, which lines up with «burlona» (the translation of "mock") in a
+    human translation that put the term in «“presentador de noticias”»."""
+    gl = Glossary("en", "es", (Term("anchor", "ancla"),))
+    human = "Trump comentó con su voz burlona de “presentador de noticias”."
+    text, sugg = enforce(gl, 'Trump said in his mock "news anchor" voice.', human, "s1")
+    assert text == human and "applied" not in [s.status for s in sugg]

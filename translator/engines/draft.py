@@ -13,6 +13,7 @@ draft's words that translate them (`draft_pairs`); each is reported.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any, Callable, Sequence
 
 from translator import formats
 from translator.io import reader
-from translator.document import PLACEHOLDER_RE, Document, Segment, Severity, Suggestion
+from translator.document import PLACEHOLDER_RE, Block, Code, Document, Segment, Severity, Suggestion
 from translator.io.encoding import decode
 from translator.engines import draft_pairs
 from translator.engines.base import POST_EDIT, Context, Engine, EngineResult, Item
@@ -51,7 +52,10 @@ def align_draft(doc: Document, path: Path, target_lang: str, paragraphs: Paragra
             f"one line per segment ({len(doc.segments)} lines; it has {len(lines)})"
         )
     draft = reader.parse(text, doc.format, path=str(path), source_lang=target_lang)
-    pairs = _align_blocks(doc, draft, target_lang)
+    if plain and len(draft.blocks) == len(doc.blocks):
+        pairs = {b.index: b.index for b in doc.blocks}  # line by line, as written: a reply that is no translation stays in its place
+    else:
+        pairs = _align_blocks(doc, draft, target_lang)
     whole = frozenset(i for i, j in pairs.items() if len(_segs(doc, i)) != len(_segs(draft, j)))
     if whole:
         doc = segment_document(doc, doc.source_lang, whole)
@@ -154,7 +158,32 @@ def _pair_segments(doc: Document, draft: Document, pairs: dict[int, int]) -> tup
         for s, d in zip(mine, theirs):
             drafts[s.id], found = _renumber(doc, s, draft, d)
             notes.extend(found)
+        if mine and j is not None:
+            _keep_words_between(doc, block, mine, draft, draft.blocks[j], theirs, drafts)
     return drafts, notes
+
+
+def _keep_words_between(doc: Document, block: Block, mine: list[Segment], draft: Document, dblock: Block,
+                        theirs: list[Segment], drafts: dict[str, str]) -> None:
+    """Words of the draft's block outside its segments (a time «04:30.» is no
+    sentence to translate) where the source has nothing: the output is
+    written around the source's segments, so they would be lost; they go
+    with the next segment (the last one's end for words after it)."""
+    def gaps(d: Document, b: Block, segs: list[Segment]) -> list[str]:
+        edges = [b.start] + [x for s in segs for x in (s.start, s.end)] + [b.end]
+        return [d.text[edges[2 * k]:edges[2 * k + 1]] for k in range(len(segs) + 1)]
+
+    for k, (src_gap, gap) in enumerate(zip(gaps(doc, block, mine), gaps(draft, dblock, theirs))):
+        words = gap.strip()
+        if not words or src_gap.strip() or not _PLAIN_WORDS.fullmatch(words):
+            continue
+        if k < len(mine):
+            drafts[mine[k].id] = f"{words}{gap[len(gap.rstrip()):] or ' '}{drafts[mine[k].id]}"
+        else:
+            drafts[mine[-1].id] = f"{drafts[mine[-1].id]}{gap[:len(gap) - len(gap.lstrip())] or ' '}{words}"
+
+
+_PLAIN_WORDS = re.compile(r"[\w\s.,:;!?¿¡%'’\"«»“”()\-–—/+]*\w[\w\s.,:;!?¿¡%'’\"«»“”()\-–—/+]*")
 
 
 def _segs(doc: Document, block: int) -> list[Segment]:
@@ -179,8 +208,12 @@ def _renumber(doc: Document, seg: Segment, draft: Document, dseg: Segment) -> tu
     markup: markup of its own is left out, one-piece markup it lost is put
     at the sentence's edge. Notes say what was done."""
     text, dropped, wanted = _numbered(doc, seg, draft, dseg, drop=True)
+    words = [w for w in dropped if not PLACEHOLDER_RE.fullmatch(w)]
     notes = [_note(seg.id, "minor", "The draft's markup here has no counterpart in the source; it was left out.")
-             ] if dropped else []
+             ] if len(words) < len(dropped) else []
+    if words:
+        notes.append(_note(seg.id, "minor", f"The source does not protect {', '.join(f'«{w}»' for w in words)} "
+                                            "as the draft does; it was kept as text."))
     for (markup, label), n in sorted(wanted.items(), key=lambda kv: kv[1]):
         text, note = _put_back(seg, text, n, markup, label, "sentence")
         notes.append(note)
@@ -236,12 +269,14 @@ def _numbered(doc: Document, seg: Segment, draft: Document, dseg: Segment,
                     break
 
     unmatched: list[str] = []
+    theirs_by_n = {c.n: c for c in dseg.codes}
 
     def sub(m):
         n = mapping.get(int(m.group(2)))
         if n is None:  # the draft's own markup, with no counterpart in the source
-            unmatched.append(m.group(0))
-            return "" if drop else m.group(0)
+            words = _as_text(draft, theirs_by_n.get(int(m.group(2)))) if drop else ""
+            unmatched.append(words or m.group(0))
+            return words or ("" if drop else m.group(0))
         return f"<{m.group(1)}{n}{m.group(3)}>"
 
     text = PLACEHOLDER_RE.sub(sub, dseg.source)
@@ -252,6 +287,19 @@ def _numbered(doc: Document, seg: Segment, draft: Document, dseg: Segment,
 
 
 _DOUBLE_SPACE = re.compile(r"  +")
+_WORDS = {"url", "email", "emoji", "emojicode", "code"}  # protected text, not markup: words of the draft
+
+
+def _as_text(draft: Document, code: Code | None) -> str:
+    """The words a protected piece of the draft's text stands for (an address
+    the source wrote «Bosmadison@ gmail . com», inline code the source has as
+    words), as plain text; "" for markup."""
+    if code is None or code.kind != "void" or code.label not in _WORDS or not code.open:
+        return ""
+    raw = draft.text[code.open[0]:code.open[1]]
+    if code.label == "code" and draft.format == "markdown":
+        raw = raw.strip("`")  # the words; Markdown would show escaped backticks
+    return html.unescape(raw) if draft.format == "html" else raw
 
 
 def _attach_edges(text: str, wanted: dict[tuple[str, str], int], draft: Document, dseg: Segment) -> str:

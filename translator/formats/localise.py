@@ -11,7 +11,8 @@
   translation, the date is a real date, the number is a grouped integer
   standing alone (never "GPT-3.5", "v1,200", "Llama 3.1"); decimals are
   left alone (a version and a decimal look the same). Each rewrite is
-  reported as an applied locale suggestion.
+  reported as an applied locale suggestion; a given translation (`--draft`)
+  is not rewritten, each is an open suggestion.
 """
 
 from __future__ import annotations
@@ -89,8 +90,10 @@ def _local_number(m: re.Match, source: str, tgt: str, changes: list[tuple[str, s
     return new
 
 
-def apply(outcome, doc: Document, source_lang: str, target_lang: str) -> None:
-    """Localise every translated segment of an outcome in place, reporting each rewrite."""
+def apply(outcome, doc: Document, source_lang: str, target_lang: str, *, edit: bool = True) -> None:
+    """Localise every translated segment of an outcome in place, reporting each
+    rewrite; with `edit` False (a given translation, `--draft`, comes out as it
+    was given) each is an open suggestion instead."""
     by_id = {s.id: s for s in doc.segments}
     for sid, tr in list(outcome.translations.items()):
         seg = by_id.get(sid)
@@ -99,12 +102,13 @@ def apply(outcome, doc: Document, source_lang: str, target_lang: str) -> None:
         new, changes = localise_text(seg.source, tr.text, source_lang, target_lang)
         if not changes or not placeholders_intact(tr.text, new):
             continue
-        outcome.translations[sid] = replace(tr, text=new)
+        if edit:
+            outcome.translations[sid] = replace(tr, text=new)
         for before, after in changes:
-            outcome.suggestions.append(Suggestion(
-                sid, "locale", "minor", before, after,
-                f"Written the {target_lang} way: the engine left {before!r} as in the source.",
-                "check", "applied", "locale"))
+            why = (f"Written the {target_lang} way: the engine left {before!r} as in the source." if edit else
+                   f"The {target_lang} way to write {before!r} is {after!r}; the translation keeps the source's form.")
+            outcome.suggestions.append(Suggestion(sid, "locale", "minor", before, after, why, "check",
+                                                  "applied" if edit else "open", "locale"))
 
 
 def set_language(text: str, original: str, fmt: str, source_lang: str, target_lang: str) -> str:

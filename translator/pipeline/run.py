@@ -190,7 +190,7 @@ class Runner:
         outcome.suggestions[:0] = work.prepared + work.notes
         if work.drafts is None and work.clean_usage.calls:
             outcome.usage["clean"] = work.clean_usage
-        localise.apply(outcome, work.doc, prep.ctx.source_lang, prep.ctx.target_lang)
+        localise.apply(outcome, work.doc, prep.ctx.source_lang, prep.ctx.target_lang, edit=work.drafts is None)
         result.edited = edits.mark(outcome, work.recovered)  # after every automatic step: the editor's text as written
         result.untranslated = lost = failures.untranslated(work.doc, outcome)
         if lost.unwritable:  # a copy of the source under a translated name helps no one

@@ -74,7 +74,30 @@ def _split(text: str, lang: str) -> list[int]:
     for i in range(1, len(tokens)):
         starts[i] = _starts_sentence(tokens[i - 1], tokens[i], starts[i], no_split, lang)
     _move_to_openers(tokens, starts)
+    if lang != "zh":
+        _start_at_words(tokens, starts)
     return [tokens[i].idx for i in range(1, len(tokens)) if starts[i]]
+
+
+def _start_at_words(tokens: list, starts: list[bool]) -> None:
+    """A sentence starts where a word does, never inside one: the sentencizer
+    leaves the punctuation after "?" or "." with the sentence before, so
+    «ese? —preguntó» and «papá. &quot;Saldré» would start at «preguntó» and
+    «quot;», and a sentence split there comes back with a space inside («—
+    preguntó»). The start moves back to the whitespace before; none is kept
+    when there is no whitespace since the last start."""
+    def glued(k: int) -> bool:
+        return not tokens[k - 1].whitespace_ and not tokens[k - 1].is_space
+
+    for i in range(1, len(tokens)):
+        if not starts[i] or not glued(i):
+            continue
+        starts[i] = False
+        j = i - 1
+        while j > 0 and glued(j) and not starts[j]:
+            j -= 1
+        if j > 0 and not starts[j]:
+            starts[j] = True
 
 
 def _starts_sentence(prev, tok, start: bool, no_split: set[str], lang: str) -> bool:
@@ -100,11 +123,15 @@ def _starts_sentence(prev, tok, start: bool, no_split: set[str], lang: str) -> b
 
 
 def _move_to_openers(tokens: list, starts: list[bool]) -> None:
-    """"¿", "¡" and opening quotes open the next sentence: its start moves onto them."""
+    """"¿", "¡" and opening quotes open the next sentence: its start moves onto
+    them, over several ("\"¿Los negocios…?\"", «¡Ya!»)."""
+    def opener(tok) -> bool:
+        return tok.text in _OPENERS or (tok.text in ('"', "'") and not tok.whitespace_)
+
     for i in range(1, len(tokens)):
-        if starts[i] and (tokens[i - 1].text in _OPENERS or (tokens[i - 1].text == '"' and not tokens[i - 1].whitespace_)):
+        if starts[i] and opener(tokens[i - 1]):
             j = i - 1
-            while j > 0 and tokens[j - 1].text in _OPENERS and not starts[j]:
+            while j > 0 and opener(tokens[j - 1]) and not starts[j]:
                 j -= 1
             if j > 0:
                 starts[i] = False

@@ -117,7 +117,8 @@ def _aligned_spans(glossary: Glossary, term: Term, hit: TermHit, source: str, te
         return not (PLACEHOLDER_RE.search(text, s, e) or inside_done(glossary, text, s, e, done)
                     or len(text[s:e].split()) > n_target + 2
                     or _explained_elsewhere(hints, source, hit, glossary.source_lang, text[s:e], lang)
-                    or _bracketed(text, s) != _bracketed(source, hit.start))
+                    or _bracketed(text, s) != _bracketed(source, hit.start)
+                    or (_has_quotes(text) and _quoted(text, s) != _quoted(source, hit.start)))
 
     out: list[tuple[int, int]] = []
     got = hints.draft(source, (hit.start, hit.end))
@@ -149,6 +150,28 @@ def _bracketed(text: str, at: int) -> bool:
         elif ch in ")]" and depth:
             depth -= 1
     return depth > 0
+
+
+_OPEN_QUOTES, _CLOSE_QUOTES = "“«„", "”»"
+
+
+def _has_quotes(text: str) -> bool:
+    return any(q in text for q in _OPEN_QUOTES + '"')
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Whether position `at` is inside quotation marks: a term inside them
+    ("his mock \"news anchor\" voice") is rendered by words inside them
+    («voz burlona de “presentador de noticias”»), not by «burlona»."""
+    depth, straight = 0, False
+    for ch in text[:at]:
+        if ch in _OPEN_QUOTES:
+            depth += 1
+        elif ch in _CLOSE_QUOTES and depth:
+            depth -= 1
+        elif ch == '"':
+            straight = not straight
+    return depth > 0 or straight
 
 
 def _explained_elsewhere(hints: Hints, source: str, hit: TermHit, source_lang: str, span_text: str,
