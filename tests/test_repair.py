@@ -493,3 +493,11 @@ def test_a_term_inside_quotes_is_not_rendered_by_a_word_outside_them():
     human = "Trump comentó con su voz burlona de “presentador de noticias”."
     text, sugg = enforce(gl, 'Trump said in his mock "news anchor" voice.', human, "s1")
     assert text == human and "applied" not in [s.status for s in sugg]
+
+
+@needs_apertium
+def test_a_word_the_dictionary_gives_for_another_source_word_is_not_the_terms():
+    """"room" → «espacio» in Apertium's dictionary: the term "bug" went to «bichito»."""
+    gl = Glossary("en", "es", (Term("bug", "bug"),))
+    text, _ = enforce(gl, "I had more room than my baby bug.", "Tenía más espacio que mi bichito.", "s1")
+    assert text == "Tenía más espacio que mi bug."

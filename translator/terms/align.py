@@ -109,8 +109,11 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
         d_text, (ds, de) = draft
         explained = {t.key for t in content_tokens(d_text, lang) if t.end <= ds or t.start >= de}
 
+    forward = {s.text: _forward_keys(s.text, source_lang, lang) for s in src} if back_fn else {}
+
     def linked(m: Token, s: Token) -> bool:
-        return bool(m.keys & s.keys) or cognate(m.text, s.text) or bool(s.keys & set(back.get(m.text, ())))
+        return bool(m.keys & s.keys) or cognate(m.text, s.text) or bool(s.keys & set(back.get(m.text, ()))) \
+            or bool(m.keys & forward.get(s.text, frozenset()))
 
     to_term = [any(linked(m, s) for s in inside) for m in mt]
     links = [[k for k, s in enumerate(before + after) if linked(m, s)] for m in mt]
@@ -162,6 +165,17 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
         run = run[1:]  # «Deberá grabar» for "must save": the verb that carries the sense comes after the auxiliary
     run = run[:n_target]
     return mt[run[0]].start, mt[run[-1]].end
+
+
+def _forward_keys(word: str, source_lang: str, lang: str) -> frozenset[str]:
+    """Lemma keys of what the bilingual dictionary gives for a source word:
+    "room" → «sala», «espacio», «habitación», so «espacio» in "más espacio
+    que mi bichito" is accounted for by "room", and "bug" went elsewhere."""
+    from translator.terms.lexicon import translations
+
+    lem = lemmatizer(lang)
+    return frozenset(k for t in translations(word, source_lang, lang) for tok in lem.tokens(t) for k in tok.keys
+                     if not is_function(tok.text, lang))
 
 
 # verbs that go before another verb's infinitive, gerund or participle and carry none of its sense
