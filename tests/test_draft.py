@@ -232,3 +232,37 @@ def test_a_plain_draft_with_a_line_for_each_line_is_paired_line_by_line(tmp_path
     got = list(texts.values())
     assert len(got) == 4 and got[2:] == ['"¡ESO VA A SER COMPLICADO!"', "Corrieron."]
     assert got[1].startswith("I apologize") and notes == []
+
+
+def test_a_draft_of_a_pair_apertium_lacks_is_post_edited_without_it(tmp_path):
+    """zh→en with no API key: the default engine (Apertium) has no such pair,
+    but a given translation needs no engine to be checked and written."""
+    src, draft = tmp_path / "a.zh.txt", tmp_path / "d.en.txt"
+    src.write_text("Stability AI推出了Stable Audio Open。\n", encoding="utf-8")
+    draft.write_text("Stability AI released Stable Audio Open.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["translate", str(src), "--from", "zh", "--to", "en", "--draft", str(draft),
+                                      "--out", str(tmp_path / "out"), "-q"],
+                                env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out/a.en.txt").read_text(encoding="utf-8") == "Stability AI released Stable Audio Open.\n"
+    # translating (no draft) still says what is missing
+    result = CliRunner().invoke(app, ["translate", str(src), "--from", "zh", "--to", "en", "--out",
+                                      str(tmp_path / "out2"), "-q"], env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
+    assert result.exit_code != 0 and "Error:" in result.output and "zh→en" in result.output
+
+
+def test_a_plain_draft_without_glossary_violations_comes_back_byte_for_byte(tmp_path):
+    """What the WMT24 systems' outputs showed: a time outside the sentences, two
+    spaces after a period, a quote before «¿», a dialogue dash, an escaped quote."""
+    source = ('0430 Itania time. Cohren hated waking up.  "Business still slow?" I asked. "Why?" he said. '
+              "Call me at Bosmadison@ gmail . com today.\n")
+    draft_text = ('04:30. Hora de Italia. Cohren odiaba despertarse.  "¿Los negocios siguen lentos?" Pregunté. '
+                  "—¿Por qué? —dijo. &quot;Llámame&quot; a Bosmadison@gmail.com hoy.\n")
+    src, draft = tmp_path / "a.en.txt", tmp_path / "d.es.txt"
+    src.write_text(source, encoding="utf-8")
+    draft.write_text(draft_text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["translate", str(src), "--to", "es", "--draft", str(draft), "--no-glossary",
+                                      "--out", str(tmp_path / "out"), "-q"],
+                                env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out/a.es.txt").read_text(encoding="utf-8") == draft_text

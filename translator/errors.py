@@ -18,5 +18,10 @@ class EngineError(TranslatorError):
     """An engine that is missing, misconfigured or unreachable."""
 
 
+class PairUnavailable(EngineError):
+    """An engine that cannot translate this language pair (Apertium without
+    it, or not installed): a given translation (--draft) is post-edited without it."""
+
+
 class PromptError(TranslatorError):
     """A prompt file that is missing or lacks a required variable."""

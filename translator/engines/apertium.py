@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Sequence
 
 from translator.document import PLACEHOLDER_RE, Suggestion, placeholder_tokens
-from translator.errors import EngineError
+from translator.errors import EngineError, PairUnavailable
 from translator.engines.base import Context, Engine, EngineResult, Item
 from translator.engines.registry import register
 from translator.terms import MATCHING, lexicon, morph
@@ -138,16 +138,16 @@ class ApertiumEngine:
 
     def check(self, source_lang: str, target_lang: str) -> None:
         if not shutil.which("apertium"):
-            raise EngineError("Apertium is not installed: run `sudo apt-get install apertium apertium-eng-spa` "
+            raise PairUnavailable("Apertium is not installed: run `sudo apt-get install apertium apertium-eng-spa` "
                               "(Debian/Ubuntu), or choose an LLM with --model openai:MODEL")
         if apertium_mode(source_lang, target_lang):
             return
         a, b = LANG3.get(source_lang.lower()), LANG3.get(target_lang.lower())
         if a and b and a != b:
-            raise EngineError(f"The Apertium pair {source_lang}→{target_lang} is not installed: run "
+            raise PairUnavailable(f"The Apertium pair {source_lang}→{target_lang} is not installed: run "
                               f"`sudo apt-get install apertium apertium-{a}-{b}` (or apertium-{b}-{a}; "
                               "`apt-cache search apertium` lists the pairs)")
-        raise EngineError(f"Apertium has no {source_lang}→{target_lang} pair; translate with an LLM "
+        raise PairUnavailable(f"Apertium has no {source_lang}→{target_lang} pair; translate with an LLM "
                           "(--model openai:MODEL), or use a pair Apertium has, e.g. en→es "
                           "(`sudo apt-get install apertium apertium-eng-spa`)")
 

@@ -168,13 +168,18 @@ def _keep_words_between(doc: Document, block: Block, mine: list[Segment], draft:
     """Words of the draft's block outside its segments (a time «04:30.» is no
     sentence to translate) where the source has nothing: the output is
     written around the source's segments, so they would be lost; they go
-    with the next segment (the last one's end for words after it)."""
+    with the next segment (the last one's end for words after it). Wider
+    spaces between sentences than the source's stay too."""
     def gaps(d: Document, b: Block, segs: list[Segment]) -> list[str]:
         edges = [b.start] + [x for s in segs for x in (s.start, s.end)] + [b.end]
         return [d.text[edges[2 * k]:edges[2 * k + 1]] for k in range(len(segs) + 1)]
 
     for k, (src_gap, gap) in enumerate(zip(gaps(doc, block, mine), gaps(draft, dblock, theirs))):
         words = gap.strip()
+        if 0 < k < len(mine) and not words and not src_gap.strip() and gap.startswith(src_gap) \
+                and "\n" not in gap:
+            drafts[mine[k - 1].id] += gap[len(src_gap):]  # two spaces between sentences, as the draft has them
+            continue
         if not words or src_gap.strip() or not _PLAIN_WORDS.fullmatch(words):
             continue
         if k < len(mine):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from translator.document import Document, Suggestion
 from translator.engines.base import Context, Engine
-from translator.errors import TranslatorError
+from translator.errors import PairUnavailable, TranslatorError
 from translator.io import reader
 from translator.pipeline.setup import EngineFor, GlossaryFor
 from translator.pipeline.signature import RunSignature
@@ -64,13 +64,23 @@ def already_in_target(doc: Document, target_lang: str) -> str | None:
     return f"{doc.path}: is already in {target_lang} (use --from if the language was misdetected)"
 
 
-async def prepare(doc: Document, job: ReadOptions, engine_for: EngineFor, glossary_for: GlossaryFor) -> Prepared:
-    """Everything a file needs before its first engine call."""
+async def prepare(doc: Document, job: ReadOptions, engine_for: EngineFor, glossary_for: GlossaryFor,
+                  draft: Path | None = None) -> Prepared:
+    """Everything a file needs before its first engine call. A file with a
+    `draft` needs no engine that translates its pair: Apertium without zh→en
+    still lets a zh→en draft be post-edited against the glossary and checked."""
     src, tgt = doc.source_lang, job.target_lang
     refused = already_in_target(doc, tgt)
     if refused is not None:
         raise TranslatorError(refused)
-    engine = engine_for(src, tgt)
+    try:
+        engine = engine_for(src, tgt)
+    except PairUnavailable:
+        if draft is None:
+            raise
+        from translator.engines.draft import DraftEngine
+
+        engine = DraftEngine(draft)
     glossary = glossary_for(src, tgt)
     doc, notes = await asyncio.to_thread(transcripts.repair_terms, doc, glossary)
     glossary = transcripts.protect_terms(doc, glossary, src, tgt)

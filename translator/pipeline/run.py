@@ -142,7 +142,7 @@ class Runner:
     async def _translate(self, path: Path, result: FileResult, target: outputs.Target | None) -> None:
         assert result.doc is not None and target is not None, "translated after it was read and planned"
         job = self.job
-        prep = await prepare.prepare(result.doc, job, self.engine_for, self.glossary_for)
+        prep = await prepare.prepare(result.doc, job, self.engine_for, self.glossary_for, job.drafts.get(path))
         result.doc, result.signature = prep.doc, prep.signature
         work = await self._source(path, prep)
         result.doc = work.doc
