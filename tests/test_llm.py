@@ -543,7 +543,7 @@ def test_prompt_files_are_validated(tmp_path, override, message):
 
 def test_prompts_load_and_render():
     prompts = load_prompts()
-    assert prompts.signature == "translate@1,critique@2,revise@2"
+    assert prompts.signature == "translate@2,critique@2,revise@2"
     text = prompts["critique"].render({"source_lang": "English", "target_lang": "Spanish", "register": "a newsletter"})
     assert "{{" not in text and "Spanish" in text
     with pytest.raises(PromptError, match="no value for register"):

@@ -81,6 +81,43 @@ def test_a_copy_fixed_on_the_retry_is_taken(fake_openai):
     assert all(t.startswith("ES: ") for t in result.texts.values())
 
 
+REFUSAL = ("I apologize, but I cannot translate that passage, as it appears to be dialogue from a copyrighted "
+           "work.")
+
+
+def test_a_refusal_is_reasked_then_flagged_and_never_published(fake_openai):
+    """Seen in published WMT24 output: a strong model answered 13 of 318
+    paragraphs with a refusal. In Spanish too («Lo siento, pero no puedo…»)."""
+    answers = iter([lambda req: {"segments": [{"id": s["id"], "text": REFUSAL if s["id"] == "s1" else
+                                               "Lo siento, pero no puedo traducir esto." if s["id"] == "s2" else
+                                               "ES: " + s["source"]} for s in req.segments]}])
+
+    def respond(req):
+        return next(answers, prefix("ES: "))(req)
+
+    fake_openai.responder = respond
+    result = asyncio.run(engine(fake_openai).translate(items(), CTX))
+    assert not result.failed and all(t.startswith("ES: ") for t in result.texts.values())
+    retry = fake_openai.chat_requests("translate")[1]
+    assert sorted(s["id"] for s in retry.segments) == ["s1", "s2"]
+    assert "reply about the task" in json.dumps(retry.payload.get("errors"), ensure_ascii=False)
+    # a model that keeps refusing: the source stays, flagged
+    fake_openai.responder = lambda req: {"segments": [{"id": s["id"], "text": REFUSAL} for s in req.segments]}
+    result = asyncio.run(engine(fake_openai).translate(items(PROSE[:1]), CTX))
+    assert result.failed == {"s0"} and result.texts == {"s0": PROSE[0]}
+
+
+def test_words_of_the_source_that_sound_like_a_refusal_are_translated():
+    from translator.qa.checks.meta_reply import meta_reply
+
+    assert meta_reply("\"I'm sorry, but I can't help you,\" she said.",
+                      "—Lo siento, pero no puedo ayudarte —dijo.") is None
+    assert meta_reply("Aim for their heads!", REFUSAL) == "I apologize, but I cannot"
+    assert meta_reply("Team assemble mode.", "Aquí está la traducción: Modo de ensamblaje del equipo.") \
+        == "Aquí está la traducción"
+    assert meta_reply("他说得对。", "抱歉，我无法翻译这段内容。") == "抱歉，我无法"
+
+
 def test_names_titles_and_code_may_stay_as_they_are(fake_openai):
     fake_openai.responder = copier
     same = ["GPT-4o vs Llama 3.1", "Weekly notes", "pip install transformers", "Hugging Face Transformers 4.40"]

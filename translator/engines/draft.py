@@ -52,10 +52,7 @@ def align_draft(doc: Document, path: Path, target_lang: str, paragraphs: Paragra
             f"one line per segment ({len(doc.segments)} lines; it has {len(lines)})"
         )
     draft = reader.parse(text, doc.format, path=str(path), source_lang=target_lang)
-    if plain and len(draft.blocks) == len(doc.blocks):
-        pairs = {b.index: b.index for b in doc.blocks}  # line by line, as written: a reply that is no translation stays in its place
-    else:
-        pairs = _align_blocks(doc, draft, target_lang)
+    pairs = _align_blocks(doc, draft, target_lang)  # plain text with a line for each line: line by line
     whole = frozenset(i for i, j in pairs.items() if len(_segs(doc, i)) != len(_segs(draft, j)))
     if whole:
         doc = segment_document(doc, doc.source_lang, whole)

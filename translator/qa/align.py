@@ -202,5 +202,15 @@ def align_blocks(src: Document, tgt: Document, target_lang: str) -> list[tuple[i
     """Source and translation blocks paired through the document structure
     (positions in `blocks_info` order, i.e. block indices); None on the
     side where a block has no counterpart. Also used by post-edit mode."""
+    if line_by_line(src, tgt):
+        return [(b.index, b.index) for b in src.blocks]
     exp = checks.expected_ratio(src.source_lang or "en", target_lang)
     return align(blocks_info(src), blocks_info(tgt), lambda a, b: block_similarity(a, b, exp), threshold=0.5)
+
+
+def line_by_line(src: Document, tgt: Document) -> bool:
+    """Plain text with as many lines (paragraphs) on both sides: they pair as
+    written. A reply that is no translation (a model's refusal, three times
+    the source's length) then stays in its place and is judged there, instead
+    of the next line's translation being paired with its source."""
+    return src.format == tgt.format and formats.get(src.format).plain and len(src.blocks) == len(tgt.blocks)

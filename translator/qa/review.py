@@ -27,7 +27,7 @@ from translator.document import Document, Suggestion, severity_at_least, strip_p
 from translator.errors import InputError
 from translator.qa import checks
 from translator.qa.align import (  # noqa: F401 (the alignment's names, importable from here as before)
-    BlockInfo, SentenceInfo, align, align_blocks, anchors, block_similarity, blocks_info, sentence_info,
+    BlockInfo, SentenceInfo, align, align_blocks, anchors, block_similarity, blocks_info, line_by_line, sentence_info,
     sentence_similarity,
 )
 from translator.qa.checks import Selection
@@ -146,7 +146,8 @@ def review_documents(src: Document, tgt: Document, target_lang: str, glossary=No
     sl, tl = src.source_lang or "en", target_lang
     exp = checks.expected_ratio(sl, tl)
     sinfo, tinfo = blocks_info(src), blocks_info(tgt)
-    alignment = align(sinfo, tinfo, lambda a, b: block_similarity(a, b, exp), threshold=0.5)
+    alignment: list[tuple[int | None, int | None]] = [(i, i) for i in range(len(sinfo))] \
+        if line_by_line(src, tgt) else align(sinfo, tinfo, lambda a, b: block_similarity(a, b, exp), threshold=0.5)
     walk = _BlockWalk(src, tgt, exp, links=selection.enabled("links"))
     for i, j in alignment:
         walk.step(sinfo[i] if i is not None else None, tinfo[j] if j is not None else None)
