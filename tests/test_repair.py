@@ -9,6 +9,7 @@ import pytest
 from translator.terms import repair
 from translator.terms.glossary import Glossary, Term
 from translator.terms.match import NoHints, enforce
+from translator.terms.verify import verify
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("lt-proc") or not shutil.which("apertium-tagger")
@@ -321,14 +322,15 @@ def test_the_bilingual_dictionary_gives_every_reading_of_a_word():
 def test_a_term_is_not_put_in_place_of_a_word_far_from_where_its_neighbours_went():
     """Seen on the SAP post-edit data: «tab» of "the Review Finished tab page"
     was put in place of «previsiones» (accruals), because a later
-    «terminados» (finished) was taken as where the term's neighbour went."""
+    «terminados» (finished) was taken as where the term's neighbour went.
+    «etiqueta», the draft's word for "tab", is the place."""
     gl = Glossary("en", "es", (Term("tab", "pestaña"),))
     source = ("Accruals that have been successfully reviewed display on the Review Finished tab page.The following "
               "accruals can be of status Review Finished:")
     draft = ("Devengos que se han revisado con éxito visualizar en la etiqueta terminado de revisar.Los siguientes "
              "status de las previsiones se pueden revisar terminados:")
     text, _ = enforce(gl, source, draft, "s1")
-    assert "previsiones" in text and "pestaña" not in text
+    assert "previsiones" in text and "visualizar en la pestaña terminado" in text
 
 
 @needs_apertium
@@ -501,3 +503,81 @@ def test_a_word_the_dictionary_gives_for_another_source_word_is_not_the_terms():
     gl = Glossary("en", "es", (Term("bug", "bug"),))
     text, _ = enforce(gl, "I had more room than my baby bug.", "Tenía más espacio que mi bichito.", "s1")
     assert text == "Tenía más espacio que mi bug."
+
+
+@needs_apertium
+@pytest.mark.parametrize("verb, noun", [
+    ("utilizar", "utilización"), ("tratar", "tratamiento"), ("definir", "definición"),
+    ("mantener", "mantenimiento"), ("guardar", None),  # no «guardación»
+])
+def test_the_action_noun_of_a_verb_target(verb, noun):
+    from translator.terms.forms import is_deverbal, nominal
+
+    assert nominal(verb, "es") == noun
+    assert is_deverbal("uso", "es") and is_deverbal("utilización", "es") and not is_deverbal("conjunto", "es")
+
+
+@needs_apertium
+@pytest.mark.parametrize("source, draft, expected", [
+    # the noun "Use" in the source and «Uso» in the draft: the verb entry as its noun
+    ("Restrictions on Use", "Restricciones de uso", "Restricciones de utilización"),
+    # the determiner follows the noun's gender
+    ("Restrictions on the use of personal data", "Restricciones sobre el uso de datos personales",
+     "Restricciones sobre la utilización de datos personales"),
+    # a predicative adjective that would no longer agree: reported, not applied
+    ("The use of this app is free.", "El uso de esta aplicación es gratuito.",
+     "El uso de esta aplicación es gratuito."),
+    # the verb stays a verb
+    ("You can use the app.", "Puede usar la aplicación.", "Puede utilizar la aplicación."),
+])
+def test_a_verb_entry_renders_the_sources_noun_as_the_verbs_noun(source, draft, expected):
+    """SAP post-edit data: "use" → "utilizar" in "Restrictions on Use"
+    (human post-edit «Restricciones de utilización»)."""
+    gl = Glossary("en", "es", (Term("use", "utilizar"),))
+    text, sugg = enforce(gl, source, draft, "s1")
+    assert text == expected
+    if text != draft:
+        assert verify(gl, source, text, "s1").violations == ()  # «utilización» satisfies the entry
+        as_noun = any('as the noun "utilización"' in s.explanation for s in sugg if s.status == "applied")
+        assert as_noun == ("utilización" in expected)
+
+
+@needs_apertium
+def test_no_action_noun_for_a_thing_or_a_verb_the_glossary_says_is_a_verb():
+    # "set" the noun is «conjunto», a thing, not the action of «definir»
+    gl = Glossary("en", "es", (Term("set", "definir"),))
+    text, sugg = enforce(gl, "Select a task template set.", "Seleccione un conjunto de modelos de tarea.", "s1")
+    assert text == "Seleccione un conjunto de modelos de tarea." and [s.status for s in sugg] == ["open"]
+    # pos=verb in the glossary: the entry is for the verb only
+    gl = Glossary("en", "es", (Term("use", "utilizar", pos="verb"),))
+    text, _ = enforce(gl, "Restrictions on Use", "Restricciones de Uso", "s1")
+    assert text == "Restricciones de Uso"
+
+
+@needs_apertium
+def test_a_noun_replaced_by_one_of_the_other_gender_keeps_its_predicate_or_is_left_open():
+    gl = Glossary("en", "es", (Term("button", "pulsador"),))
+    for draft, word in [("La tecla está desactivada.", "desactivada"), ("La tecla es ahora roja.", "roja")]:
+        text, sugg = enforce(gl, "The button is off.", draft, "s1")
+        assert text == draft and f'"{word}" agrees with "tecla"' in sugg[0].explanation
+    text, _ = enforce(gl, "The button is important.", "La tecla es importante.", "s1")
+    assert text == "El pulsador es importante."  # an adjective of both genders
+
+
+@needs_apertium
+def test_of_two_places_the_one_in_the_source_terms_number():
+    """SAP post-edit data: Apertium's «cargos» lined up with «período» in
+    «Este período se calculan los gastos»; «gastos» is plural like "charges"."""
+    gl = Glossary("en", "es", (Term("charge", "cargo"),))
+    text, _ = enforce(gl, "The prorated charges are calculated as follows:",
+                      "Este período se calculan los gastos de la siguiente manera:", "s1")
+    assert text == "Este período se calculan los cargos de la siguiente manera:"
+
+
+@needs_apertium
+def test_a_noun_and_its_complement_render_a_one_word_term():
+    """SAP post-edit data: «clave de acceso» is the draft's "password"; the
+    term replaces both words (not «contraseña de acceso»)."""
+    gl = Glossary("en", "es", (Term("password", "contraseña"),))
+    text, _ = enforce(gl, "Enter the certificate’s password", "Introduzca la clave de acceso del certificado", "s1")
+    assert text == "Introduzca la contraseña del certificado"

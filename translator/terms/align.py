@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 from translator.document import PLACEHOLDER_RE
 from translator.terms.lemmas import Token, fold, lemmatizer
@@ -86,14 +86,17 @@ def _align(a: list[Token], b: list[Token],
 
 def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str, lang: str, back_fn,
                   draft, n_target: int, region: tuple[int, int] | None = None,
-                  taken: Sequence[tuple[int, int]] = ()) -> tuple[int, int] | None:
+                  taken: Sequence[tuple[int, int]] = (),
+                  disagrees: Callable[[tuple[int, int]], bool] | None = None) -> tuple[int, int] | None:
     """The run of words in `text` that translates the term, found by elimination:
     a word is accounted for when it is linked (same word, shared lemma, cognate,
     or engine back-translation) to another source word, or when the engine's
     draft has it outside the term. Of the runs left, prefer one in `region`
     (from the draft alignment), then one linked to the term itself, then the
     one next to where the term's neighbours went. Words inside `taken` (the
-    renderings of the sentence's other glossary terms) are accounted for."""
+    renderings of the sentence's other glossary terms) are accounted for.
+    `disagrees`: whether a span is not in the source term's number; of two
+    equally likely runs, the one that agrees is taken."""
     if back_fn is None and draft is None:
         return None  # no bilingual evidence at all: any choice would be a guess
     src = content_tokens(source, source_lang)
@@ -121,13 +124,21 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
             for i in range(len(mt))]
     runs: list[list[int]] = []
     for i, f in enumerate(free):
-        if f and runs and runs[-1][-1] == i - 1:
+        # a one-word target is rendered by no run with a word between («gastos de la siguiente manera»)
+        # but a noun and its complement joined by "de" («clave de acceso» for "password")
+        apart = n_target == 1 and i > 0 and bool(re.search(r"\w", text[mt[i - 1].end:mt[i].start])) \
+            and not _of_complement(text[mt[i - 1].end:mt[i].start], lang)
+        if f and runs and runs[-1][-1] == i - 1 and not apart:
             runs[-1].append(i)
         elif f:
             runs.append([i])
     if region:
         inside_region = [[i for i in r if region[0] <= mt[i].start and mt[i].end <= region[1]] for r in runs]
-        runs = [r for r in inside_region if r] or runs
+        # not a run in the region that is plural for a singular term, or the reverse («período» for
+        # "prorated charges», where the draft's «cargos» met «período»)
+        inside_region = [r for r in inside_region
+                         if r and (disagrees is None or not disagrees((mt[r[0]].start, mt[r[-1]].end)))]
+        runs = inside_region or runs
     strong = [r for r in runs if any(to_term[i] for i in r)]
     pool = strong or runs
     if not pool:
@@ -150,8 +161,14 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
 
     if len(pool) > 1:
         pool = sorted(pool, key=lambda r: (distance(r), outside(r)))
-        if (distance(pool[0]), outside(pool[0])) == (distance(pool[1]), outside(pool[1])):
-            return None  # two equally likely places
+        best = [r for r in pool if (distance(r), outside(r)) == (distance(pool[0]), outside(pool[0]))]
+        if len(best) > 1:
+            # two equally likely places: the one in the source term's number, when only one is
+            # ("prorated charges" → «gastos», not «período», in «Este período se calculan los gastos»)
+            agree = [r for r in best if disagrees is not None and not disagrees((mt[r[0]].start, mt[r[-1]].end))]
+            if len(agree) != 1 or len(agree) == len(best):
+                return None
+            pool = agree
     whole = pool[0]
     run = whole
     if strong:
@@ -163,8 +180,14 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
         return None
     if not strong and len(run) > n_target and mt[run[0]].keys & _AUXILIARY.get(lang, set()):
         run = run[1:]  # «Deberá grabar» for "must save": the verb that carries the sense comes after the auxiliary
-    run = run[:n_target]
+    if not (n_target == 1 and len(run) == 2 and _of_complement(text[mt[run[0]].end:mt[run[1]].start], lang)):
+        run = run[:n_target]
     return mt[run[0]].start, mt[run[-1]].end
+
+
+def _of_complement(between: str, lang: str) -> bool:
+    """Whether the text between two words joins a noun and its complement ("de" in «clave de acceso»)."""
+    return lang == "es" and between.strip().lower() in ("de", "del")
 
 
 def _forward_keys(word: str, source_lang: str, lang: str) -> frozenset[str]:

@@ -143,6 +143,38 @@ def inflect(term, old_text: str, old_words: Sequence[Tagged], lang: str, noun_ge
     return Inflected(text, form.generated)
 
 
+# the action noun of a Spanish verb, by its ending: utilizar → utilización, tratar → tratamiento,
+# definir → definición, mantener → mantenimiento (tried in this order; the analyser must know the noun)
+_NOMINAL = {"ar": ("ación", "amiento"), "er": ("imiento",), "ir": ("ición", "imiento")}
+
+
+def nominal(verb: str, lang: str) -> str | None:
+    """The action noun of a one-word verb target ("utilizar" → "utilización"),
+    when the analyser knows it as a noun; None otherwise (es only: "guardar"
+    has no "guardación")."""
+    low = verb.lower()
+    if lang != "es" or not morph.is_es_infinitive(low) or " " in low:
+        return None
+    for ending in _NOMINAL.get(low[-2:], ()):
+        noun = low[:-2] + ending
+        if any(t and t[0] == "n" for _, t in lexicon.analyses(noun, lang)):
+            return noun
+    return None
+
+
+def is_deverbal(noun: str, lang: str) -> bool:
+    """Whether a Spanish noun names the action of a verb the analyser knows:
+    "uso" (usar), "cambio" (cambiar), "utilización", "tratamiento"; not
+    "conjunto" (no "conjuntar"), which names a thing."""
+    low = noun.lower()
+    if lang != "es" or len(low) < 3:
+        return False
+    stems = [low[:-len(e)] + v for v, ends in _NOMINAL.items() for e in ends if low.endswith(e)]
+    if low[-1] in "oae":
+        stems.append(low[:-1] + "ar")
+    return any(any(t[:2] == ("vblex", "inf") for _, t in lexicon.analyses(v, lang)) for v in stems)
+
+
 def is_quantifier(rendering: str, lang: str) -> bool:
     """Whether a one-word target is also a determiner ("varios", "muchos"),
     a word that goes before its noun."""

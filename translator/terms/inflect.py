@@ -118,6 +118,42 @@ def agree_gender(before: str, after: str, old: str, new: str) -> tuple[str, str]
     return before, after
 
 
+_COPULA = re.compile(r"^[^.;:!?()]*?\b(?:es|son|era|eran|fue|fueron|será|serán|sea|sean|está|están|estaba|estaban|"
+                     r"queda|quedan|resulta|resultan|parece|parecen)((?:\s+\w+){1,3})", re.IGNORECASE)
+
+
+def predicate_disagrees(after: str, old: str, new: str) -> str:
+    """Spanish: the predicative adjective of the clause ("La utilización …
+    es gratuito") that agreed with `old` and would not agree with `new` when
+    the gender changes ("" when none): agree_gender changes only the words
+    next to the noun, so such an edit is left to the editor."""
+    old_g, new_g = morph.es_gender(old), morph.es_gender(new)
+    if not old_g or not new_g or old_g == new_g:
+        return ""
+    m = _COPULA.match(mask_placeholders(after))
+    if not m:
+        return ""
+    # the first word after the verb that is not an adverb ("es ahora roja", "está muy lleno")
+    words = after[m.start(1):m.end(1)].split()
+    word = next((w for w in words if not _adverb(w)), "")
+    if not word:
+        return ""
+    genders = {t[1] for _, t in lexicon.analyses(word.lower(), "es")
+               if len(t) > 1 and (t[0] == "adj" or t[:2] == ("vblex", "pp")) and t[1] in ("m", "f")}
+    genders |= {t[2] for _, t in lexicon.analyses(word.lower(), "es")
+                if len(t) > 2 and t[:2] == ("vblex", "pp") and t[2] in ("m", "f")}
+    if not lexicon.analyses(word.lower(), "es"):  # a participle the analyser lacks ("desactivada")
+        ending = re.search(r"[aei]d([oa])s?$", word.lower())
+        genders = {"m" if ending.group(1) == "o" else "f"} if ending else set()
+    return word if genders == {old_g} else ""
+
+
+def _adverb(word: str) -> bool:
+    readings = lexicon.analyses(word.lower(), "es")
+    return bool(readings) and all(t[:1] == ("adv",) or t[:1] == ("preadv",) for _, t in readings) \
+        or word.lower() in ("no", "muy", "más", "menos", "tan", "ya", "siempre", "nunca", "ahora", "también")
+
+
 def _agree_before(before: str, gender: morph.Gender) -> str:
     """Walk back from the noun over determiners and prenominal adjectives
     (placeholder tokens in between are transparent) and give them `gender`."""

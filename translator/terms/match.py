@@ -29,7 +29,7 @@ from translator.document import Severity, Suggestion
 from translator.terms.align import align_span, content_tokens
 from translator.terms.find import TermHit, TermIndex
 from translator.terms.glossary import Glossary, Term
-from translator.terms.inflect import agree_article, agree_gender, headword_case, inflect_like
+from translator.terms.inflect import agree_article, agree_gender, headword_case, inflect_like, predicate_disagrees
 from translator.terms.spans import Hints, NoHints, aligned_span, default_hints, rendering_span, slot_span, \
     touches_placeholder
 from translator.terms.verify import TermReport, forbidden_hits, forbidden_suggestion, missing_suggestion, \
@@ -273,6 +273,7 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
     if repair.in_source_language(text, start, end, source_lang, lang):
         return text, _held(term, seg_id, old, "this sentence is still in the source language (flagged untranslated)")
     generated = term.dnt  # a kept term as written in the source is the glossary target itself
+    entry = term  # the glossary's entry, as the explanation names it
     only = repair.source_only_pos(source, hit.start, hit.end, source_lang) if source else ""
     form: repair.Inflected | None = None
     words: list[repair.Tagged] = []
@@ -282,6 +283,9 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
             new = morph.pluralize(new, source_lang)
     else:
         words = repair.reread(repair.reading_at(text, start, end, lang), repair.term_pos(term, lang), only, lang)
+        noun = repair.as_noun(term, words, source, hit.start, hit.end, source_lang, lang) if source else None
+        if noun is not None:  # "use" → "utilizar" where the draft and the source have a noun: «utilización»
+            entry, term = term, noun
         adjective = [w for w in words if w.tags and w.pos == repair.ADJ and "mf" in w.tags]
         gender = repair.noun_gender(text, start, end, lang, repair.is_quantifier(term.rendering, lang)) \
             if adjective else ""
@@ -299,18 +303,22 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
                           source_pos=repair.source_pos(term, source, hit.start, hit.end, source_lang, lang),
                           source_only=only)
     if not verdict.ok:
-        return text, _held(term, seg_id, old, verdict.reason, new)
+        return text, _held(entry, seg_id, old, verdict.reason, new)
     why_not = repair.no_form(term, words, lang) if not term.dnt and form is None else ""
     if source and not why_not:
         why_not = repair.drops_source_words(source, hit.start, hit.end, old, new)
     if not why and source and not why_not:  # a span found by alignment, not a forbidden variant
         why_not = repair.number_mismatch(source, hit.start, hit.end, text, start, end, source_lang, lang)
+    if not why_not and lang == "es" and not term.dnt:
+        word = predicate_disagrees(after, old, new)
+        why_not = f'"{word}" agrees with "{old}" and would not agree with "{new}"' if word else ""
     if why_not and new != old:
-        return text, _held(term, seg_id, old, why_not, new)
+        return text, _held(entry, seg_id, old, why_not, new)
     if new == old:  # nothing would change: not a repair ("Utilizarse" is already "utilizar" + "se"), most
         # likely a form the matcher did not recognise: a minor note, not a major open issue
-        return text, _held(term, seg_id, old, f'"{old}" already is this form; check it by hand', new, "minor")
-    explanation = f'Glossary: "{term.source}" → "{term.rendering}"' + (f" (replaced {why})" if why else "") + "."
+        return text, _held(entry, seg_id, old, f'"{old}" already is this form; check it by hand', new, "minor")
+    explanation = f'Glossary: "{entry.source}" → "{entry.rendering}"' + (f" (replaced {why})" if why else "") \
+        + (f' (as the noun "{term.rendering}")' if entry is not term else "") + "."
     s = Suggestion(seg_id, "terminology", "critical" if why else "major", old, new, explanation,
                    origin="glossary", status="applied", check="glossary-term")
     return before + new + after, s

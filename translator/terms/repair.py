@@ -24,17 +24,18 @@ what to put there and whether to put it at all:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
 from translator.terms import lexicon, morph
 from translator.terms.forms import (Inflected, form_from_source, generate, inflect, inflect_word, is_quantifier,
-                                    no_form, noun_gender)
+                                    is_deverbal, no_form, nominal, noun_gender)
 from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, TAGGER, VERB, WORD, Tagged, pos_classes, head_word,
                                      is_function_word, pos_class, prefetch_tags, reading_at, sentence_at, tag,
                                      term_is_verbish, term_pos, title_case)
 
-__all__ = ["ADJ", "ADV", "FUNC", "Inflected", "NOUN", "Tagged", "VERB", "Verdict", "drops_source_words",
+__all__ = ["ADJ", "ADV", "FUNC", "Inflected", "NOUN", "Tagged", "VERB", "Verdict", "as_noun", "drops_source_words",
            "form_from_source", "gate", "generate", "head_word", "in_source_language", "inflect",
            "inflect_word", "is_quantifier", "noun_gender", "lexicon", "no_form", "number_mismatch",
            "pos_class", "prefetch_tags", "reading_at", "reread", "source_only_pos",
@@ -150,6 +151,27 @@ def reread(words: list[Tagged], want: str, source_only: str, lang: str) -> list[
     w = words[0]
     reading = next(((lem, t) for lem, t in lexicon.analyses(w.text.lower(), lang) if want in pos_classes(t)), None)
     return [Tagged(w.text, w.start, w.end, *reading)] if reading else words
+
+
+def as_noun(term, words: list[Tagged], source: str, s_start: int, s_end: int, source_lang: str, lang: str):
+    """A verb entry where both the draft and the source have a noun ("use" →
+    "utilizar" in "Restrictions on Use", «Restricciones de Uso»): the entry as
+    the action noun of its verb («utilización», forms.nominal), so the noun is
+    replaced by a noun; None when the glossary gives the part of speech, the
+    source reads as a verb, the span is not one noun that names an action
+    ("conjunto" for the noun "set" is no «definición»), or the verb has no
+    such noun the analyser knows ("guardar")."""
+    if lang != "es" or term.pos or term.dnt or term_pos(term, lang) != VERB or len(words) != 1:
+        return None
+    if not words[0].tags or words[0].pos != NOUN or not is_deverbal(words[0].lemma, lang):
+        return None  # "conjunto" for "set" (the noun) is a thing, not the action of "definir"
+    src = WORD.findall(source[s_start:s_end])
+    if len(src) != 1 or source_pos(term, source, s_start, s_end, source_lang, lang) == VERB:
+        return None
+    if not any(t and t[0] == "n" for _, t in lexicon.analyses(src[0].lower(), source_lang)):
+        return None
+    noun = nominal(term.rendering, lang)
+    return dataclasses.replace(term, target=noun, pos="noun") if noun else None
 
 
 def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: str, *,

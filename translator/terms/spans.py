@@ -128,10 +128,16 @@ def _aligned_spans(glossary: Glossary, term: Term, hit: TermHit, source: str, te
         if span is not None and usable(span):
             out.append(span)
     taken = [(g.start, g.end) for t in done if t is not term for g in glossary.target_index.find_term(text, t)]
+    def disagrees(span: tuple[int, int]) -> bool:
+        return bool(repair.number_mismatch(source, hit.start, hit.end, text, span[0], span[1],
+                                           glossary.source_lang, lang))
+
     span = residual_span(source, (hit.start, hit.end), glossary.source_lang, text, lang,
-                         getattr(hints, "back_translations", None), got, n_target, region, taken)
+                         getattr(hints, "back_translations", None), got, n_target, region, taken, disagrees)
     if span is not None and usable(span) and span not in out:
         out.append(span)
+        if len(out) == 2 and disagrees(out[0]) and not disagrees(span):
+            out.reverse()  # «período» for "prorated charges" is a wrong alignment: «gastos» agrees
     if not out:
         span = compound_span(source, (hit.start, hit.end), glossary.source_lang, text, lang,
                              getattr(hints, "back_translations", None))
