@@ -189,6 +189,10 @@ def _compute_key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
         stem_lemma = lem._lookup(stem)
         if stem_lemma:
             keys.add(stem_lemma)
+    verb = _enclitic_verb(lem, w) if lem.lang == "es" and not lemma else None
+    if verb:
+        keys.add(verb)  # "utilizarla", "guardándolas", "utilícelo" are forms of "utilizar", "guardar"
+        lemma = verb
     if w in lem.lemmas:
         key = w  # a base form: "modelo" stays "modelo" even if the table says "modelar"
     elif lemma:
@@ -198,6 +202,26 @@ def _compute_key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
         key = (lem._lookup(stem) if stem != w else None) or stem
     keys.add(key)
     return key, frozenset(keys)
+
+
+_CLITICS = re.compile(r"^(\w{3,}?)((?:me|te|se|nos|os|lo|la|los|las|le|les){1,2})$")
+
+
+def _enclitic_verb(lem: Lemmatizer, w: str) -> str | None:
+    """The infinitive of a Spanish verb form with pronouns written onto it
+    ("utilizarla", "utilizárselo", "guardándolas", "utilícelo"), which the
+    lookup table lacks; None for any other word ("estela", "modelo")."""
+    m = _CLITICS.match(w)
+    if not m:
+        return None
+    base = m.group(1)
+    bare = fold_accents(base)
+    if bare.endswith(("ar", "er", "ir")) and len(bare) >= 4:
+        return bare if bare in lem.lemmas else None
+    if bare.endswith(("ando", "iendo")) or base != bare:  # a gerund, or an imperative (its written accent)
+        lemma = lem._lookup(bare)
+        return lemma if lemma and lemma.endswith(("ar", "er", "ir")) and lemma != bare else None
+    return None
 
 
 def acronym(word: str) -> bool:
