@@ -166,7 +166,7 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
             # two equally likely places: the one in the source term's number, when only one is
             # ("prorated charges" → «gastos», not «período», in «Este período se calculan los gastos»)
             agree = [r for r in best if disagrees is not None and not disagrees((mt[r[0]].start, mt[r[-1]].end))]
-            if len(agree) != 1 or len(agree) == len(best):
+            if len(agree) != 1:
                 return None
             pool = agree
     whole = pool[0]

@@ -314,8 +314,8 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
         why_not = f'"{word}" agrees with "{old}" and would not agree with "{new}"' if word else ""
     if why_not and new != old:
         return text, _held(entry, seg_id, old, why_not, new)
-    if new == old:  # nothing would change: not a repair ("Utilizarse" is already "utilizar" + "se"), most
-        # likely a form the matcher did not recognise: a minor note, not a major open issue
+    if new == old:  # nothing would change: not a repair, most likely a form of the term the matcher
+        # did not recognise: a minor note, not a major open issue
         return text, _held(entry, seg_id, old, f'"{old}" already is this form; check it by hand', new, "minor")
     explanation = f'Glossary: "{entry.source}" → "{entry.rendering}"' + (f" (replaced {why})" if why else "") \
         + (f' (as the noun "{term.rendering}")' if entry is not term else "") + "."

@@ -128,6 +128,7 @@ def _aligned_spans(glossary: Glossary, term: Term, hit: TermHit, source: str, te
         if span is not None and usable(span):
             out.append(span)
     taken = [(g.start, g.end) for t in done if t is not term for g in glossary.target_index.find_term(text, t)]
+
     def disagrees(span: tuple[int, int]) -> bool:
         return bool(repair.number_mismatch(source, hit.start, hit.end, text, span[0], span[1],
                                            glossary.source_lang, lang))
