@@ -510,10 +510,19 @@ def test_a_word_the_dictionary_gives_for_another_source_word_is_not_the_terms():
     ("mantener", "mantenimiento"), ("guardar", None),  # no «guardación»
 ])
 def test_the_action_noun_of_a_verb_target(verb, noun):
-    from translator.terms.forms import is_deverbal, nominal
+    from translator.terms.forms import nominal
 
     assert nominal(verb, "es") == noun
-    assert is_deverbal("uso", "es") and is_deverbal("utilización", "es") and not is_deverbal("conjunto", "es")
+
+
+@needs_apertium
+@pytest.mark.parametrize("noun, verbs", [
+    ("uso", ["usar"]), ("utilización", ["utilizar"]), ("tratamiento", ["tratar"]), ("conjunto", []),
+])
+def test_the_verbs_whose_action_a_noun_names(noun, verbs):
+    from translator.terms.forms import action_verbs
+
+    assert action_verbs(noun, "es") == verbs
 
 
 @needs_apertium
@@ -526,8 +535,11 @@ def test_the_action_noun_of_a_verb_target(verb, noun):
     # a predicative adjective that would no longer agree: reported, not applied
     ("The use of this app is free.", "El uso de esta aplicación es gratuito.",
      "El uso de esta aplicación es gratuito."),
-    # the verb stays a verb
+    # the verb stays a verb, the imperative too (the tagger reads "Use the app" as a noun)
     ("You can use the app.", "Puede usar la aplicación.", "Puede utilizar la aplicación."),
+    ("Use the app to measure the use.", "Emplee la aplicación para medir la utilización.",
+     "Utilice la aplicación para medir la utilización."),
+    ("Use the app.", "Uso de la aplicación.", "Uso de la aplicación."),
 ])
 def test_a_verb_entry_renders_the_sources_noun_as_the_verbs_noun(source, draft, expected):
     """SAP post-edit data: "use" → "utilizar" in "Restrictions on Use"
@@ -538,7 +550,9 @@ def test_a_verb_entry_renders_the_sources_noun_as_the_verbs_noun(source, draft, 
     if text != draft:
         assert verify(gl, source, text, "s1").violations == ()  # «utilización» satisfies the entry
         as_noun = any('as the noun "utilización"' in s.explanation for s in sugg if s.status == "applied")
-        assert as_noun == ("utilización" in expected)
+        assert as_noun == ("utilización" in expected and "utilización" not in draft)
+    else:
+        assert [s.status for s in sugg] == ["open"]
 
 
 @needs_apertium
@@ -551,16 +565,33 @@ def test_no_action_noun_for_a_thing_or_a_verb_the_glossary_says_is_a_verb():
     gl = Glossary("en", "es", (Term("use", "utilizar", pos="verb"),))
     text, _ = enforce(gl, "Restrictions on Use", "Restricciones de Uso", "s1")
     assert text == "Restricciones de Uso"
+    # another sense: «registro» is no «grabación», «lista» no «enumeración» (the draft's noun is not the
+    # action of a verb that translates the source word: registrar → "register")
+    for src, tgt, source, draft in [("record", "grabar", "Delete the record.", "Elimine el registro."),
+                                    ("list", "enumerar", "Open the list.", "Abra la lista.")]:
+        gl = Glossary("en", "es", (Term(src, tgt),))
+        text, sugg = enforce(gl, source, draft, "s1")
+        assert text == draft and [s.status for s in sugg] == ["open"]
+        assert verify(gl, source, text, "s1").violations  # and the noun of the verb does not satisfy it
+    gl = Glossary("en", "es", (Term("maintain", "mantener"),))
+    assert verify(gl, "Maintain the records.", "Lleve el registro de mantenimiento.", "s1").violations
 
 
 @needs_apertium
 def test_a_noun_replaced_by_one_of_the_other_gender_keeps_its_predicate_or_is_left_open():
     gl = Glossary("en", "es", (Term("button", "pulsador"),))
-    for draft, word in [("La tecla está desactivada.", "desactivada"), ("La tecla es ahora roja.", "roja")]:
-        text, sugg = enforce(gl, "The button is off.", draft, "s1")
+    for source, draft, word in [("The button is off.", "La tecla está desactivada.", "desactivada"),
+                                ("The button is now red.", "La tecla es ahora roja.", "roja"),
+                                ("The button has been disabled.", "La tecla ha sido desactivada.", "desactivada"),
+                                ("The button must be pressed.", "La tecla debe ser pulsada.", "pulsada")]:
+        text, sugg = enforce(gl, source, draft, "s1")
         assert text == draft and f'"{word}" agrees with "tecla"' in sugg[0].explanation
     text, _ = enforce(gl, "The button is important.", "La tecla es importante.", "s1")
     assert text == "El pulsador es importante."  # an adjective of both genders
+    # another clause's predicate is another subject's
+    text, _ = enforce(gl, "The button turns on the light when the screen is dark.",
+                      "La tecla enciende la luz cuando la pantalla está oscura.", "s1")
+    assert text == "El pulsador enciende la luz cuando la pantalla está oscura."
 
 
 @needs_apertium
@@ -571,6 +602,9 @@ def test_of_two_places_the_one_in_the_source_terms_number():
     text, _ = enforce(gl, "The prorated charges are calculated as follows:",
                       "Este período se calculan los gastos de la siguiente manera:", "s1")
     assert text == "Este período se calculan los cargos de la siguiente manera:"
+    # a plural draft word for a singular term is left open, not traded for a singular word elsewhere
+    text, sugg = enforce(gl, "The charge covers the shipping.", "Los gastos cubren el envío.", "s1")
+    assert text == "Los gastos cubren el envío." and sugg[0].original == "gastos"
 
 
 @needs_apertium
@@ -580,12 +614,19 @@ def test_a_noun_and_its_complement_render_a_one_word_term():
     gl = Glossary("en", "es", (Term("password", "contraseña"),))
     text, _ = enforce(gl, "Enter the certificate’s password", "Introduzca la clave de acceso del certificado", "s1")
     assert text == "Introduzca la contraseña del certificado"
+    # a verb and «de» are no noun and its complement
+    gl = Glossary("en", "es", (Term("use", "utilizar"),))
+    text, _ = enforce(gl, "It is no use.", "No sirve de nada.", "s1")
+    assert text == "No sirve de nada."
 
 
 @pytest.mark.parametrize("word, verb", [
     ("utilizarla", "utilizar"), ("utilizárselo", "utilizar"), ("guardándolas", "guardar"),
-    ("utilícelo", "utilizar"), ("Pulsarlo", "pulsar"),
-    ("estela", None), ("modelo", None), ("escuela", None),  # no verb with pronouns
+    ("utilícelo", "utilizar"), ("Pulsarlo", "pulsar"), ("enseñarla", "enseñar"), ("añadirlo", "añadir"),
+    ("verlo", "ver"), ("darle", "dar"),
+    # no verb with pronouns: ordinary words, accented nouns that look like imperatives, ñ kept
+    ("estela", None), ("modelo", None), ("escuela", None), ("ídolo", None), ("sépalo", None), ("pétalo", None),
+    ("pésame", None), ("pequeños", None), ("daños", None),
 ])
 def test_the_verb_of_a_form_with_pronouns_written_onto_it(word, verb):
     from translator.terms.lemmas import _enclitic_verb, lemmatizer

@@ -127,7 +127,7 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
         # a one-word target is rendered by no run with a word between («gastos de la siguiente manera»)
         # but a noun and its complement joined by "de" («clave de acceso» for "password")
         apart = n_target == 1 and i > 0 and bool(re.search(r"\w", text[mt[i - 1].end:mt[i].start])) \
-            and not _of_complement(text[mt[i - 1].end:mt[i].start], lang)
+            and not _of_complement(text, mt[i - 1], mt[i], lang)
         if f and runs and runs[-1][-1] == i - 1 and not apart:
             runs[-1].append(i)
         elif f:
@@ -180,14 +180,21 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
         return None
     if not strong and len(run) > n_target and mt[run[0]].keys & _AUXILIARY.get(lang, set()):
         run = run[1:]  # «Deberá grabar» for "must save": the verb that carries the sense comes after the auxiliary
-    if not (n_target == 1 and len(run) == 2 and _of_complement(text[mt[run[0]].end:mt[run[1]].start], lang)):
+    if not (n_target == 1 and len(run) == 2
+            and _of_complement(text, mt[run[0]], mt[run[1]], lang)):
         run = run[:n_target]
     return mt[run[0]].start, mt[run[-1]].end
 
 
-def _of_complement(between: str, lang: str) -> bool:
-    """Whether the text between two words joins a noun and its complement ("de" in «clave de acceso»)."""
-    return lang == "es" and between.strip().lower() in ("de", "del")
+def _of_complement(text: str, a: Token, b: Token, lang: str) -> bool:
+    """Whether `a` is a noun (as tagged in context) joined to `b` as its
+    complement ("de" in «clave de acceso»; not «sirve de nada», a verb)."""
+    if lang != "es" or text[a.end:b.start].strip().lower() not in ("de", "del"):
+        return False
+    from translator.terms.tagger import tag
+
+    word = next((w for w in tag(text, lang) if w.start == a.start), None)
+    return word is not None and bool(word.tags) and word.tags[0] == "n"
 
 
 def _forward_keys(word: str, source_lang: str, lang: str) -> frozenset[str]:

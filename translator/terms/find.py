@@ -66,21 +66,8 @@ class TermIndex:
 
     @classmethod
     def for_targets(cls, terms: Iterable[Term], lang: str) -> TermIndex:
-        """The targets; a Spanish one-word verb target with no `pos` also as
-        its action noun ("utilizar": «utilización» renders the noun "use", as
-        the repair writes it: repair.as_noun)."""
-        from translator.terms.forms import nominal  # the analyser, only for the target side
-
-        entries = []
-        for t in terms:
-            cs = t.case_sensitive or t.dnt and t.source[:1].isupper()
-            entries.append((t, t.rendering, cs))
-            if lang == "es" and not t.pos and not t.dnt and t.rendering[-2:] in ("ar", "er", "ir") \
-                    and t.rendering.isalpha() and t.rendering.islower():
-                noun = nominal(t.rendering, lang)
-                if noun:
-                    entries.append((t, noun, cs))
-        return cls(lang, entries)
+        return cls(lang, [(t, t.rendering, t.case_sensitive or t.dnt and t.source[:1].isupper())
+                          for t in terms])
 
     @classmethod
     def for_forbidden(cls, terms: Iterable[Term], lang: str) -> TermIndex:

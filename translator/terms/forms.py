@@ -162,17 +162,17 @@ def nominal(verb: str, lang: str) -> str | None:
     return None
 
 
-def is_deverbal(noun: str, lang: str) -> bool:
-    """Whether a Spanish noun names the action of a verb the analyser knows:
-    "uso" (usar), "cambio" (cambiar), "utilización", "tratamiento"; not
-    "conjunto" (no "conjuntar"), which names a thing."""
+def action_verbs(noun: str, lang: str) -> list[str]:
+    """The verbs the analyser knows whose action a Spanish noun may name, by
+    its ending: "uso" → usar, "utilización" → utilizar, "tratamiento" →
+    tratar; none for "conjunto" (no «conjuntar»)."""
     low = noun.lower()
     if lang != "es" or len(low) < 3:
-        return False
+        return []
     stems = [low[:-len(e)] + v for v, ends in _NOMINAL.items() for e in ends if low.endswith(e)]
     if low[-1] in "oae":
         stems.append(low[:-1] + "ar")
-    return any(any(t[:2] == ("vblex", "inf") for _, t in lexicon.analyses(v, lang)) for v in stems)
+    return [v for v in stems if any(t[:2] == ("vblex", "inf") for _, t in lexicon.analyses(v, lang))]
 
 
 def is_quantifier(rendering: str, lang: str) -> bool:

@@ -118,31 +118,42 @@ def agree_gender(before: str, after: str, old: str, new: str) -> tuple[str, str]
     return before, after
 
 
-_COPULA = re.compile(r"^[^.;:!?()]*?\b(?:es|son|era|eran|fue|fueron|será|serán|sea|sean|está|están|estaba|estaban|"
-                     r"queda|quedan|resulta|resultan|parece|parecen)((?:\s+\w+){1,3})", re.IGNORECASE)
+# forms of the copulas (ser, estar, quedar, resultar, parecer, permanecer) that link a noun to its adjective
+_COPULAS = set("""es son era eran fue fueron será serán sería serían sea sean sido ser está están estaba
+estaban estuvo estará estarán estaría estén esté estar queda quedan quedó quedará quedarán resulta resultan
+resultó parece parecen pareció permanece permanecen""".split())
+# words that end the clause of the noun: what follows belongs to another subject
+_CLAUSE_END = set("que cuando si y o pero porque donde mientras aunque como".split())
 
 
 def predicate_disagrees(after: str, old: str, new: str) -> str:
-    """Spanish: the predicative adjective of the clause ("La utilización …
-    es gratuito") that agreed with `old` and would not agree with `new` when
-    the gender changes ("" when none): agree_gender changes only the words
-    next to the noun, so such an edit is left to the editor."""
+    """Spanish: the predicative adjective of the noun's clause ("La
+    utilización … es gratuito", «ha sido desactivada», «debe ser pulsada»)
+    that agreed with `old` and would not agree with `new` when the gender
+    changes ("" when none): agree_gender changes only the words next to the
+    noun, so such an edit is left to the editor. The clause ends at a comma
+    or a conjunction («cuando la pantalla está oscura» is another subject's)."""
     old_g, new_g = morph.es_gender(old), morph.es_gender(new)
     if not old_g or not new_g or old_g == new_g:
         return ""
-    m = _COPULA.match(mask_placeholders(after))
-    if not m:
+    masked = mask_placeholders(after)
+    words: list[str] = []
+    for m in re.finditer(r"\w+|[,;:!?()]|\.(?!\d)", masked):
+        w = m.group(0)
+        if not w[0].isalnum() or w.lower() in _CLAUSE_END:
+            break
+        words.append(w)
+    at = next((i for i, w in enumerate(words) if w.lower() in _COPULAS), None)
+    if at is None:
         return ""
     # the first word after the verb that is not an adverb ("es ahora roja", "está muy lleno")
-    words = after[m.start(1):m.end(1)].split()
-    word = next((w for w in words if not _adverb(w)), "")
+    word = next((w for w in words[at + 1:at + 4] if not _adverb(w) and w.lower() not in _COPULAS), "")
     if not word:
         return ""
-    genders = {t[1] for _, t in lexicon.analyses(word.lower(), "es")
-               if len(t) > 1 and (t[0] == "adj" or t[:2] == ("vblex", "pp")) and t[1] in ("m", "f")}
-    genders |= {t[2] for _, t in lexicon.analyses(word.lower(), "es")
-                if len(t) > 2 and t[:2] == ("vblex", "pp") and t[2] in ("m", "f")}
-    if not lexicon.analyses(word.lower(), "es"):  # a participle the analyser lacks ("desactivada")
+    readings = lexicon.analyses(word.lower(), "es")
+    genders = {t[1] for _, t in readings if len(t) > 1 and t[0] == "adj" and t[1] in ("m", "f")}
+    genders |= {t[2] for _, t in readings if len(t) > 2 and t[:2] == ("vblex", "pp") and t[2] in ("m", "f")}
+    if not readings:  # a participle the analyser lacks ("desactivada")
         ending = re.search(r"[aei]d([oa])s?$", word.lower())
         genders = {"m" if ending.group(1) == "o" else "f"} if ending else set()
     return word if genders == {old_g} else ""

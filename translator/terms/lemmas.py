@@ -189,7 +189,7 @@ def _compute_key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
         stem_lemma = lem._lookup(stem)
         if stem_lemma:
             keys.add(stem_lemma)
-    verb = _enclitic_verb(lem, w) if lem.lang == "es" and not lemma else None
+    verb = _enclitic_verb(lem, w) if lem.lang == "es" and not lemma and w not in lem.lemmas else None
     if verb:
         keys.add(verb)  # "utilizarla", "guardándolas", "utilícelo" are forms of "utilizar", "guardar"
         lemma = verb
@@ -204,23 +204,34 @@ def _compute_key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
     return key, frozenset(keys)
 
 
-_CLITICS = re.compile(r"^(\w{3,}?)((?:me|te|se|nos|os|lo|la|los|las|le|les){1,2})$")
+_CLITICS = re.compile(r"^(\w{2,}?)((?:me|te|se|nos|lo|la|los|las|le|les){1,2})$")
+_VOWEL_ACCENTS = str.maketrans("áéíóú", "aeiou")
 
 
 def _enclitic_verb(lem: Lemmatizer, w: str) -> str | None:
     """The infinitive of a Spanish verb form with pronouns written onto it
-    ("utilizarla", "utilizárselo", "guardándolas", "utilícelo"), which the
-    lookup table lacks; None for any other word ("estela", "modelo")."""
+    ("utilizarla", "utilizárselo", "guardándolas", "enseñarla", "verlo",
+    "utilícelo"), which the lookup table lacks; None for any other word
+    ("estela", "ídolo", "pétalo": an accented word is an imperative only when
+    the analyser says so)."""
     m = _CLITICS.match(w)
     if not m:
         return None
     base = m.group(1)
-    bare = fold_accents(base)
-    if bare.endswith(("ar", "er", "ir")) and len(bare) >= 4:
-        return bare if bare in lem.lemmas else None
-    if bare.endswith(("ando", "iendo")) or base != bare:  # a gerund, or an imperative (its written accent)
+    bare = base.translate(_VOWEL_ACCENTS)  # «enseñar» keeps its ñ
+    if bare.endswith(("ar", "er", "ir")):
+        return bare if bare in lem.lemmas and (base == bare or len(m.group(2)) > 3) else None
+    if bare.endswith(("ando", "iendo")) and base != bare:  # a gerund takes a written accent with a pronoun
         lemma = lem._lookup(bare)
-        return lemma if lemma and lemma.endswith(("ar", "er", "ir")) and lemma != bare else None
+        return lemma if lemma and lemma.endswith(("ar", "er", "ir")) else None
+    if base != bare:  # an imperative («utilícelo»): the analyser must read the whole word as one
+        from translator.terms import lexicon
+
+        readings = lexicon.analyses(w, "es") if lexicon.analysable(w, "es") else []
+        verbs = {lem_ for lem_, t in readings if t[:1] == ("vblex",)}
+        lemma = lem._lookup(bare)
+        return lemma if lemma in verbs or (lemma and lemma.endswith(("ar", "er", "ir")) and not readings
+                                           and lexicon.analysable(w, "es")) else None
     return None
 
 

@@ -32,8 +32,8 @@ from translator.terms.glossary import Glossary, Term
 from translator.terms.inflect import agree_article, agree_gender, headword_case, inflect_like, predicate_disagrees
 from translator.terms.spans import Hints, NoHints, aligned_span, default_hints, rendering_span, slot_span, \
     touches_placeholder
-from translator.terms.verify import TermReport, forbidden_hits, forbidden_suggestion, missing_suggestion, \
-    term_success, verify, verify_target_only
+from translator.terms.verify import TermReport, forbidden_hits, forbidden_suggestion, has_term, \
+    missing_suggestion, term_success, verify, verify_target_only
 
 __all__ = ["Hints", "NoHints", "TermHit", "align_span", "TermIndex", "TermReport", "agree_article", "agree_gender",
            "drop_restated", "enforce", "find_terms", "inflect_like", "prepare_enforcement", "term_success", "verify",
@@ -133,13 +133,13 @@ def _enforce_term(glossary: Glossary, term: Term, src_hits: list[TermHit], sourc
     engine's rendering or the aligned span. Returns the text, the applied
     edits and what is left open (held edits with their exact span first)."""
     text, applied, held = _fix_forbidden(glossary, term, src_hits[0], source, text, seg_id, lang)
-    if not glossary.target_index.find_term(text, term):
+    if not has_term(glossary, term, src_hits, source, text):
         text, more, more_held = _fix_missing(glossary, term, src_hits, source, text, seg_id, lang, hints, done)
         applied += more
         held += more_held
     left = [forbidden_suggestion(glossary, f, seg_id) for f in forbidden_hits(glossary, text, [term])
             if not any(h.original == f.text for h in held)]
-    if not glossary.target_index.find_term(text, term) and not held:
+    if not has_term(glossary, term, src_hits, source, text) and not held:
         left.append(missing_suggestion(term, seg_id, lang))
     return text, applied, held + left
 
@@ -157,6 +157,8 @@ def _fix_forbidden(glossary: Glossary, term: Term, hit: TermHit, source: str, te
             break
         text, s = _replace(term, text, wrong[0].start, wrong[0].end, seg_id, lang,
                            f'forbidden variant "{wrong[0].variant}"', hit, glossary.source_lang, source)
+        if s is None:
+            break  # a forbidden variant that is the verb's noun itself: nothing to replace
         if s.status == "open":
             refused.append((wrong[0].start, wrong[0].end))
             held.append(s)
@@ -210,7 +212,7 @@ def _unglued_repair(term: Term, text: str, hit: TermHit, source: str, seg_id: st
         if span is None or not (span[0] < we + 1 and ws < span[1]):
             continue  # the term's place is not at the glued word
         new_text, s = _replace(term, spaced, span[0], span[1], seg_id, lang, "", hit, source_lang, source)
-        if s.status == "open":
+        if s is None or s.status == "open":
             continue
         a, b = min(span[0], ws), max(span[1], we + 1)
         shift = len(new_text) - len(spaced)
@@ -265,7 +267,7 @@ def _squeezed(s: str) -> str:
 
 
 def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str, why: str,
-             hit: TermHit, source_lang: str, source: str = "") -> tuple[str, Suggestion]:
+             hit: TermHit, source_lang: str, source: str = "") -> tuple[str, Suggestion | None]:
     """Replace text[start:end] by the term in the right form, when the no-harm
     gate (repair.py) allows it; else an open suggestion and the text as it was."""
     start, end = _written_apart(text, start, end, hit.text if term.dnt else term.rendering)
@@ -314,6 +316,8 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
         why_not = f'"{word}" agrees with "{old}" and would not agree with "{new}"' if word else ""
     if why_not and new != old:
         return text, _held(entry, seg_id, old, why_not, new)
+    if new == old and entry is not term:
+        return text, None  # the draft has the verb's noun already («utilización»): nothing to say
     if new == old:  # nothing would change: not a repair, most likely a form of the term the matcher
         # did not recognise: a minor note, not a major open issue
         return text, _held(entry, seg_id, old, f'"{old}" already is this form; check it by hand', new, "minor")

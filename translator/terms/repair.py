@@ -30,12 +30,12 @@ from dataclasses import dataclass
 
 from translator.terms import lexicon, morph
 from translator.terms.forms import (Inflected, form_from_source, generate, inflect, inflect_word, is_quantifier,
-                                    is_deverbal, no_form, nominal, noun_gender)
+                                    action_verbs, no_form, nominal, noun_gender)
 from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, TAGGER, VERB, WORD, Tagged, pos_classes, head_word,
                                      is_function_word, pos_class, prefetch_tags, reading_at, sentence_at, tag,
                                      term_is_verbish, term_pos, title_case)
 
-__all__ = ["ADJ", "ADV", "FUNC", "Inflected", "NOUN", "Tagged", "VERB", "Verdict", "as_noun", "drops_source_words",
+__all__ = ["ADJ", "ADV", "FUNC", "Inflected", "NOUN", "Tagged", "VERB", "Verdict", "as_noun", "drops_source_words", "noun_of_entry",
            "form_from_source", "gate", "generate", "head_word", "in_source_language", "inflect",
            "inflect_word", "is_quantifier", "noun_gender", "lexicon", "no_form", "number_mismatch",
            "pos_class", "prefetch_tags", "reading_at", "reread", "source_only_pos",
@@ -153,25 +153,65 @@ def reread(words: list[Tagged], want: str, source_only: str, lang: str) -> list[
     return [Tagged(w.text, w.start, w.end, *reading)] if reading else words
 
 
-def as_noun(term, words: list[Tagged], source: str, s_start: int, s_end: int, source_lang: str, lang: str):
-    """A verb entry where both the draft and the source have a noun ("use" →
-    "utilizar" in "Restrictions on Use", «Restricciones de Uso»): the entry as
-    the action noun of its verb («utilización», forms.nominal), so the noun is
-    replaced by a noun; None when the glossary gives the part of speech, the
-    source reads as a verb, the span is not one noun that names an action
-    ("conjunto" for the noun "set" is no «definición»), or the verb has no
-    such noun the analyser knows ("guardar")."""
-    if lang != "es" or term.pos or term.dnt or term_pos(term, lang) != VERB or len(words) != 1:
+def noun_of_entry(term, source: str, s_start: int, s_end: int, source_lang: str, lang: str) -> str | None:
+    """The action noun a verb entry takes where its source word is a noun
+    ("use" → "utilizar" in "Restrictions on Use": «utilización»), or None:
+    only for Spanish, an entry without `pos`, one source word that has a noun
+    reading and is not read as a verb here, a glossary verb that translates
+    back to the source word in Apertium's dictionary (utilizar → "use"; not
+    "grabar" for the noun "record", «grabación»), and a noun the analyser
+    knows (forms.nominal: no «guardación»)."""
+    if lang != "es" or term.pos or term.dnt or term_pos(term, lang) != VERB:
         return None
-    if not words[0].tags or words[0].pos != NOUN or not is_deverbal(words[0].lemma, lang):
-        return None  # "conjunto" for "set" (the noun) is a thing, not the action of "definir"
     src = WORD.findall(source[s_start:s_end])
     if len(src) != 1 or source_pos(term, source, s_start, s_end, source_lang, lang) == VERB:
         return None
     if not any(t and t[0] == "n" for _, t in lexicon.analyses(src[0].lower(), source_lang)):
         return None
-    noun = nominal(term.rendering, lang)
-    return dataclasses.replace(term, target=noun, pos="noun") if noun else None
+    if not _after_determiner(source, s_start, source_lang):
+        return None  # "Use the app": the tagger's noun at the start of a sentence is the imperative
+    if not _source_keys(src[0], source_lang) & set(lexicon.translations(term.rendering.lower(), lang, source_lang)):
+        return None
+    return nominal(term.rendering, lang)
+
+
+def as_noun(term, words: list[Tagged], source: str, s_start: int, s_end: int, source_lang: str, lang: str):
+    """A verb entry where both the draft and the source have a noun ("use" →
+    "utilizar" in "Restrictions on Use", «Restricciones de Uso»): the entry as
+    the action noun of its verb (noun_of_entry), so the noun is replaced by a
+    noun. The draft's noun must name the action of a verb that translates the
+    source word too («uso»: usar → "use"); «conjunto» for the noun "set" is a
+    thing, «registro» for "record" (registrar → "register") another sense."""
+    if len(words) != 1 or not words[0].tags or words[0].pos != NOUN:
+        return None
+    noun = noun_of_entry(term, source, s_start, s_end, source_lang, lang)
+    if noun is None:
+        return None
+    keys = _source_keys(WORD.findall(source[s_start:s_end])[0], source_lang)
+    if not any(keys & set(lexicon.translations(v, lang, source_lang)) for v in action_verbs(words[0].lemma, lang)):
+        return None
+    return dataclasses.replace(term, target=noun, pos="noun")
+
+
+_DETERMINERS = {"en": set("""the a an of on for in to with by from about its their our your his her my this that
+these those any some no each every""".split())}
+
+
+def _after_determiner(source: str, start: int, lang: str) -> bool:
+    """Whether the word at `start` comes after a determiner, a preposition or
+    an adjective ("on Use", "the use", "Special Uses"): a noun for sure, as a
+    tagger's reading alone is not (it reads "Use the app" as a noun)."""
+    before = [w for w in tag(source, lang) if w.end <= start][-1:]
+    if not before or source[before[0].end:start].strip():
+        return False
+    w = before[0]
+    return w.text.lower() in _DETERMINERS.get(lang, set()) or bool(w.tags) and w.tags[0] in ("det", "adj", "num")
+
+
+def _source_keys(word: str, lang: str) -> set[str]:
+    from translator.terms.lemmas import lemmatizer
+
+    return set(lemmatizer(lang).keys(word))
 
 
 def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: str, *,

@@ -137,8 +137,6 @@ def _aligned_spans(glossary: Glossary, term: Term, hit: TermHit, source: str, te
                          getattr(hints, "back_translations", None), got, n_target, region, taken, disagrees)
     if span is not None and usable(span) and span not in out:
         out.append(span)
-        if len(out) == 2 and disagrees(out[0]) and not disagrees(span):
-            out.reverse()  # «período» for "prorated charges" is a wrong alignment: «gastos» agrees
     if not out:
         span = compound_span(source, (hit.start, hit.end), glossary.source_lang, text, lang,
                              getattr(hints, "back_translations", None))

@@ -39,7 +39,7 @@ def verify(glossary: Glossary, source: str, translation: str, seg_id: str) -> Te
     forbidden = forbidden_hits(glossary, translation, found)
     for term in found:
         wrong = [f for f in forbidden if f.term == term]
-        if glossary.target_index.find_term(translation, term) and not wrong:
+        if has_term(glossary, term, hits, source, translation) and not wrong:
             satisfied.append(term)
             continue
         for f in wrong:
@@ -47,6 +47,25 @@ def verify(glossary: Glossary, source: str, translation: str, seg_id: str) -> Te
         if not wrong:
             suggestions.append(missing_suggestion(term, seg_id, glossary.target_lang))
     return TermReport(seg_id, tuple(hits), found, tuple(satisfied), tuple(suggestions))
+
+
+def has_term(glossary: Glossary, term: Term, hits: Sequence[TermHit], source: str, translation: str) -> bool:
+    """Whether the translation renders the term: its target in any form, or,
+    for a verb entry whose every occurrence in the source is a noun, the
+    verb's action noun ("use" → "utilizar": «Restricciones de utilización»
+    for "Restrictions on Use"; repair.noun_of_entry)."""
+    if glossary.target_index.find_term(translation, term):
+        return True
+    if glossary.target_lang != "es" or term.pos or term.dnt or not term.rendering.lower().endswith(("ar", "er", "ir")):
+        return False
+    from translator.terms import repair  # the analyser and the tagger, only for such entries
+
+    own = [h for h in hits if h.term == term]
+    nouns = {repair.noun_of_entry(term, source, h.start, h.end, glossary.source_lang, glossary.target_lang)
+             for h in own}
+    if not own or None in nouns:
+        return False  # an occurrence that is a verb needs the verb
+    return any(TermIndex(glossary.target_lang, [(term, n, False)]).find(translation) for n in nouns if n)
 
 
 def verify_target_only(glossary: Glossary, translation: str, seg_id: str) -> list[Suggestion]:
