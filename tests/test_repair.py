@@ -634,3 +634,26 @@ def test_the_verb_of_a_form_with_pronouns_written_onto_it(word, verb):
     assert _enclitic_verb(lemmatizer("es"), word.lower()) == verb
     if verb:
         assert verb in lemmatizer("es").keys(word)
+
+
+@needs_apertium
+@pytest.mark.parametrize("source, draft, expected", [
+    ("Use it to save.", "Úselo para guardar.", "Utilícelo para guardar."),  # the accent the stress needs
+    ("Use them.", "Úsalas.", "Utilízalas."),
+    ("Using it is easy.", "Usándolo es fácil.", "Utilizándolo es fácil."),
+    ("You can use it.", "Puede usarlo.", "Puede utilizarlo."),
+])
+def test_a_verb_with_pronouns_written_onto_it_keeps_them(source, draft, expected):
+    """Seen in review: «Úselo» was replaced by «Utilizar», the person and the pronoun lost."""
+    gl = Glossary("en", "es", (Term("use", "utilizar"),))
+    assert enforce(gl, source, draft, "s1")[0] == expected
+
+
+@pytest.mark.parametrize("verb, clitics, expected", [
+    ("utilice", "lo", "utilícelo"), ("usa", "las", "úsalas"), ("da", "me", "dame"), ("utilizar", "la", "utilizarla"),
+    ("guardando", "las", "guardándolas"), ("pon", "lo", "ponlo"),
+])
+def test_pronouns_written_onto_a_verb_take_the_accent_the_stress_needs(verb, clitics, expected):
+    from translator.terms.morph import with_clitics
+
+    assert with_clitics(verb, clitics) == expected

@@ -87,7 +87,8 @@ def _align(a: list[Token], b: list[Token],
 def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str, lang: str, back_fn,
                   draft, n_target: int, region: tuple[int, int] | None = None,
                   taken: Sequence[tuple[int, int]] = (),
-                  disagrees: Callable[[tuple[int, int]], bool] | None = None) -> tuple[int, int] | None:
+                  disagrees: Callable[[tuple[int, int]], bool] | None = None,
+                  noun_at: Callable[[int], bool] | None = None) -> tuple[int, int] | None:
     """The run of words in `text` that translates the term, found by elimination:
     a word is accounted for when it is linked (same word, shared lemma, cognate,
     or engine back-translation) to another source word, or when the engine's
@@ -96,7 +97,9 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
     one next to where the term's neighbours went. Words inside `taken` (the
     renderings of the sentence's other glossary terms) are accounted for.
     `disagrees`: whether a span is not in the source term's number; of two
-    equally likely runs, the one that agrees is taken."""
+    equally likely runs, the one that agrees is taken. `noun_at`: whether
+    the word of `text` starting there is a noun (a one-word term may then
+    take its «de» complement too: «clave de acceso»)."""
     if back_fn is None and draft is None:
         return None  # no bilingual evidence at all: any choice would be a guess
     src = content_tokens(source, source_lang)
@@ -127,7 +130,7 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
         # a one-word target is rendered by no run with a word between («gastos de la siguiente manera»)
         # but a noun and its complement joined by "de" («clave de acceso» for "password")
         apart = n_target == 1 and i > 0 and bool(re.search(r"\w", text[mt[i - 1].end:mt[i].start])) \
-            and not _of_complement(text, mt[i - 1], mt[i], lang)
+            and not _of_complement(text, mt[i - 1], mt[i], lang, noun_at)
         if f and runs and runs[-1][-1] == i - 1 and not apart:
             runs[-1].append(i)
         elif f:
@@ -181,20 +184,17 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
     if not strong and len(run) > n_target and mt[run[0]].keys & _AUXILIARY.get(lang, set()):
         run = run[1:]  # «Deberá grabar» for "must save": the verb that carries the sense comes after the auxiliary
     if not (n_target == 1 and len(run) == 2
-            and _of_complement(text, mt[run[0]], mt[run[1]], lang)):
+            and _of_complement(text, mt[run[0]], mt[run[1]], lang, noun_at)):
         run = run[:n_target]
     return mt[run[0]].start, mt[run[-1]].end
 
 
-def _of_complement(text: str, a: Token, b: Token, lang: str) -> bool:
-    """Whether `a` is a noun (as tagged in context) joined to `b` as its
-    complement ("de" in «clave de acceso»; not «sirve de nada», a verb)."""
-    if lang != "es" or text[a.end:b.start].strip().lower() not in ("de", "del"):
+def _of_complement(text: str, a: Token, b: Token, lang: str, noun_at: Callable[[int], bool] | None) -> bool:
+    """Whether `a` is a noun (`noun_at`: as tagged in context) joined to `b`
+    as its complement ("de" in «clave de acceso»; not «sirve de nada», a verb)."""
+    if lang != "es" or noun_at is None or text[a.end:b.start].strip().lower() not in ("de", "del"):
         return False
-    from translator.terms.tagger import tag
-
-    word = next((w for w in tag(text, lang) if w.start == a.start), None)
-    return word is not None and bool(word.tags) and word.tags[0] == "n"
+    return noun_at(a.start)
 
 
 def _forward_keys(word: str, source_lang: str, lang: str) -> frozenset[str]:

@@ -11,6 +11,7 @@ from typing import Sequence
 
 from translator.terms import lexicon
 from translator.terms import morph
+from translator.terms.lemmas import fold_accents
 from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, VERB, WORD, Tagged, pos_classes, head_word, is_function_word,
                                      pos_class, reading_at, tag, term_pos)
 
@@ -71,6 +72,8 @@ def inflect_word(target: str, old: Tagged, lang: str, noun_gender: str = "") -> 
         if not base:
             return None
         return Inflected(morph.match_case(base + old.text[len(old.lemma):], old.text), True)
+    if "+" in old.tags and old.tags[0].startswith("vb") and lang == "es":
+        return _with_clitics(target, old, lang)  # "Úselo" → "Utilícelo", "Usándolo" → "Utilizándolo"
     if not old.tags or want in ("", FUNC) or "+" in old.tags:
         return None
     got = _target_lemma(target, want, lang)
@@ -111,6 +114,24 @@ def inflect_word(target: str, old: Tagged, lang: str, noun_gender: str = "") -> 
     if not out:
         return None
     return Inflected(morph.match_case(out, old.text) if not old.text.isupper() else out, True)
+
+
+def _with_clitics(target: str, old: Tagged, lang: str) -> Inflected | None:
+    """The target verb in the form of a verb with pronouns written onto it
+    (the pronouns kept, the accent the stress then needs): "Úselo" →
+    "Utilícelo"; None when the form or the pronouns cannot be told apart."""
+    tags = old.tags[:old.tags.index("+")]
+    form = generate(old.lemma.lower(), tags, lang)
+    got = _target_lemma(target, VERB, lang)
+    new = generate(got[0], (got[1][0] if got[1][0].startswith("vb") else "vblex",) + tags[1:], lang) if got else None
+    if not form or not new:
+        return None
+    if not fold_accents(old.text.lower()).startswith(fold_accents(form.lower())):
+        return None
+    clitics = old.text[len(form):].lower()
+    if not re.fullmatch(r"(?:me|te|se|nos|os|lo|la|los|las|le|les){1,2}", clitics):
+        return None
+    return Inflected(morph.match_case(morph.with_clitics(new, clitics), old.text), True)
 
 
 def inflect(term, old_text: str, old_words: Sequence[Tagged], lang: str, noun_gender: str = "") -> Inflected | None:
@@ -259,6 +280,10 @@ def no_form(term, old_words: Sequence[Tagged], lang: str) -> str:
     head = head_word(term.rendering, lang)
     if term.dnt:
         return ""
+    glued = [w for w in old_words if "+" in w.tags]
+    if glued and head and len(WORD.findall(term.rendering)) == 1:
+        # «Úselo» is not «Utilizar»: the citation form would drop the pronoun and the person
+        return f'"{glued[0].text}" has pronouns written onto it, and the generator made no such form of "{head}"'
     unknown = [w for w in old_words if not w.tags]
     if not content and unknown and term_pos(term, lang) == VERB and not (
             lang == "es" and morph.is_es_infinitive(unknown[0].text) and morph.is_es_infinitive(head)):

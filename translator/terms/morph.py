@@ -297,6 +297,28 @@ def _first_word(phrase: str) -> str:
     return m.group(0) if m else ""
 
 
+def with_clitics(verb: str, clitics: str) -> str:
+    """A Spanish verb form with pronouns written onto it, accented where the
+    stress then needs it: "utilice" + "lo" → "utilícelo", "usa" + "las" →
+    "úsalas", "da" + "me" → "dame"."""
+    if not clitics:
+        return verb
+    nuclei = _nuclei(verb)
+    if not nuclei:
+        return verb + clitics
+    accented = [k for k, (a, b) in enumerate(nuclei) if any(c in "áéíóú" for c in verb[a:b].lower())]
+    if accented:
+        stress = accented[0]
+    elif len(nuclei) > 1 and verb[-1:].lower() in _VOWELS + "ns":
+        stress = len(nuclei) - 2
+    else:
+        stress = len(nuclei) - 1
+    word = verb + clitics
+    if not accented and len(_nuclei(word)) - stress >= 3:  # now stressed on the third syllable from the end
+        word = _accent_nucleus(word, nuclei[stress])
+    return word
+
+
 def _nuclei(word: str) -> list[tuple[int, int]]:
     """Vowel groups (syllable nuclei, approximately) as (start, end) offsets."""
     out = []

@@ -133,8 +133,13 @@ def _aligned_spans(glossary: Glossary, term: Term, hit: TermHit, source: str, te
         return bool(repair.number_mismatch(source, hit.start, hit.end, text, span[0], span[1],
                                            glossary.source_lang, lang))
 
+    def noun_at(start: int) -> bool:
+        word = next((w for w in repair.tag(text, lang) if w.start == start), None)
+        return word is not None and bool(word.tags) and word.tags[0] == "n"
+
     span = residual_span(source, (hit.start, hit.end), glossary.source_lang, text, lang,
-                         getattr(hints, "back_translations", None), got, n_target, region, taken, disagrees)
+                         getattr(hints, "back_translations", None), got, n_target, region, taken, disagrees,
+                         noun_at)
     if span is not None and usable(span) and span not in out:
         out.append(span)
     if not out:
