@@ -131,7 +131,10 @@ def _with_clitics(target: str, old: Tagged, lang: str) -> Inflected | None:
     clitics = old.text[len(form):].lower()
     if not re.fullmatch(r"(?:me|te|se|nos|os|lo|la|los|las|le|les){1,2}", clitics):
         return None
-    return Inflected(morph.match_case(morph.with_clitics(new, clitics), old.text), True)
+    word = morph.with_clitics(new, clitics)
+    if not lexicon.analysable(word, lang):
+        return None  # the analyser must read it as the verb with its pronouns (no «vealo»)
+    return Inflected(word.upper() if old.text.isupper() else morph.match_case(word, old.text), True)
 
 
 def inflect(term, old_text: str, old_words: Sequence[Tagged], lang: str, noun_gender: str = "") -> Inflected | None:
@@ -146,8 +149,8 @@ def inflect(term, old_text: str, old_words: Sequence[Tagged], lang: str, noun_ge
         return None
     head_old = content[0] if lang != "en" else content[-1]
     head = head_word(new, lang)
-    if not head:
-        return None
+    if not head or ("+" in head_old.tags and len(WORD.findall(new)) > 1):
+        return None  # «Púlselo» is no «Hágalo clic en»: the pronouns have no place in a multiword target
     form = inflect_word(head, head_old, lang, noun_gender)
     if form is None:
         return None
@@ -281,7 +284,7 @@ def no_form(term, old_words: Sequence[Tagged], lang: str) -> str:
     if term.dnt:
         return ""
     glued = [w for w in old_words if "+" in w.tags]
-    if glued and head and len(WORD.findall(term.rendering)) == 1:
+    if glued and head:
         # «Úselo» is not «Utilizar»: the citation form would drop the pronoun and the person
         return f'"{glued[0].text}" has pronouns written onto it, and the generator made no such form of "{head}"'
     unknown = [w for w in old_words if not w.tags]

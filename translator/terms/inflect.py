@@ -121,7 +121,7 @@ def agree_gender(before: str, after: str, old: str, new: str) -> tuple[str, str]
 # forms of the copulas (ser, estar, quedar, resultar, parecer, permanecer) that link a noun to its adjective
 _COPULAS = set("""es son era eran fue fueron será serán sería serían sea sean sido ser está están estaba
 estaban estuvo estará estarán estaría estén esté estar queda quedan quedó quedará quedarán resulta resultan
-resultó parece parecen pareció permanece permanecen""".split())
+resultó parece parecen pareció permanece permanecen siendo estando""".split())
 # words that end the clause of the noun: what follows belongs to another subject
 _CLAUSE_END = set("que cuando si y o pero porque donde mientras aunque como".split())
 
@@ -141,9 +141,12 @@ def predicate_disagrees(after: str, old: str, new: str) -> str:
     for m in re.finditer(r"\w+|[,;:!?()]|\.(?!\d)", masked):
         w = m.group(0)
         if not w[0].isalnum() or w.lower() in _CLAUSE_END:
+            if not words and w not in ".;:!?()":
+                continue  # a clause right after the noun is about it («La tecla, que es roja»)
             break
         words.append(w)
-    at = next((i for i, w in enumerate(words) if w.lower() in _COPULAS), None)
+    at = next((i for i, w in enumerate(words) if w.lower() in _COPULAS
+               or (w.lower() == "estado" and i and words[i - 1].lower() in ("ha", "han", "había", "habían"))), None)
     if at is None:
         return ""
     # the first word after the verb that is not an adverb ("es ahora roja", "está muy lleno")

@@ -189,10 +189,10 @@ def _compute_key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
         stem_lemma = lem._lookup(stem)
         if stem_lemma:
             keys.add(stem_lemma)
-    verb = _enclitic_verb(lem, w) if lem.lang == "es" and not lemma and w not in lem.lemmas else None
-    if verb:
-        keys.add(verb)  # "utilizarla", "guardándolas", "utilícelo" are forms of "utilizar", "guardar"
-        lemma = verb
+    verbs = _enclitic_verbs(w) if lem.lang == "es" and not lemma and w not in lem.lemmas else set()
+    if verbs:
+        keys |= verbs  # "utilizarla", "guardándolas", "utilícelo" are forms of "utilizar", "guardar"
+        lemma = min(verbs)
     if w in lem.lemmas:
         key = w  # a base form: "modelo" stays "modelo" even if the table says "modelar"
     elif lemma:
@@ -204,35 +204,21 @@ def _compute_key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
     return key, frozenset(keys)
 
 
-_CLITICS = re.compile(r"^(\w{2,}?)((?:me|te|se|nos|lo|la|los|las|le|les){1,2})$")
-_VOWEL_ACCENTS = str.maketrans("áéíóú", "aeiou")
+_CLITICS = re.compile(r"(?:me|te|se|nos|os|lo|la|los|las|le|les)$")
+_COMPOUND_VERB = re.compile(r"/([^/<$]+)<vblex>[^/$]*\+")
 
 
-def _enclitic_verb(lem: Lemmatizer, w: str) -> str | None:
-    """The infinitive of a Spanish verb form with pronouns written onto it
-    ("utilizarla", "utilizárselo", "guardándolas", "enseñarla", "verlo",
-    "utilícelo"), which the lookup table lacks; None for any other word
-    ("estela", "ídolo", "pétalo": an accented word is an imperative only when
-    the analyser says so)."""
-    m = _CLITICS.match(w)
-    if not m:
-        return None
-    base = m.group(1)
-    bare = base.translate(_VOWEL_ACCENTS)  # «enseñar» keeps its ñ
-    if bare.endswith(("ar", "er", "ir")):
-        return bare if bare in lem.lemmas and (base == bare or len(m.group(2)) > 3) else None
-    if bare.endswith(("ando", "iendo")) and base != bare:  # a gerund takes a written accent with a pronoun
-        lemma = lem._lookup(bare)
-        return lemma if lemma and lemma.endswith(("ar", "er", "ir")) else None
-    if base != bare:  # an imperative («utilícelo»): the analyser must read the whole word as one
-        from translator.terms import lexicon
+def _enclitic_verbs(w: str) -> set[str]:
+    """The infinitives of a Spanish verb form with pronouns written onto it
+    ("utilizarla", "guardándolas", "utilícelo", "envíelo", "ponlo", "dime";
+    "créelo" is crear and creer), as Apertium's analyser reads the compound,
+    which the lookup table lacks; none for any other word ("ídolo",
+    "estela") or without the analyser."""
+    if not _CLITICS.search(w) or len(w) < 4:
+        return set()
+    from translator.terms.lexicon import lexicon  # the analyser only for words that may be such a form
 
-        readings = lexicon.analyses(w, "es") if lexicon.analysable(w, "es") else []
-        verbs = {lem_ for lem_, t in readings if t[:1] == ("vblex",)}
-        lemma = lem._lookup(bare)
-        return lemma if lemma in verbs or (lemma and lemma.endswith(("ar", "er", "ir")) and not readings
-                                           and lexicon.analysable(w, "es")) else None
-    return None
+    return {m.group(1).lower() for m in _COMPOUND_VERB.finditer(lexicon("es").ask(w))}
 
 
 def acronym(word: str) -> bool:

@@ -299,11 +299,11 @@ def _first_word(phrase: str) -> str:
 
 def with_clitics(verb: str, clitics: str) -> str:
     """A Spanish verb form with pronouns written onto it, accented where the
-    stress then needs it: "utilice" + "lo" → "utilícelo", "usa" + "las" →
-    "úsalas", "da" + "me" → "dame"."""
+    stress then needs it: "utilice" + "lo" → "utilícelo", "lea" + "lo" →
+    "léalo", "dé" + "me" → "deme", "guardemos" + "nos" → "guardémonos"."""
     if not clitics:
         return verb
-    nuclei = _nuclei(verb)
+    nuclei = _syllable_nuclei(verb)
     if not nuclei:
         return verb + clitics
     accented = [k for k, (a, b) in enumerate(nuclei) if any(c in "áéíóú" for c in verb[a:b].lower())]
@@ -313,10 +313,36 @@ def with_clitics(verb: str, clitics: str) -> str:
         stress = len(nuclei) - 2
     else:
         stress = len(nuclei) - 1
+    a, b = nuclei[stress]
+    low_c = clitics.lower()
+    if verb.lower().endswith("mos") and low_c.startswith(("nos", "se")):
+        verb = verb[:-1]  # guardemos + nos → guardémonos
+    if verb.lower().endswith("d") and low_c == "os":
+        verb = verb[:-1]  # guardad + os → guardaos
+    weak_hiatus = bool(accented) and any(c in "íú" for c in verb[a:b].lower())  # envíe: the accent stays
     word = verb + clitics
-    if not accented and len(_nuclei(word)) - stress >= 3:  # now stressed on the third syllable from the end
-        word = _accent_nucleus(word, nuclei[stress])
+    if accented and not weak_hiatus:
+        word = word.translate(_UNACCENT)  # the accent is decided again for the new word (dé + me → deme)
+    if len(_syllable_nuclei(word)) - stress >= 3 and not weak_hiatus:
+        word = _accent_nucleus(word, (a, b))
     return word
+
+
+_UNACCENT = str.maketrans("áéíóúÁÉÍÓÚ", "aeiouAEIOU")
+_STRONG = "aeoáéóíú"
+
+
+def _syllable_nuclei(word: str) -> list[tuple[int, int]]:
+    """Syllable nuclei with two strong vowels apart (a hiatus: «le-a», «cre-e»)."""
+    out = []
+    for a, b in _nuclei(word):
+        seg, start = word[a:b].lower(), a
+        for i in range(1, len(seg)):
+            if seg[i - 1] in _STRONG and seg[i] in _STRONG:
+                out.append((start, a + i))
+                start = a + i
+        out.append((start, b))
+    return out
 
 
 def _nuclei(word: str) -> list[tuple[int, int]]:
