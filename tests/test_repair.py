@@ -686,3 +686,21 @@ def test_pronouns_written_onto_a_verb_take_the_accent_the_stress_needs(verb, cli
     from translator.terms.morph import with_clitics
 
     assert with_clitics(verb, clitics) == expected
+
+
+@needs_apertium
+def test_an_ing_form_rendered_by_the_verbs_noun_has_the_term():
+    """SAP post-edit data: "Deleting Users" is «Eliminación de usuarios», no violation of delete → eliminar."""
+    gl = Glossary("en", "es", (Term("delete", "eliminar"),))
+    source, draft = "For more information see Deleting Users.", "Para obtener más información, consulte Eliminación de usuarios."
+    assert enforce(gl, source, draft, "s1") == (draft, [])
+    assert verify(gl, source, draft, "s1").violations == ()
+
+
+@needs_apertium
+def test_a_participle_after_an_article_is_a_noun_and_not_replaced_by_a_participle():
+    gl = Glossary("en", "es", (Term("delete", "eliminar"),))
+    text, sugg = enforce(gl, "Deleting users is easy.", "El borrado de usuarios es fácil.", "s1")
+    assert text == "El borrado de usuarios es fácil." and "is a noun here" in sugg[0].explanation
+    text, _ = enforce(gl, "The users are deleted.", "Los usuarios son borrados.", "s1")
+    assert text == "Los usuarios son eliminados."

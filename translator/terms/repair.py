@@ -153,22 +153,30 @@ def reread(words: list[Tagged], want: str, source_only: str, lang: str) -> list[
     return [Tagged(w.text, w.start, w.end, *reading)] if reading else words
 
 
-def noun_of_entry(term, source: str, s_start: int, s_end: int, source_lang: str, lang: str) -> str | None:
+def noun_of_entry(term, source: str, s_start: int, s_end: int, source_lang: str, lang: str,
+                  gerund: bool = False) -> str | None:
     """The action noun a verb entry takes where its source word is a noun
     ("use" → "utilizar" in "Restrictions on Use": «utilización»), or None:
     only for Spanish, an entry without `pos`, one source word that has a noun
     reading and is not read as a verb here, a glossary verb that translates
     back to the source word in Apertium's dictionary (utilizar → "use"; not
     "grabar" for the noun "record", «grabación»), and a noun the analyser
-    knows (forms.nominal: no «guardación»)."""
+    knows (forms.nominal: no «guardación»). With `gerund`, an English -ing
+    form counts as a noun too ("Deleting Users": «Eliminación de usuarios»
+    renders "delete" → "eliminar"), for telling whether a translation has
+    the term, not for an edit."""
     if lang != "es" or term.pos or term.dnt or term_pos(term, lang) != VERB:
         return None
     src = WORD.findall(source[s_start:s_end])
-    if len(src) != 1 or source_pos(term, source, s_start, s_end, source_lang, lang) == VERB:
+    if len(src) != 1:
         return None
-    if not any(t and t[0] == "n" for _, t in lexicon.analyses(src[0].lower(), source_lang)):
+    if gerund and source_lang == "en" and src[0].lower().endswith("ing"):
+        pass  # "Deleting", "Managing": the action named, as a noun would
+    elif source_pos(term, source, s_start, s_end, source_lang, lang) == VERB:
         return None
-    if not _after_determiner(source, s_start, source_lang):
+    elif not any(t and t[0] == "n" for _, t in lexicon.analyses(src[0].lower(), source_lang)):
+        return None
+    elif not _after_determiner(source, s_start, source_lang):
         return None  # "Use the app": the tagger's noun at the start of a sentence is the imperative
     if not _source_keys(src[0], source_lang) & set(lexicon.translations(term.rendering.lower(), lang, source_lang)):
         return None
@@ -246,6 +254,12 @@ def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: s
     got = span_pos(text, start, end, lang, want)
     if got == FUNC:
         return Verdict(False, f'"{old}" is a function word')
+    if got == "pp" and lang == "es":
+        prev = re.search(r"(\w+)\s+$", text[:start])
+        if prev and prev.group(1).lower() in _ARTICLES and not any(
+                t[:1] == ("n",) for w in WORD.findall(new)[:1] for _, t in lexicon.analyses(w.lower(), lang)):
+            # «El borrado de usuarios»: a participle after an article is a noun; «el eliminado» is not one
+            return Verdict(False, f'"{old}" is a noun here (after "{prev.group(1)}") and "{new}" is no noun')
     if not got and source_pos in (NOUN, VERB) and want in (NOUN, VERB) and source_pos != want:
         # the analyser does not know the draft's word ("sets"): the source says what it is
         return Verdict(False, f'"{old}" translates a {source_pos} and the term is a {want}')
@@ -264,6 +278,9 @@ def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: s
         if not lexicon.is_word(w, lang):
             return Verdict(False, f'"{w}" is not a word')
     return Verdict(True)
+
+
+_ARTICLES = set("el la los las un una unos unas del al este esta estos estas ese esa su sus".split())
 
 
 def _is_preposition(word: str, lang: str) -> bool:

@@ -51,9 +51,10 @@ def verify(glossary: Glossary, source: str, translation: str, seg_id: str) -> Te
 
 def has_term(glossary: Glossary, term: Term, hits: Sequence[TermHit], source: str, translation: str) -> bool:
     """Whether the translation renders the term: its target in any form, or,
-    for a verb entry whose every occurrence in the source is a noun, the
-    verb's action noun ("use" → "utilizar": «Restricciones de utilización»
-    for "Restrictions on Use"; repair.noun_of_entry)."""
+    for a verb entry whose every occurrence in the source is a noun or an
+    -ing form, the verb's action noun ("use" → "utilizar": «Restricciones de
+    utilización» for "Restrictions on Use", «Eliminación de usuarios» for
+    "Deleting Users"; repair.noun_of_entry)."""
     if glossary.target_index.find_term(translation, term):
         return True
     if glossary.target_lang != "es" or term.pos or term.dnt or not term.rendering.lower().endswith(("ar", "er", "ir")):
@@ -61,8 +62,8 @@ def has_term(glossary: Glossary, term: Term, hits: Sequence[TermHit], source: st
     from translator.terms import repair  # the analyser and the tagger, only for such entries
 
     own = [h for h in hits if h.term == term]
-    nouns = {repair.noun_of_entry(term, source, h.start, h.end, glossary.source_lang, glossary.target_lang)
-             for h in own}
+    nouns = {repair.noun_of_entry(term, source, h.start, h.end, glossary.source_lang, glossary.target_lang,
+                                  gerund=True) for h in own}
     if not own or None in nouns:
         return False  # an occurrence that is a verb needs the verb
     return any(TermIndex(glossary.target_lang, [(term, n, False)]).find(translation) for n in nouns if n)
