@@ -587,7 +587,9 @@ def test_a_noun_replaced_by_one_of_the_other_gender_keeps_its_predicate_or_is_le
                                 ("The button is being disabled.", "La tecla está siendo desactivada.", "desactivada"),
                                 # a clause right after the noun is about it
                                 ("The button that is red works.", "La tecla que es roja funciona.", "roja"),
-                                ("The button, which is red, is off.", "La tecla, que es roja, está apagada.", "roja")]:
+                                ("The button, which is red, is off.", "La tecla, que es roja, está apagada.", "roja"),
+                                # the same subject after «y»
+                                ("The button measures 3.5 mm and is red.", "La tecla mide 3.5 mm y es roja.", "roja")]:
         text, sugg = enforce(gl, source, draft, "s1")
         assert text == draft and f'"{word}" agrees with "tecla"' in sugg[0].explanation
     text, _ = enforce(gl, "The button is important.", "La tecla es importante.", "s1")

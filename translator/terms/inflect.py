@@ -138,11 +138,13 @@ def predicate_disagrees(after: str, old: str, new: str) -> str:
         return ""
     masked = mask_placeholders(after)
     words: list[str] = []
-    for m in re.finditer(r"\w+|[,;:!?()]|\.(?!\d)", masked):
-        w = m.group(0)
+    tokens = [m.group(0) for m in re.finditer(r"\w+|[,;:!?()]|\.(?!\d)", masked)]
+    for k, w in enumerate(tokens):
         if not w[0].isalnum() or w.lower() in _CLAUSE_END:
             if not words and w not in ".;:!?()":
                 continue  # a clause right after the noun is about it («La tecla, que es roja»)
+            if w.lower() in ("y", "o") and k + 1 < len(tokens) and tokens[k + 1].lower() in _COPULAS:
+                continue  # the same subject goes on («mide 3.5 mm y es roja»)
             break
         words.append(w)
     at = next((i for i, w in enumerate(words) if w.lower() in _COPULAS
