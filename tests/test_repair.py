@@ -706,3 +706,11 @@ def test_a_participle_after_an_article_is_a_noun_and_not_replaced_by_a_participl
     assert text == "El borrado de usuarios es fácil." and "is a noun here" in sugg[0].explanation
     text, _ = enforce(gl, "The users are deleted.", "Los usuarios son borrados.", "s1")
     assert text == "Los usuarios son eliminados."
+
+
+@needs_apertium
+def test_a_repair_in_capitals_is_written_in_capitals():
+    gl = Glossary("en", "es", (Term("delete", "eliminar"), Term("save", "guardar")))
+    assert enforce(gl, "DELETE THE FILE", "BORRE EL ARCHIVO", "s1")[0] == "ELIMINE EL ARCHIVO"
+    assert enforce(gl, "SAVE IT", "GRÁBELO", "s1")[0] == "GUÁRDELO"
+    assert enforce(gl, "Delete the file", "Borre el archivo", "s1")[0] == "Elimine el archivo"

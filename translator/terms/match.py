@@ -262,6 +262,18 @@ _WORD_AFTER = re.compile(r"[\s-]+[^\W_]+")
 _WORD_BEFORE = re.compile(r"[^\W_]+[\s-]+$")
 
 
+def _in_capitals(text: str, old: str) -> bool:
+    """Whether the replaced words and the sentence around them are written in
+    capitals (a heading), not just an acronym ("API") in ordinary text."""
+    letters = [c for c in text if c.isalpha()]
+    own = len(re.sub(r"\W", "", old))
+    if not old.isupper() or own < 2:
+        return False
+    if len(letters) == own:
+        return own > 4  # the whole text: a word in capitals («GRÁBELO»), not an acronym («API»)
+    return sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
 def _squeezed(s: str) -> str:
     return re.sub(r"[\s-]+", "", s).casefold()
 
@@ -296,6 +308,8 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
             form = repair.form_from_source(term, old, source, hit.start, hit.end, source_lang, lang)
         new, generated = (form.text, form.generated) if form else (inflect_like(term, old, lang), False)
     new = headword_case(term, new, old)
+    if _in_capitals(text, old) and not term.case_sensitive:
+        new = new.upper()  # «BORRE EL ARCHIVO» → «ELIMINE EL ARCHIVO», not «Elimine EL ARCHIVO»
     before, after = text[:start], text[end:]
     if lang == "es" and not term.dnt:
         before, after = agree_gender(before, after, old, new)
