@@ -29,15 +29,16 @@ import re
 from dataclasses import dataclass
 
 from translator.terms import lexicon, morph
+from translator.terms.lemmas import lemmatizer
 from translator.terms.forms import (Inflected, form_from_source, generate, inflect, inflect_word, is_quantifier,
                                     action_verbs, no_form, nominal, noun_gender)
 from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, TAGGER, VERB, WORD, Tagged, pos_classes, head_word,
                                      is_function_word, pos_class, prefetch_tags, reading_at, sentence_at, tag,
                                      term_is_verbish, term_pos, title_case)
 
-__all__ = ["ADJ", "ADV", "FUNC", "Inflected", "NOUN", "Tagged", "VERB", "Verdict", "as_noun", "drops_source_words", "noun_of_entry",
+__all__ = ["ADJ", "ADV", "FUNC", "Inflected", "NOUN", "Tagged", "VERB", "Verdict", "as_noun", "drops_source_words",
            "form_from_source", "gate", "generate", "head_word", "in_source_language", "inflect",
-           "inflect_word", "is_quantifier", "noun_gender", "lexicon", "no_form", "number_mismatch",
+           "inflect_word", "is_quantifier", "noun_gender", "noun_of_entry", "lexicon", "no_form", "number_mismatch",
            "pos_class", "prefetch_tags", "reading_at", "reread", "source_only_pos",
            "source_pos", "source_sense", "tag", "term_is_verbish", "term_pos"]
 
@@ -217,8 +218,6 @@ def _after_determiner(source: str, start: int, lang: str) -> bool:
 
 
 def _source_keys(word: str, lang: str) -> set[str]:
-    from translator.terms.lemmas import lemmatizer
-
     return set(lemmatizer(lang).keys(word))
 
 
