@@ -1,5 +1,6 @@
 """Glossary files: load, save, resolve, lint, maintain, TBX."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,18 @@ def test_plain_rows_parse_as_the_full_row_path_does():
     assert not issues
     assert [(t, t.where) for t in terms] == [(t, t.where) for t in full]
     assert terms[0] == Term("foundation model", "modelo fundacional") and terms[3].source == "=SUM"
+
+
+@pytest.mark.skipif(not shutil.which("lt-proc")
+                    or not Path("/usr/share/apertium/apertium-eng-spa/eng-spa.autobil.bin").exists(),
+                    reason="needs Apertium's eng-spa dictionary")
+def test_lint_warns_about_an_entry_that_picks_one_of_the_dictionarys_senses(tmp_path):
+    """"save" → "guardar" would turn «ahorrar dinero» into «guardar dinero»;
+    a target the dictionary lacks is the glossary's own choice; a context
+    settles it; a kept word has no senses to tell."""
+    p = write(tmp_path, "s.en-es.csv", "source,target,note,pos,case_sensitive,dnt,forbidden,context\n"
+              "save,guardar,,,,,,\napproval,autorización,,,,,,\ncourse,curso,,,,,,model|lesson\n"
+              "windows,Windows,,,,,,\n")
+    assert [(i.level, i.line, i.message) for i in lint(p)] == [
+        ("warning", 2, '"save" → "guardar": Apertium\'s dictionary also gives "salvar", "ahorrar"; '
+                       "without a context the entry applies in every sense")]

@@ -231,7 +231,46 @@ def lint(path: str | Path) -> list[LintIssue]:
     path = Path(path)
     where = _display(path)
     terms, issues = parse_csv(_read_bytes(path), where)
-    return issues + lint_terms(terms, where, languages_of(path))
+    langs = languages_of(path)
+    return issues + lint_terms(terms, where, langs) + sense_warnings(terms, where, langs)
+
+
+def sense_warnings(terms: Sequence[Term], where: str, langs: tuple[str, str] | None) -> list[LintIssue]:
+    """Warnings for one-word entries without a `context` whose target is one
+    of several words of its part of speech that Apertium's dictionary gives
+    for the source word: "save" → "guardar", where the dictionary also has
+    «ahorrar» and «salvar», would turn «ahorrar dinero» into «guardar dinero»
+    on general text. A target the dictionary lacks ("approval" →
+    "autorización") is a choice of the glossary's own and is not warned
+    about. Without the dictionary, none."""
+    from translator.terms import lexicon
+    from translator.terms.tagger import ADJ, NOUN, VERB, term_pos
+
+    if langs is None:
+        return []
+    src, tgt = langs
+    classes = {"n": NOUN, "vblex": VERB, "adj": ADJ}
+    out: list[LintIssue] = []
+    for t in terms:
+        if t.context or t.dnt or not t.source.isalpha() or t.rendering.lower() == t.source.lower():
+            continue  # a phrase, a hyphenated or kept word ("Windows"): no everyday senses to tell
+        want = term_pos(t, tgt)
+        if want not in (NOUN, VERB, ADJ):
+            continue
+        own = {t.rendering.lower()} | {lem.lower() for w in t.rendering.lower().split()
+                                       for lem, _ in lexicon.analyses(w, tgt)}
+        same = [w for w, tag in lexicon.senses(t.source.lower(), src, tgt) if classes.get(tag) == want]
+        others = [w for w in same if w not in own and w != t.source.lower()]
+        if others and own & set(same):  # the entry picks one of the dictionary's words, not a word of its own
+            also = ", ".join(f'"{w}"' for w in others)
+            out.append(LintIssue(where, _line_of(t), f'"{t.source}" → "{t.rendering}": Apertium\'s dictionary also '
+                                 f"gives {also}; without a context the entry applies in every sense", "warning"))
+    return out
+
+
+def _line_of(t: Term) -> int:
+    m = re.search(r"line (\d+)$", t.where)
+    return int(m.group(1)) if m else 0
 
 
 def lint_terms(terms: Sequence[Term], where: str = "<glossary>",
@@ -239,10 +278,6 @@ def lint_terms(terms: Sequence[Term], where: str = "<glossary>",
     """Semantic problems of a list of terms (see `lint`). With languages,
     duplicates are found lemma-aware ("foundation models" = "foundation model")."""
     from translator.terms.lemmas import lemmatizer
-
-    def line_of(t: Term) -> int:
-        m = re.search(r"line (\d+)$", t.where)
-        return int(m.group(1)) if m else 0
 
     def key(text: str, lang: str | None, case: bool) -> str:
         if lang:
@@ -259,21 +294,21 @@ def lint_terms(terms: Sequence[Term], where: str = "<glossary>",
         first = seen.get(k)
         if first is not None:
             if key(first.rendering, langs and langs[1], False) == key(t.rendering, langs and langs[1], False):
-                msg = f'duplicate entry "{t.source}" (same as line {line_of(first)})'
+                msg = f'duplicate entry "{t.source}" (same as line {_line_of(first)})'
             else:
                 msg = (f'conflicting targets for "{t.source}": "{t.rendering}" here, '
-                       f'"{first.rendering}" on line {line_of(first)}')
-            issues.append(LintIssue(where, line_of(t), msg, "warning"))
+                       f'"{first.rendering}" on line {_line_of(first)}')
+            issues.append(LintIssue(where, _line_of(t), msg, "warning"))
         else:
             seen[k] = t
         for variant in t.forbidden:
             other = targets.get(key(variant, langs and langs[1], False))
             if other is t:
-                issues.append(LintIssue(where, line_of(t), f'forbidden variant "{variant}" of "{t.source}" '
+                issues.append(LintIssue(where, _line_of(t), f'forbidden variant "{variant}" of "{t.source}" '
                                         "is its own target", "error"))
             elif other is not None:
-                issues.append(LintIssue(where, line_of(t), f'forbidden variant "{variant}" of "{t.source}" '
-                                        f'is the target of "{other.source}" (line {line_of(other)})', "warning"))
+                issues.append(LintIssue(where, _line_of(t), f'forbidden variant "{variant}" of "{t.source}" '
+                                        f'is the target of "{other.source}" (line {_line_of(other)})', "warning"))
     return issues
 
 

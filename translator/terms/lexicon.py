@@ -297,16 +297,23 @@ def translations(word: str, lang: str, to_lang: str) -> tuple[str, ...]:
     reading of `word` (lemmas, in order, once each): "muestra" (the noun and
     a form of "mostrar") → ("sample", "show"); "gastos" → ("cost", "expense").
     Empty without the dictionary."""
+    return tuple(dict.fromkeys(lemma for lemma, _ in senses(word, lang, to_lang)))
+
+
+def senses(word: str, lang: str, to_lang: str) -> tuple[tuple[str, str], ...]:
+    """`translations` with the first tag of each ("save" → ("salvar",
+    "vblex"), ("ahorrar", "vblex"), ("guardar", "vblex")), once each."""
     bidix = _bilingual(lang, to_lang)
     if bidix is None:
         return ()
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for lemma, tags in analyses(word, lang):
         answer = bidix.ask("^" + lemma + "".join(f"<{t}>" for t in tags) + "$")
         for reading in answer.strip("^$").split("/")[1:]:
             if reading[:1] not in "@*#" and "<" in reading:
-                out.append(reading.split("<", 1)[0].replace("#", "").strip().lower())
-    return tuple(dict.fromkeys(w for w in out if w))
+                head, rest = reading.split("<", 1)
+                out.append((head.replace("#", "").strip().lower(), rest.split(">", 1)[0]))
+    return tuple(dict.fromkeys((w, t) for w, t in out if w))
 
 
 def generate(lemma: str, tags: Iterable[str], lang: str) -> str | None:
