@@ -156,3 +156,16 @@ def test_a_verb_term_where_the_source_has_a_participle_gets_the_participle():
                           Job("s2", "You must set the value.", gl)], "en", "es")
     assert "sido definido" in res.texts["s1"]
     assert "definir el valor" in res.texts["s2"]  # an infinitive stays one
+
+
+@needs_apertium
+def test_a_loanword_term_takes_the_number_its_determiners_have():
+    """«500 tokens» (was «500 token»: the plural was taken for a non-word);
+    where Apertium wrote a singular determiner for a word it did not know,
+    the term follows it: «el siguiente flow», not «el siguiente flows»."""
+    res = translate_jobs([Job("s1", "The model reads 500 tokens per second.",
+                              Glossary("en", "es", (Term("token", "token"),))),
+                          Job("s2", "The package contains the following iFlows:",
+                              Glossary("en", "es", (Term("flow", "flow"),)))], "en", "es")
+    assert "500 tokens" in res.texts["s1"]
+    assert "flows" not in res.texts["s2"] and "flow" in res.texts["s2"]

@@ -714,3 +714,86 @@ def test_a_repair_in_capitals_is_written_in_capitals():
     assert enforce(gl, "DELETE THE FILE", "BORRE EL ARCHIVO", "s1")[0] == "ELIMINE EL ARCHIVO"
     assert enforce(gl, "SAVE IT", "GRÁBELO", "s1")[0] == "GUÁRDELO"
     assert enforce(gl, "Delete the file", "Borre el archivo", "s1")[0] == "Elimine el archivo"
+
+
+@needs_apertium
+def test_a_word_of_another_sentence_is_no_rendering_of_the_term():
+    """The draft left the term's sentence out: «cámaras» (for "scenes") is the
+    only word nothing accounts for, but it is in another sentence."""
+    gl = Glossary("en", "es", (Term("course", "curso"),))
+    draft = "Quieren saber qué pasa detrás de las cámaras. Nunca trabajé en un crucero. Así que lo sé."
+    text, sugg = enforce(gl, "They want to know what happens behind the scenes. I never worked on a cruise ship, "
+                             "but I took courses for my degree. So I know it.", draft, "s1")
+    assert text == draft and sugg[0].status == "open" and sugg[0].original == ""
+
+
+@needs_apertium
+def test_an_interrogative_is_no_content_word_in_the_alignment():
+    """Apertium writes «cuándo» for "when"; as a content word it shifted the
+    pairing and put "download" on «debería» («descargaría tener»)."""
+    gl = Glossary("en", "es", (Term("download", "descargar"),))
+    draft = "Y cuando lo bajas, debería tener un tamaño de archivo bastante pequeño."
+    text, _ = enforce(gl, "And when you download it, it should be a pretty quick, small file size.", draft, "s1")
+    assert text == draft
+
+
+@pytest.mark.parametrize("off_region, distance, left_over, expected", [
+    (False, 0, 2, False),            # next to the term's neighbour, little left over
+    (False, float("inf"), 1, False),  # no neighbour went anywhere (a title): nothing against it
+    (True, 0, 1, True),              # not where the draft put the term
+    (False, 5, 1, True),             # five words from where the neighbours went
+    (False, 1, 9, True),             # nine other words unexplained: a loose translation or a poor draft
+])
+def test_when_a_word_left_over_is_only_a_guess(off_region, distance, left_over, expected):
+    from translator.terms.align import _guess
+    assert _guess(off_region, distance, left_over) is expected
+
+
+def test_the_sentence_that_translates_the_terms_sentence():
+    from translator.terms.align import term_sentence
+    source = "The first one. The second has the term. The third."
+    text = "La primera. La segunda tiene el término. La tercera."
+    got = term_sentence(source, (source.index("term"), source.index("term") + 4), "en", text, "es")
+    assert got is not None and text[got[0]:got[1]].strip() == "La segunda tiene el término."
+    # a dropped sentence: no telling which is which
+    assert term_sentence(source, (source.index("term"), source.index("term") + 4), "en",
+                         "La primera. La tercera.", "es") is None
+
+
+@needs_apertium
+@pytest.mark.parametrize("term, source, draft, expected", [
+    (Term("feature", "Feature"), "The model learns many features from the data.",
+     "El modelo aprende muchas características de los datos.", "El modelo aprende muchos features de los datos."),
+    (Term("token", "token"), "The model reads 500 tokens per second.", "El modelo lee 500 fichas por segundo.",
+     "El modelo lee 500 tokens por segundo."),
+])
+def test_a_loanword_target_takes_the_plural(term, source, draft, expected):
+    """A target kept from English takes -s; before, «tokens» was taken for a
+    non-word and the singular was written («500 token»)."""
+    assert enforce(Glossary("en", "es", (term,)), source, draft, "s1")[0] == expected
+
+
+@pytest.mark.parametrize("before, expected", [
+    ("El envase contiene el siguiente ", False), ("Defina muchas ", True), ("El modelo lee 500 ", None),
+    ("", None), ("en la lista de ", None),
+])
+def test_the_number_of_the_determiner_before_a_noun(before, expected):
+    from translator.terms.inflect import number_before
+    assert number_before(before, "es") is expected
+
+
+def test_the_plural_of_a_loanword_target_is_a_word_of_the_target():
+    from translator.terms.inflect import target_words
+    assert target_words(Term("feature", "Feature"), "es") == {"feature", "features"}
+    assert target_words(Term("template", "plantilla"), "es") == {"plantilla"}
+
+
+@needs_apertium
+def test_a_word_after_an_article_is_no_verb_though_the_analyser_knows_only_the_verb():
+    """Apertium's English has "save" only as a verb; in "force a save" it is
+    a noun, so «una parada» is not turned into «una guardada»."""
+    gl = Glossary("en", "es", (Term("save", "guardar"),))
+    draft = "Morelos forzó una parada del portero."
+    text, sugg = enforce(gl, "Morelos did force a save from the goalkeeper.", draft, "s1")
+    assert text == draft and "is a noun here" in sugg[0].explanation
+    assert enforce(gl, "You can save the file.", "Puede grabar el archivo.", "s1")[0] == "Puede guardar el archivo."

@@ -44,7 +44,7 @@ from translator.terms.apertium.decode import Decoded, Replacer, decode, strip_ma
 from translator.terms.apertium.encode import BATCH_CHARS, WORD_RE as _WORD_RE, Encoded, Protect, encode, translate_encoded
 from translator.terms.apertium.hints import ApertiumHints
 from translator.terms.apertium.process import APERTIUM_DATA, LANG3, apertium_mode, mode_file, run_apertium
-from translator.terms.match import agree_article, agree_gender, inflect_like
+from translator.terms.match import agree_article, agree_gender, inflect_like, number_before
 
 __all__ = ["APERTIUM_DATA", "BATCH_CHARS", "LANG3", "ApertiumEngine", "ApertiumHints", "Decoded", "Encoded", "Job",
            "Protect", "apertium_mode", "decode", "encode", "known_words", "run_apertium", "strip_marks",
@@ -260,11 +260,19 @@ def _participle(hit, old: str, source: str, source_lang: str, target_lang: str) 
 
 def _apply_agreement(dec: Decoded, target_lang: str) -> str:
     """The words around each glossary target agree with it: in Spanish the
-    determiners and adjective (gender), in English the article ("an engine")."""
+    determiners and adjective (gender), in English the article ("an engine").
+    A Spanish target takes the number of a determiner before it that Apertium
+    wrote for a word it did not know («el siguiente flow» for "the following
+    iFlows", not «flows»)."""
     if target_lang not in ("es", "en") or not dec.term_spans:
         return dec.text
     text = dec.text
-    for start, end, old, new, _ in sorted(dec.term_spans, key=lambda s: s[0], reverse=True):
+    for start, end, old, new, hit in sorted(dec.term_spans, key=lambda s: s[0], reverse=True):
+        term = getattr(hit, "term", None)
+        if target_lang == "es" and term is not None and not term.dnt and number_before(text[:start], "es") is False \
+                and morph.is_plural(new, "es") and not morph.is_plural(term.rendering, "es"):
+            single = inflect_like(term, old, "es", plural=False)
+            text, end, new = text[:start] + single + text[end:], start + len(single), single
         if target_lang == "en":
             text = agree_article(text[:start], text[start:end]) + text[start:]
         elif old != new:

@@ -99,7 +99,9 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
     `disagrees`: whether a span is not in the source term's number; of two
     equally likely runs, the one that agrees is taken. `noun_at`: whether
     the word of `text` starting there is a noun (a one-word term may then
-    take its «de» complement too: «clave de acceso»)."""
+    take its «de» complement too: «clave de acceso»). A run linked to
+    nothing in the term is no evidence when it is only a guess (`_guess`):
+    then None, and the finding stays open."""
     if back_fn is None and draft is None:
         return None  # no bilingual evidence at all: any choice would be a guess
     src = content_tokens(source, source_lang)
@@ -121,6 +123,11 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
         return bool(m.keys & s.keys) or cognate(m.text, s.text) or bool(s.keys & set(back.get(m.text, ()))) \
             or bool(m.keys & forward.get(s.text, frozenset()))
 
+    sentence = term_sentence(source, hit, source_lang, text, lang)
+    if sentence is not None:  # a word of another sentence renders none of this one's words
+        mt = [t for t in mt if sentence[0] <= t.start and t.end <= sentence[1]]
+        if not mt:
+            return None
     to_term = [any(linked(m, s) for s in inside) for m in mt]
     links = [[k for k, s in enumerate(before + after) if linked(m, s)] for m in mt]
     free = [not _inside(mt[i], taken) and (to_term[i] or not (links[i] or mt[i].key in explained))
@@ -135,13 +142,18 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
             runs[-1].append(i)
         elif f:
             runs.append([i])
+    off_region = False  # what is left over lies away from where the draft put the term
     if region:
-        inside_region = [[i for i in r if region[0] <= mt[i].start and mt[i].end <= region[1]] for r in runs]
+        at = [i for i, t in enumerate(mt) if region[0] <= t.start and t.end <= region[1]]
+        left_in_region = [[i for i in r if i in at] for r in runs]
         # not a run in the region that is plural for a singular term, or the reverse («período» for
-        # "prorated charges», where the draft's «cargos» met «período»)
-        inside_region = [r for r in inside_region
+        # "prorated charges», where the draft's «cargos» met «período»): then a run next to it
+        inside_region = [r for r in left_in_region
                          if r and (disagrees is None or not disagrees((mt[r[0]].start, mt[r[-1]].end)))]
-        runs = inside_region or runs
+        near = [r for r in runs if any(to_term[i] for i in r)  # a run linked to the term counts wherever it is
+                or (any(left_in_region) and min(abs(i - j) for i in r for j in at) <= _NEAR)]
+        off_region = not inside_region and not near
+        runs = inside_region or near or runs
     strong = [r for r in runs if any(to_term[i] for i in r)]
     pool = strong or runs
     if not pool:
@@ -173,6 +185,8 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
                 return None
             pool = agree
     whole = pool[0]
+    if not strong and _guess(off_region, distance(whole), sum(free) - len(whole)):
+        return None
     run = whole
     if strong:
         at = [i for i in whole if to_term[i]]
@@ -187,6 +201,37 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
             and _of_complement(text, mt[run[0]], mt[run[1]], lang, noun_at)):
         run = run[:n_target]
     return mt[run[0]].start, mt[run[-1]].end
+
+
+def term_sentence(source: str, hit: tuple[int, int], source_lang: str, text: str,
+                  lang: str) -> tuple[int, int] | None:
+    """The sentence of `text` that translates the source sentence with the
+    term, when both have as many sentences (the k-th for the k-th); None
+    when there is one sentence or the counts differ (a merged or a dropped
+    sentence: no telling which is which)."""
+    from translator.segment.sentences import split
+
+    starts = [0] + split(source, source_lang)
+    into = [0] + split(text, lang)
+    if len(starts) == 1 or len(starts) != len(into):
+        return None
+    k = max(i for i, st in enumerate(starts) if st <= hit[0])
+    return into[k], (into + [len(text)])[k + 1]
+
+
+# how far (in words) a run linked to nothing may lie from where the term's neighbours went,
+# and how many other words may be left over, for elimination to still be evidence
+_NEAR, _LEFT_OVER = 4, 8
+
+
+def _guess(off_region: bool, distance: float, left_over: int) -> bool:
+    """Whether a run linked to nothing in the term is only a guess: it lies
+    away from where the draft put the term («cámaras» for "courses", where the
+    draft had the term in a sentence this translation left out), far from
+    the term's neighbours, or many other words are left over too (a loose
+    translation or a poor draft: «montón» for "weight" in a paragraph with a
+    dozen words unexplained)."""
+    return off_region or _NEAR < distance < float("inf") or left_over > _LEFT_OVER
 
 
 def _of_complement(text: str, a: Token, b: Token, lang: str, noun_at: Callable[[int], bool] | None) -> bool:

@@ -18,12 +18,34 @@ def inflect_like(term: Term, old: str, target_lang: str, *, plural: bool | None 
     rendering is then kept as the glossary gives it."""
     new = headword_case(term, _inflect_like(term, old, target_lang, plural=plural), old)
     if new != term.rendering and target_lang in ("es", "en"):
-        given = {w.lower() for w in re.findall(r"[^\W\d_]+", term.rendering)}
+        given = target_words(term, target_lang)
         if any(w.lower() not in given and not lexicon.is_word(w, target_lang)
                for w in re.findall(r"[^\W\d_]+", new)):
             return term.rendering if term.case_sensitive else headword_case(term, morph.match_case(term.rendering,
                                                                                                   old), old)
     return new
+
+
+def target_words(term: Term, target_lang: str) -> set[str]:
+    """The words of the term's rendering (lower case), with the plural of
+    those kept from the source: a loanword takes -s in Spanish ("feature" →
+    «muchos features»), and that plural is no non-word."""
+    words = {w.lower() for w in re.findall(r"[^\W\d_]+", term.rendering)}
+    kept = set(re.findall(r"[^\W\d_]+", term.source.lower())) & words
+    return words | {morph.pluralize(w, target_lang, {w}).lower() for w in kept}
+
+
+def number_before(before: str, lang: str) -> bool | None:
+    """Whether the determiner or adjective right before a noun is plural (None
+    when there is none or it cannot tell): the noun takes its number, so a
+    word the analyser does not know is no evidence («el siguiente *iFlows» →
+    «el siguiente flow», not «flows»)."""
+    m = re.search(r"([^\W\d_]+)\s+$", before)
+    if lang != "es" or not m:
+        return None
+    numbers = {t[-1] for _, t in lexicon.analyses(m.group(1).lower(), lang)
+               if t and t[0] in ("det", "predet", "adj") and t[-1] in ("sg", "pl")}
+    return numbers == {"pl"} if len(numbers) == 1 else None
 
 
 def headword_case(term: Term, new: str, old: str) -> str:

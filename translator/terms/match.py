@@ -29,15 +29,16 @@ from translator.document import Severity, Suggestion
 from translator.terms.align import align_span, content_tokens
 from translator.terms.find import TermHit, TermIndex
 from translator.terms.glossary import Glossary, Term
-from translator.terms.inflect import agree_article, agree_gender, headword_case, inflect_like, predicate_disagrees
+from translator.terms.inflect import agree_article, agree_gender, headword_case, inflect_like, number_before, \
+    predicate_disagrees
 from translator.terms.spans import Hints, NoHints, aligned_span, default_hints, rendering_span, slot_span, \
     touches_placeholder
 from translator.terms.verify import TermReport, forbidden_hits, forbidden_suggestion, has_term, \
     missing_suggestion, term_success, verify, verify_target_only
 
 __all__ = ["Hints", "NoHints", "TermHit", "align_span", "TermIndex", "TermReport", "agree_article", "agree_gender",
-           "drop_restated", "enforce", "find_terms", "inflect_like", "prepare_enforcement", "term_success", "verify",
-           "verify_target_only"]
+           "drop_restated", "enforce", "find_terms", "inflect_like", "number_before", "prepare_enforcement",
+           "term_success", "verify", "verify_target_only"]
 
 
 def find_terms(glossary: Glossary, text: str) -> list[TermHit]:
@@ -306,7 +307,8 @@ def _replace(term: Term, text: str, start: int, end: int, seg_id: str, lang: str
         form = repair.inflect(term, old, words, lang, gender)
         if form is None and source and not any(w.tags for w in words):
             form = repair.form_from_source(term, old, source, hit.start, hit.end, source_lang, lang)
-        new, generated = (form.text, form.generated) if form else (inflect_like(term, old, lang), False)
+        new, generated = (form.text, form.generated) if form else \
+            (inflect_like(term, old, lang, plural=number_before(text[:start], lang)), False)
     new = headword_case(term, new, old)
     if _in_capitals(text, old) and not term.case_sensitive:
         new = new.upper()  # «BORRE EL ARCHIVO» → «ELIMINE EL ARCHIVO», not «Elimine EL ARCHIVO»

@@ -23,7 +23,8 @@ Gender = Literal["m", "f"]
 ES_LINKS = {"de", "del", "para", "en", "a", "al", "por", "con", "sin", "sobre", "entre", "y", "o", "e", "u"}
 ES_FUNCTION = ES_LINKS | set("""el la los las un una unos unas lo le les que se su sus me te nos os mi mis tu tus
 este esta estos estas ese esa esos esas esto eso cual cuales quien como cuando donde si no ni es son ser
-está están ha han hay muy más ya también sólo solo""".split())
+está están ha han hay muy más ya también sólo solo
+qué cuál cuáles quién quiénes cómo cuándo dónde adónde""".split())  # «Y cuándo lo descargas»: Apertium's "when"
 _ES_M_IN_A = set("""día mapa problema sistema programa tema esquema idioma clima diagrama dilema paradigma
 lema teorema planeta cometa sofá poema drama síntoma fantasma pijama panorama aroma enigma dogma prisma
 trauma carisma emblema crucigrama telegrama holograma plasma axioma fonema morfema lexema ecosistema

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from translator.terms import lexicon, morph
 from translator.terms.lemmas import lemmatizer
+from translator.terms.inflect import target_words
 from translator.terms.forms import (Inflected, form_from_source, generate, inflect, inflect_word, is_quantifier,
                                     action_verbs, no_form, nominal, noun_gender)
 from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, TAGGER, VERB, WORD, Tagged, pos_classes, head_word,
@@ -132,6 +133,8 @@ def source_only_pos(source: str, start: int, end: int, source_lang: str) -> str:
     if len(words) != 1:
         return ""
     classes = {c for _, tags in lexicon.analyses(words[0].lower(), source_lang) for c in pos_classes(tags)}
+    if classes == {VERB} and source_lang == "en" and re.search(r"(?i)\b(?:a|an|the)\s+$", source[:start]):
+        return ""  # "force a save": a noun the analyser lacks, not a verb
     return next(iter(classes)) if len(classes) == 1 and classes <= {NOUN, VERB} else ""
 
 
@@ -266,7 +269,7 @@ def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: s
         what = got if got in (NOUN, VERB, ADJ, ADV) else ("a participle" if got == "pp" else "another part of speech")
         what = what if what.startswith(("a ", "another")) else ("an " if what[0] in "aeiou" else "a ") + what
         return Verdict(False, f'"{old}" is {what} here and the term is {("an " if want[:1] in "aeiou" else "a ") + want}')
-    allowed = {w.lower() for w in WORD.findall(term.rendering) + WORD.findall(term.source)}
+    allowed = target_words(term, lang) | {w.lower() for w in WORD.findall(term.source)}
     if generated:
         allowed |= {w.lower() for w in WORD.findall(new)}
     before = {w.lower() for w in WORD.findall(text)}
