@@ -169,3 +169,7 @@ def test_a_loanword_term_takes_the_number_its_determiners_have():
                               Glossary("en", "es", (Term("flow", "flow"),)))], "en", "es")
     assert "500 tokens" in res.texts["s1"]
     assert "flows" not in res.texts["s2"] and "flow" in res.texts["s2"]
+    # «bajo» is a preposition here, no singular determiner
+    res = translate_jobs([Job("s1", "It works under heavy loads.", Glossary("en", "es", (Term("load", "carga"),)))],
+                         "en", "es")
+    assert "bajo cargas" in res.texts["s1"]

@@ -218,7 +218,8 @@ def test_lint_warns_about_an_entry_that_picks_one_of_the_dictionarys_senses(tmp_
     settles it; a kept word has no senses to tell."""
     p = write(tmp_path, "s.en-es.csv", "source,target,note,pos,case_sensitive,dnt,forbidden,context\n"
               "save,guardar,,,,,,\napproval,autorización,,,,,,\ncourse,curso,,,,,,model|lesson\n"
-              "windows,Windows,,,,,,\n")
+              "windows,Windows,,,,,,\nSave,Guardar,,,,,,\n")
     assert [(i.level, i.line, i.message) for i in lint(p)] == [
+        ("warning", 6, 'duplicate entry "Save" (same as line 2)'),  # and no second warning about its senses
         ("warning", 2, '"save" → "guardar": Apertium\'s dictionary also gives "salvar", "ahorrar"; '
                        "without a context the entry applies in every sense")]

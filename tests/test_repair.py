@@ -766,6 +766,10 @@ def test_the_sentence_that_translates_the_terms_sentence():
      "El modelo aprende muchas características de los datos.", "El modelo aprende muchos features de los datos."),
     (Term("token", "token"), "The model reads 500 tokens per second.", "El modelo lee 500 fichas por segundo.",
      "El modelo lee 500 tokens por segundo."),
+    (Term("pull request", "pull request"), "Open the pull requests.", "Abra las solicitudes de extracción.",
+     "Abra los pull requests."),  # the English plural, on the last word (not «pulls requests»)
+    (Term("query", "query"), "Run the queries.", "Ejecute las consultas.", "Ejecute las queries."),
+    (Term("folder", "carpeta"), "Keep them under folders.", "Guárdelos bajo folders.", "Guárdelos bajo carpetas."),
 ])
 def test_a_loanword_target_takes_the_plural(term, source, draft, expected):
     """A target kept from English takes -s; before, «tokens» was taken for a
@@ -776,6 +780,7 @@ def test_a_loanword_target_takes_the_plural(term, source, draft, expected):
 @pytest.mark.parametrize("before, expected", [
     ("El envase contiene el siguiente ", False), ("Defina muchas ", True), ("El modelo lee 500 ", None),
     ("", None), ("en la lista de ", None),
+    ("Funciona bajo ", None), ("Conserve solo ", None),  # a preposition, an adverb: no determiner
 ])
 def test_the_number_of_the_determiner_before_a_noun(before, expected):
     from translator.terms.inflect import number_before
@@ -785,7 +790,27 @@ def test_the_number_of_the_determiner_before_a_noun(before, expected):
 def test_the_plural_of_a_loanword_target_is_a_word_of_the_target():
     from translator.terms.inflect import target_words
     assert target_words(Term("feature", "Feature"), "es") == {"feature", "features"}
+    assert target_words(Term("pull request", "pull request"), "es") == {"pull", "request", "requests"}
     assert target_words(Term("template", "plantilla"), "es") == {"plantilla"}
+
+
+@needs_apertium
+@pytest.mark.parametrize("term, source, draft, expected", [
+    # Apertium keeps the English order («el cargar botón»): the draft's region for the term is
+    # all accounted for, and the one word left over, next to the neighbours, is the term's
+    (Term("upload", "carga"), "Press the upload button.", "Pulse el botón de subida.", "Pulse el botón de carga."),
+    (Term("delete", "eliminar"), "Choose the delete option to remove it.", "Elija la opción borrar para quitarlo.",
+     "Elija la opción eliminar para quitarlo."),
+])
+def test_one_word_left_over_in_one_sentence_is_the_terms(term, source, draft, expected):
+    assert enforce(Glossary("en", "es", (term,)), source, draft, "s1")[0] == expected
+
+
+@needs_apertium
+def test_an_adjective_in_ia_after_the_noun_takes_the_new_gender():
+    gl = Glossary("en", "es", (Term("cache", "caché"),))
+    assert enforce(gl, "How does the cache work?", "¿Cómo funciona la memoria intermedia?", "s1")[0] == \
+        "¿Cómo funciona el caché intermedio?"  # was «el caché intermedia»
 
 
 @needs_apertium

@@ -124,6 +124,8 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
             or bool(m.keys & forward.get(s.text, frozenset()))
 
     sentence = term_sentence(source, hit, source_lang, text, lang)
+    # sentences the draft dropped or merged: where it put the term is then the only guide
+    unpinned = sentence is None and len(_sentence_starts(source, source_lang)) > 1
     if sentence is not None:  # a word of another sentence renders none of this one's words
         mt = [t for t in mt if sentence[0] <= t.start and t.end <= sentence[1]]
         if not mt:
@@ -152,7 +154,9 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
                          if r and (disagrees is None or not disagrees((mt[r[0]].start, mt[r[-1]].end)))]
         near = [r for r in runs if any(to_term[i] for i in r)  # a run linked to the term counts wherever it is
                 or (any(left_in_region) and min(abs(i - j) for i in r for j in at) <= _NEAR)]
-        off_region = not inside_region and not near
+        # (in one sentence or one of as many, the region may just be out of order: Apertium's
+        # «el cargar botón» for "the upload button" puts the term on the verb, all accounted for)
+        off_region = unpinned and not inside_region and not near
         runs = inside_region or near or runs
     strong = [r for r in runs if any(to_term[i] for i in r)]
     pool = strong or runs
@@ -209,14 +213,18 @@ def term_sentence(source: str, hit: tuple[int, int], source_lang: str, text: str
     term, when both have as many sentences (the k-th for the k-th); None
     when there is one sentence or the counts differ (a merged or a dropped
     sentence: no telling which is which)."""
-    from translator.segment.sentences import split
-
-    starts = [0] + split(source, source_lang)
-    into = [0] + split(text, lang)
+    starts = _sentence_starts(source, source_lang)
+    into = _sentence_starts(text, lang)
     if len(starts) == 1 or len(starts) != len(into):
         return None
     k = max(i for i, st in enumerate(starts) if st <= hit[0])
     return into[k], (into + [len(text)])[k + 1]
+
+
+def _sentence_starts(text: str, lang: str) -> list[int]:
+    from translator.segment.sentences import split
+
+    return [0] + split(text, lang)
 
 
 # how far (in words) a run linked to nothing may lie from where the term's neighbours went,
@@ -226,8 +234,9 @@ _NEAR, _LEFT_OVER = 4, 8
 
 def _guess(off_region: bool, distance: float, left_over: int) -> bool:
     """Whether a run linked to nothing in the term is only a guess: it lies
-    away from where the draft put the term («cámaras» for "courses", where the
-    draft had the term in a sentence this translation left out), far from
+    away from where the draft put the term in a text whose sentences do not
+    pair up («cámaras» for "courses", where the draft had the term in a
+    sentence this translation left out), far from
     the term's neighbours, or many other words are left over too (a loose
     translation or a poor draft: «montón» for "weight" in a paragraph with a
     dozen words unexplained)."""

@@ -251,9 +251,12 @@ def sense_warnings(terms: Sequence[Term], where: str, langs: tuple[str, str] | N
     src, tgt = langs
     classes = {"n": NOUN, "vblex": VERB, "adj": ADJ}
     out: list[LintIssue] = []
+    seen: set[str] = set()
     for t in terms:
-        if t.context or t.dnt or not t.source.isalpha() or t.rendering.lower() == t.source.lower():
-            continue  # a phrase, a hyphenated or kept word ("Windows"): no everyday senses to tell
+        if t.context or t.dnt or not t.source.isalpha() or t.rendering.lower() == t.source.lower() \
+                or t.source.lower() in seen:
+            continue  # a phrase, a hyphenated or kept word ("Windows"), or said already ("Save" after "save")
+        seen.add(t.source.lower())
         want = term_pos(t, tgt)
         if want not in (NOUN, VERB, ADJ):
             continue

@@ -27,12 +27,16 @@ def inflect_like(term: Term, old: str, target_lang: str, *, plural: bool | None 
 
 
 def target_words(term: Term, target_lang: str) -> set[str]:
-    """The words of the term's rendering (lower case), with the plural of
-    those kept from the source: a loanword takes -s in Spanish ("feature" →
-    «muchos features»), and that plural is no non-word."""
-    words = {w.lower() for w in re.findall(r"[^\W\d_]+", term.rendering)}
-    kept = set(re.findall(r"[^\W\d_]+", term.source.lower())) & words
-    return words | {morph.pluralize(w, target_lang, {w}).lower() for w in kept}
+    """The words of the term's rendering (lower case), with the plural of its
+    last word when it is kept from the source: a loanword takes -s in
+    Spanish ("feature" → «muchos features», "pull request" → «pull
+    requests»), and that plural is no non-word."""
+    found = [w.lower() for w in re.findall(r"[^\W\d_]+", term.rendering)]
+    words = set(found)
+    if found and found[-1] in re.findall(r"[^\W\d_]+", term.source.lower()):
+        words.add(morph.es_pluralize_word(found[-1], True).lower() if target_lang == "es"
+                  else morph.pluralize(found[-1], target_lang).lower())
+    return words
 
 
 def number_before(before: str, lang: str) -> bool | None:
@@ -43,8 +47,10 @@ def number_before(before: str, lang: str) -> bool | None:
     m = re.search(r"([^\W\d_]+)\s+$", before)
     if lang != "es" or not m:
         return None
-    numbers = {t[-1] for _, t in lexicon.analyses(m.group(1).lower(), lang)
-               if t and t[0] in ("det", "predet", "adj") and t[-1] in ("sg", "pl")}
+    readings = [t for _, t in lexicon.analyses(m.group(1).lower(), lang) if t and t[0] != "prn"]
+    if not readings or any(t[0] not in ("det", "predet", "adj") for t in readings):
+        return None  # «bajo», «solo», «cargado»: a preposition, an adverb or a verb too
+    numbers = {t[-1] for t in readings if t[-1] in ("sg", "pl")}
     return numbers == {"pl"} if len(numbers) == 1 else None
 
 

@@ -245,8 +245,9 @@ def _singulars(w: str, lang: str) -> list[str]:
             bare = fold_accents(w[:-2])
             if bare != w[:-2]:
                 out.append(bare)  # órdenes → orden
-        if lang == "en" and w.endswith("ies"):
-            out.insert(0, w[:-3] + "y")
+        if w.endswith("ies") and len(w) > 4 and w[-4] not in "aeiou":
+            # English "queries"; in Spanish text a loanword kept in its English plural
+            out.insert(0 if lang == "en" else len(out), w[:-3] + "y")
     return out
 
 

@@ -57,6 +57,8 @@ def es_pluralize_word(word: str, foreign: bool = False) -> str:
     low = word.lower()
     last = low[-1]
     if foreign:
+        if len(low) > 2 and low[-1] == "y" and low[-2] not in "aeiou":
+            return word[:-1] + _case_like("ies", word[-1])  # "query" → "queries"
         return word + ("es" if low.endswith(("s", "x", "sh", "ch")) else "s")
     if last in "aeiouáéóíú":
         return word + "s"
@@ -84,6 +86,12 @@ def es_pluralize(phrase: str, foreign: Iterable[str] = ()) -> str:
     preposition ("centro de trabajo" → "centros de trabajo",
     "modelo fundacional" → "modelos fundacionales")."""
     foreign = {f.lower() for f in foreign}
+    words = phrase.split()
+    if len(words) > 1 and all(w.lower() in foreign for w in words):
+        # an English phrase kept as it is takes the English plural on its last word: «pull requests»
+        last = phrase.rstrip().rsplit(None, 1)[-1]
+        at = phrase.rstrip().rfind(last)
+        return phrase[:at] + es_pluralize_word(last, True) + phrase[at + len(last):]
     out = []
     head = True
     for tok in re.split(r"(\s+)", phrase):
@@ -155,7 +163,7 @@ def es_adjective_to(word: str, to: Gender) -> str | None:
             return None
     elif not re.search(r"(ad|id)[oa]s?$", low) and not _es_o_lemma(word):
         return None
-    m = re.match(r"^(.*[^aeiou])([oa])(s?)$", word, re.IGNORECASE)
+    m = re.match(r"^(.+?)([oa])(s?)$", word, re.IGNORECASE)  # «intermedia», «propia», «europea» too
     if not m:
         return None
     stem, vowel, plural = m.groups()
