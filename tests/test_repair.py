@@ -822,3 +822,17 @@ def test_a_word_after_an_article_is_no_verb_though_the_analyser_knows_only_the_v
     text, sugg = enforce(gl, "Morelos did force a save from the goalkeeper.", draft, "s1")
     assert text == draft and "is a noun here" in sugg[0].explanation
     assert enforce(gl, "You can save the file.", "Puede grabar el archivo.", "s1")[0] == "Puede guardar el archivo."
+
+
+@needs_apertium
+@pytest.mark.parametrize("term, source, draft, expected", [
+    # a word kept from English is a noun: it does not replace the draft's verb
+    (Term("webhook", "webhook"), "Set the webhook URL.", "Defina la URL.", "Defina la URL."),
+    (Term("chatbot", "chatbot"), "The chatbot violates the policy.", "El asistente infringe la política.",
+     "El chatbot infringe la política."),
+    # «recuento» is "headcount", a compound on "count": the count's, not the token's (was «el token»)
+    (Term("token", "token"), "Check the token count.", "Compruebe el recuento de fichas.",
+     "Compruebe el recuento de tokens."),
+])
+def test_words_kept_from_english_replace_nouns_only(term, source, draft, expected):
+    assert enforce(Glossary("en", "es", (term,)), source, draft, "s1")[0] == expected

@@ -121,7 +121,7 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
 
     def linked(m: Token, s: Token) -> bool:
         return bool(m.keys & s.keys) or cognate(m.text, s.text) or bool(s.keys & set(back.get(m.text, ()))) \
-            or bool(m.keys & forward.get(s.text, frozenset()))
+            or bool(m.keys & forward.get(s.text, frozenset())) or _compound_head(back.get(m.text, ()), s)
 
     sentence = term_sentence(source, hit, source_lang, text, lang)
     # sentences the draft dropped or merged: where it put the term is then the only guide
@@ -205,6 +205,14 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
             and _of_complement(text, mt[run[0]], mt[run[1]], lang, noun_at)):
         run = run[:n_target]
     return mt[run[0]].start, mt[run[-1]].end
+
+
+def _compound_head(back: Sequence[str], s: Token) -> bool:
+    """Whether a back-translation is an English compound with the source word
+    as its head: «recuento» → "headcount" for "count" (the «recuento» of
+    "token count" is not the token's)."""
+    low = s.text.lower()
+    return len(low) >= 4 and low.isalpha() and any(len(b) > len(low) and b.endswith(low) for b in back)
 
 
 def term_sentence(source: str, hit: tuple[int, int], source_lang: str, text: str,

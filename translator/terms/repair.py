@@ -253,6 +253,9 @@ def gate(term, text: str, start: int, end: int, new: str, new_text: str, lang: s
     if stray:
         return Verdict(False, f'the span "{old}" takes in "{stray[0]}", which the term does not replace')
     want = term_pos(term, lang) if want is None else want
+    if not want and source_pos != VERB and len(WORD.findall(term.rendering)) == 1 \
+            and term.rendering.lower() == term.source.lower():
+        want = NOUN  # a word kept from the source ("webhook", "token") is a noun: «Defina la URL» stays
     got = span_pos(text, start, end, lang, want)
     if got == FUNC:
         return Verdict(False, f'"{old}" is a function word')
