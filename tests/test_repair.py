@@ -821,7 +821,11 @@ def test_a_word_after_an_article_is_no_verb_though_the_analyser_knows_only_the_v
     draft = "Morelos forzó una parada del portero."
     text, sugg = enforce(gl, "Morelos did force a save from the goalkeeper.", draft, "s1")
     assert text == draft and "is a noun here" in sugg[0].explanation
+    draft = "El portero hizo una gran parada."  # an adjective in between
+    assert enforce(gl, "The goalkeeper made a great save.", draft, "s1")[0] == draft
     assert enforce(gl, "You can save the file.", "Puede grabar el archivo.", "s1")[0] == "Puede guardar el archivo."
+    assert enforce(gl, "The users save the file.", "Los usuarios graban el archivo.", "s1")[0] == \
+        "Los usuarios guardan el archivo."
 
 
 @needs_apertium

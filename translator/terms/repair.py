@@ -133,8 +133,8 @@ def source_only_pos(source: str, start: int, end: int, source_lang: str) -> str:
     if len(words) != 1:
         return ""
     classes = {c for _, tags in lexicon.analyses(words[0].lower(), source_lang) for c in pos_classes(tags)}
-    if classes == {VERB} and source_lang == "en" and re.search(r"(?i)\b(?:a|an|the)\s+$", source[:start]):
-        return ""  # "force a save": a noun the analyser lacks, not a verb
+    if classes == {VERB} and source_lang == "en" and _after_article(source[:start]):
+        return ""  # "force a save", "a great save": a noun the analyser lacks, not a verb
     return next(iter(classes)) if len(classes) == 1 and classes <= {NOUN, VERB} else ""
 
 
@@ -207,6 +207,16 @@ def as_noun(term, words: list[Tagged], source: str, s_start: int, s_end: int, so
 
 _DETERMINERS = {"en": set("""the a an of on for in to with by from about its their our your his her my this that
 these those any some no each every""".split())}
+
+
+def _after_article(before: str) -> bool:
+    """Whether English text ends with an article and at most one adjective
+    (one the analyser reads only as an adjective): "a ", "the great "."""
+    m = re.search(r"(?i)\b(?:a|an|the)\s+(?:([A-Za-z]+)\s+)?$", before)
+    if not m:
+        return False
+    return not m.group(1) or all(t[:1] == ("adj",) for _, t in lexicon.analyses(m.group(1).lower(), "en")) \
+        and bool(lexicon.analyses(m.group(1).lower(), "en"))
 
 
 def _after_determiner(source: str, start: int, lang: str) -> bool:
