@@ -244,10 +244,10 @@ def _guess(off_region: bool, distance: float, left_over: int) -> bool:
     """Whether a run linked to nothing in the term is only a guess: it lies
     away from where the draft put the term in a text whose sentences do not
     pair up («cámaras» for "courses", where the draft had the term in a
-    sentence this translation left out), far from
-    the term's neighbours, or many other words are left over too (a loose
-    translation or a poor draft: «montón» for "weight" in a paragraph with a
-    dozen words unexplained)."""
+    sentence this translation left out), far from the term's neighbours, or
+    many other words are left over too (a loose translation or a poor
+    draft: «montón» for "weight" in a paragraph with a dozen words
+    unexplained)."""
     return off_region or _NEAR < distance < float("inf") or left_over > _LEFT_OVER
 
 
