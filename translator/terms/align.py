@@ -123,9 +123,8 @@ def residual_span(source: str, hit: tuple[int, int], source_lang: str, text: str
         return bool(m.keys & s.keys) or cognate(m.text, s.text) or bool(s.keys & set(back.get(m.text, ()))) \
             or bool(m.keys & forward.get(s.text, frozenset())) or _compound_head(back.get(m.text, ()), s)
 
-    sentence = term_sentence(source, hit, source_lang, text, lang)
-    # sentences the draft dropped or merged: where it put the term is then the only guide
-    unpinned = sentence is None and len(_sentence_starts(source, source_lang)) > 1
+    # unpinned: sentences the draft dropped or merged, where it put the term is then the only guide
+    sentence, unpinned = _paired_sentence(source, hit, source_lang, text, lang)
     if sentence is not None:  # a word of another sentence renders none of this one's words
         mt = [t for t in mt if sentence[0] <= t.start and t.end <= sentence[1]]
         if not mt:
@@ -221,18 +220,20 @@ def term_sentence(source: str, hit: tuple[int, int], source_lang: str, text: str
     term, when both have as many sentences (the k-th for the k-th); None
     when there is one sentence or the counts differ (a merged or a dropped
     sentence: no telling which is which)."""
-    starts = _sentence_starts(source, source_lang)
-    into = _sentence_starts(text, lang)
-    if len(starts) == 1 or len(starts) != len(into):
-        return None
-    k = max(i for i, st in enumerate(starts) if st <= hit[0])
-    return into[k], (into + [len(text)])[k + 1]
+    return _paired_sentence(source, hit, source_lang, text, lang)[0]
 
 
-def _sentence_starts(text: str, lang: str) -> list[int]:
+def _paired_sentence(source: str, hit: tuple[int, int], source_lang: str, text: str,
+                     lang: str) -> tuple[tuple[int, int] | None, bool]:
+    """`term_sentence`, and whether the source has several sentences that do
+    not pair up with the text's."""
     from translator.segment.sentences import split
 
-    return [0] + split(text, lang)
+    starts, into = [0] + split(source, source_lang), [0] + split(text, lang)
+    if len(starts) == 1 or len(starts) != len(into):
+        return None, len(starts) > 1
+    k = max(i for i, st in enumerate(starts) if st <= hit[0])
+    return (into[k], (into + [len(text)])[k + 1]), False
 
 
 # how far (in words) a run linked to nothing may lie from where the term's neighbours went,

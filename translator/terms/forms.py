@@ -11,7 +11,7 @@ from typing import Sequence
 
 from translator.terms import lexicon
 from translator.terms import morph
-from translator.terms.lemmas import fold_accents
+from translator.terms.lemmas import ES_CLITICS, fold_accents
 from translator.terms.tagger import (ADJ, ADV, FUNC, NOUN, VERB, WORD, Tagged, pos_classes, head_word, is_function_word,
                                      pos_class, reading_at, tag, term_pos)
 
@@ -129,7 +129,7 @@ def _with_clitics(target: str, old: Tagged, lang: str) -> Inflected | None:
     if not fold_accents(old.text.lower()).startswith(fold_accents(form.lower())):
         return None
     clitics = old.text[len(form):].lower()
-    if not re.fullmatch(r"(?:me|te|se|nos|os|lo|la|los|las|le|les){1,2}", clitics):
+    if not re.fullmatch(rf"(?:{ES_CLITICS}){{1,2}}", clitics):
         return None
     word = morph.with_clitics(new, clitics)
     if not lexicon.analysable(word, lang):

@@ -204,7 +204,8 @@ def _compute_key(lem: Lemmatizer, word: str) -> tuple[str, frozenset[str]]:
     return key, frozenset(keys)
 
 
-_CLITICS = re.compile(r"(?:me|te|se|nos|os|lo|la|los|las|le|les)$")
+ES_CLITICS = "me|te|se|nos|os|lo|la|los|las|le|les"  # the pronouns a Spanish verb form may have written on
+_CLITICS = re.compile(rf"(?:{ES_CLITICS})$")
 _COMPOUND_VERB = re.compile(r"/([^/<$]+)<vblex>[^/$]*\+")
 
 

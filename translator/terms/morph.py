@@ -45,7 +45,7 @@ _ES_SWAP_F = {v: k for k, v in _ES_SWAP.items()}
 _ES_SWAP_F["la"] = "el"
 _VOWELS = "aeiouáéíóúü"
 _ACCENT = str.maketrans("aeiou", "áéíóú")
-_UNACCENT = str.maketrans("áéíóú", "aeiou")
+_UNACCENT = str.maketrans("áéíóúÁÉÍÓÚ", "aeiouAEIOU")
 
 
 def es_pluralize_word(word: str, foreign: bool = False) -> str:
@@ -337,7 +337,6 @@ def with_clitics(verb: str, clitics: str) -> str:
     return word
 
 
-_UNACCENT = str.maketrans("áéíóúÁÉÍÓÚ", "aeiouAEIOU")
 _STRONG = "aeoáéóíú"
 
 

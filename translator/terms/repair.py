@@ -215,8 +215,10 @@ def _after_article(before: str) -> bool:
     m = re.search(r"(?i)\b(?:a|an|the)\s+(?:([A-Za-z]+)\s+)?$", before)
     if not m:
         return False
-    return not m.group(1) or all(t[:1] == ("adj",) for _, t in lexicon.analyses(m.group(1).lower(), "en")) \
-        and bool(lexicon.analyses(m.group(1).lower(), "en"))
+    if not m.group(1):
+        return True
+    readings = lexicon.analyses(m.group(1).lower(), "en")
+    return bool(readings) and all(t[:1] == ("adj",) for _, t in readings)
 
 
 def _after_determiner(source: str, start: int, lang: str) -> bool:
