@@ -193,3 +193,15 @@ def test_translation_memory_skips_what_was_done(tmp_path, fake_openai):
     tmx = tmp_path / "tm.tmx"
     assert run("memory", "export", tmx, "--cache", cache).exit_code == 0
     assert tmx.read_text(encoding="utf-8").count("<tu>") >= 4
+
+
+
+@pytest.mark.parametrize("group", ["", "glossary", "batch", "memory", "xliff"])
+def test_command_lists_give_each_command_one_line_when_wide(group):
+    """A command's summary is its docstring's first paragraph, reflowed: on a
+    wide terminal each command takes one line (the docstring's own line breaks
+    gave "review  … structure-aligned checks, a" / "reference-free …")."""
+    r = run(*([group] if group else []), "--help", env={"COLUMNS": "250"})
+    assert r.exit_code == 0
+    rows = [line[1:-1] for line in r.output.split("Commands")[1].splitlines()[1:] if line.startswith("│")]
+    assert rows and all(not row[1:2].isspace() for row in rows), rows

@@ -247,6 +247,17 @@ def memory_export(
     typer.echo(f"{n} translation units written to {out}")
 
 
+def _one_line_summaries(group: typer.Typer) -> None:
+    """Each command's line in a command list: the first paragraph of its
+    docstring as one line (rich would keep the docstring's line breaks)."""
+    for info in group.registered_commands:
+        if info.short_help is None and info.callback is not None:
+            info.short_help = " ".join((info.callback.__doc__ or "").split("\n\n")[0].split())
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _one_line_summaries(sub.typer_instance)
+
+
 def _register_commands() -> None:
     """Commands that live in their own modules (imported lazily inside them)."""
     from translator.cli.batch import app as batch_app
@@ -259,6 +270,7 @@ def _register_commands() -> None:
     app.command("review")(review_command)
     app.command("evaluate")(evaluate_command)
     register_editor(app, memory_app, glossary_app)
+    _one_line_summaries(app)
 
 
 _register_commands()

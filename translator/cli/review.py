@@ -90,10 +90,12 @@ def review_command(
     ] = None,
     skip: Annotated[Optional[list[str]], typer.Option("--skip-check", help="Do not run this check (repeatable).")] = None,
 ) -> None:
-    """Review a translation before publishing: structure-aligned checks, a
-    reference-free quality estimate per segment (non-words, wrong language,
-    copies, repetition, agreement, adequacy), the glossary, an LLM critic
-    with --model, an HTML report, and a gate for publishing pipelines.
+    """Review a translation before publishing: checks, a quality estimate, the glossary, a gate.
+
+    Structure-aligned checks, a reference-free quality estimate per segment
+    (non-words, wrong language, copies, repetition, agreement, adequacy), the
+    glossary, an LLM critic with --model, an HTML report, and a gate for
+    publishing pipelines.
 
     Exit codes: 0 the gate passed; 1 it failed (an open issue at or above
     --fail-on, or more than --max-penalty per 1000 words); 2 error (bad
