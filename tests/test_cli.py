@@ -89,7 +89,8 @@ def test_prefix_engine_changes_each_segment_once(tmp_path, fake_openai, path):
     assert skeleton(next(tmp_path.glob(f"*.fr{path.suffix}"))) == skeleton(path)
 
 
-def test_bad_inputs_get_one_error_line_each_and_the_rest_is_done(tmp_path, fake_openai):
+@pytest.mark.parametrize("quiet", [["-q"], []], ids=["quiet", "with the summary table"])
+def test_bad_inputs_get_one_error_line_each_and_the_rest_is_done(tmp_path, fake_openai, quiet):
     good = tmp_path / "good.en.md"
     good.write_text("# Hello\n\nA short newsletter about models.\n", encoding="utf-8")
     (tmp_path / "binary.html").write_bytes(b"\x00\x01\x02\x03PNG\x00" * 50)
@@ -103,7 +104,7 @@ def test_bad_inputs_get_one_error_line_each_and_the_rest_is_done(tmp_path, fake_
     files = ["good.en.md", "binary.html", "empty.md", "latin.txt", "broken.html", "nothing", "missing.md"]
     out = tmp_path / "out"
     result = run("translate", *[tmp_path / f for f in files], "--to", "fr", "--model", "openai:fake", "--out", out,
-                 "--no-cache", "-q", env=env)
+                 "--no-cache", *quiet, env=env)
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
     assert len(errors) == 6, result.output

@@ -77,7 +77,8 @@ def summary_table(results: Sequence[FileResult], engine_name: str, elapsed: floa
     where = f", written to {dirs.pop()}/" if len(dirs) == 1 else ""
     steps: dict[str, list[int]] = {}
     rows = [_row(r, bool(where), steps) for r in results]
-    totals: dict[str, Any] = {k: sum(row.get(k, 0) for row in rows) for k in _NUMERIC}
+    # (a file that failed before it was read has no segment count: "")
+    totals: dict[str, Any] = {k: sum(v for row in rows if isinstance(v := row.get(k, 0), int)) for k in _NUMERIC}
     columns = ["output"] + [k for k in _NUMERIC if k in ("segments", "issues") or totals[k]] + ["time"]
     table = Table(title=f"engine {engine_name}{where}", title_justify="left")
     for col in columns:
