@@ -204,3 +204,84 @@ def test_srt_and_vtt_of_one_stem_write_two_outputs_and_two_reports(tmp_path, fak
     assert "-->" in srt and "ES: " in srt and vtt.startswith("WEBVTT") and "ES: " in vtt
     assert sorted(p.name for p in (tmp_path / "rep").glob("*.json")) == ["talk.es.srt.report.json",
                                                                          "talk.es.vtt.report.json"]
+
+
+def test_a_translation_by_hand_beside_the_source_is_kept_before_any_call(tmp_path, fake_openai):
+    """An existing STEM.es.md this memory never wrote is somebody's work: refused, unless --overwrite."""
+    fake_openai.responder = prefix("ES: ")
+    src, out = tmp_path / "a.en.md", tmp_path / "a.es.md"
+    src.write_text(EN, encoding="utf-8")
+    out.write_text(ES, encoding="utf-8")
+    r = translate(tmp_path, fake_openai, src)
+    assert r.exit_code == 1
+    [err] = errors(r)
+    assert "was not written by this tool" in err and "--overwrite" in err, r.output
+    assert out.read_text(encoding="utf-8") == ES
+    assert not fake_openai.chat_requests(status=None)
+    r = translate(tmp_path, fake_openai, src, "--overwrite")
+    assert r.exit_code == 0 and "ES: " in out.read_text(encoding="utf-8")
+
+
+def test_translating_back_never_replaces_the_original(tmp_path, fake_openai):
+    """a.en.md → a.es.md, then a.es.md → English: a.en.md is the original, not an output of ours."""
+    fake_openai.responder = prefix("ES: ")
+    src = tmp_path / "a.en.md"
+    src.write_text(EN, encoding="utf-8")
+    assert translate(tmp_path, fake_openai, src).exit_code == 0
+    env = {"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    r = runner.invoke(app, ["translate", str(tmp_path / "a.es.md"), "--to", "en", "--from", "es", "--rounds", "0", "-q"],
+                      env=env)
+    assert r.exit_code == 1
+    [err] = errors(r)
+    assert str(src) in err and "was not written by this tool" in err, r.output
+    assert src.read_text(encoding="utf-8") == EN
+
+
+def test_an_output_of_another_memory_is_kept(tmp_path, fake_openai):
+    """Written with one memory, run again with another (a colleague's machine): no record, no replacing."""
+    fake_openai.responder = prefix("ES: ")
+    src, out = tmp_path / "a.en.md", tmp_path / "a.es.md"
+    src.write_text(EN, encoding="utf-8")
+    assert translate(tmp_path, fake_openai, src).exit_code == 0
+    assert translate(tmp_path, fake_openai, src).exit_code == 0  # its own memory: replaced (the edits kept)
+    edited = out.read_text(encoding="utf-8").replace("ES: The first", "ES: La primera")
+    out.write_text(edited, encoding="utf-8")
+    env = {"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "", "XDG_CACHE_HOME": str(tmp_path / "other")}
+    r = runner.invoke(app, ["translate", str(src), "--to", "es", "--from", "en", "--rounds", "0", "-q"], env=env)
+    assert r.exit_code == 1 and out.read_text(encoding="utf-8") == edited, r.output
+
+
+def test_without_a_memory_only_the_same_bytes_replace_an_output(tmp_path, fake_openai):
+    """--no-cache keeps no record: a run again that writes what is there is fine; an edited file is kept."""
+    fake_openai.responder = prefix("ES: ")
+    src, out = tmp_path / "a.en.md", tmp_path / "a.es.md"
+    src.write_text(EN, encoding="utf-8")
+    assert translate(tmp_path, fake_openai, src, "--no-cache").exit_code == 0
+    first = out.read_text(encoding="utf-8")
+    assert translate(tmp_path, fake_openai, src, "--no-cache").exit_code == 0
+    assert out.read_text(encoding="utf-8") == first
+    out.write_text(first.replace("ES: The first", "ES: La primera"), encoding="utf-8")
+    r = translate(tmp_path, fake_openai, src, "--no-cache")
+    assert r.exit_code == 1
+    [err] = errors(r)
+    assert "--no-cache" in err and "--overwrite" in err, r.output
+    assert "La primera" in out.read_text(encoding="utf-8")
+
+
+def test_a_draft_run_again_replaces_its_own_output_but_not_an_edited_one(tmp_path, fake_openai):
+    src, out = tmp_path / "a.en.md", tmp_path / "out" / "a.es.md"
+    src.write_text(EN, encoding="utf-8")
+    draft = tmp_path / "mt.md"
+    draft.write_text("# Notas\n\nLa primera frase está aquí. La segunda frase la sigue.\n", encoding="utf-8")
+    for _ in range(2):
+        r = translate(tmp_path, fake_openai, src, "--draft", draft, "--out", tmp_path / "out", "--no-glossary")
+        assert r.exit_code == 0, r.output
+    assert out.read_text(encoding="utf-8") == draft.read_text(encoding="utf-8")
+    out.write_text("# Notas\n\nLa primera frase, editada. La segunda frase la sigue.\n", encoding="utf-8")
+    r = translate(tmp_path, fake_openai, src, "--draft", draft, "--out", tmp_path / "out", "--no-glossary")
+    assert r.exit_code == 1
+    [err] = errors(r)
+    assert "was changed since it was written" in err, r.output
+    assert "editada" in out.read_text(encoding="utf-8")
+    r = translate(tmp_path, fake_openai, src, "--draft", draft, "--out", tmp_path / "out", "--no-glossary", "--overwrite")
+    assert r.exit_code == 0 and "editada" not in out.read_text(encoding="utf-8")

@@ -109,7 +109,7 @@ def translate(
         fail("--draft post-edits one translation: give exactly one source file")
     engine, glossaries = _setup(model, jobs, glossary, no_glossary, out, report)
     store = None if no_cache else (cache or default_path())
-    memory = Memory(None if draft is not None else store)
+    memory = Memory(store)  # a --draft run reads no translation from it; it records what it wrote
     journal = _remember_replies(engine, store)
     job = Job(
         target_lang=to, source_lang=from_, rounds=rounds, fmt=fmt,

@@ -99,6 +99,13 @@ class Runner:
                 r.error = prepare.already_in_target(r.doc, self.job.target_lang)
         candidates = {r.path: self._target(r.path, r.doc) for r in results if r.error is None and r.doc is not None}
         targets, refused = outputs.plan(candidates, list(paths) + list(self.job.drafts.values()))
+        if not self.job.overwrite:  # an existing output that is not ours as we wrote it is an editor's
+            for r in results:
+                if r.path in targets and r.doc is not None and r.path not in refused:
+                    keeps = r.path not in self.job.drafts and (self.job.output_format or r.doc.format) == r.doc.format
+                    problem = edits.replace_problem(self.memory, targets[r.path].output, keeps)
+                    if problem:
+                        refused[r.path] = f"{r.path}: {problem}"
         for r in results:
             r.error = r.error or refused.get(r.path)
         for r in results:
@@ -156,8 +163,12 @@ class Runner:
         result.outcome, result.output = outcome, target.output
         texts = {sid: t.text for sid, t in outcome.translations.items()}
         built, data, fmt = await self._render(work.doc, texts, outcome, path)
+        if not job.overwrite and self.memory.db is None and (problem := edits.differs(target.output, data)):
+            raise TranslatorError(f"{path}: {problem}")
         await asyncio.to_thread(writer.write_bytes, target.output, data)
-        if work.drafts is None:
+        if work.drafts is not None:  # recorded, so that a run again may replace it (the edits are not kept)
+            edits.record(self.memory, target.output, path, work.doc, texts, data, job.target_lang, fmt)
+        else:
             self.memory.put_many(_memory_rows(work.doc, outcome, work.keys, prep.signature, set(cached)))
             edits.after_write(self.memory, target.output, path, work.doc, texts, data, job.target_lang, fmt,
                               work.recovered)
