@@ -70,14 +70,15 @@ def translate(
                                           "batch); translate nothing.")] = False,
     prices: Annotated[Optional[Path], typer.Option("--prices", envvar="TRANSLATOR_PRICES",
                                                    help="JSON price table for --dry-run/--batch.")] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Discard what editors changed in existing outputs.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing outputs: discard what editors changed, replace files this tool did not write.")] = False,
     xliff: Annotated[bool, typer.Option("--xliff", help="Also write STEM.LANG.xlf (XLIFF for CAT tools) beside each output.")] = False,
     only_checks: Annotated[Optional[list[str]], typer.Option("--checks", help="Run only these QA checks (comma-separated names).")] = None,
     skip_check: Annotated[Optional[list[str]], typer.Option("--skip-check", help="Do not run this QA check (repeatable).")] = None,
 ) -> None:
     """Translate newsletters: every input becomes STEM.LANG.EXT beside it (or in --out).
 
-    What an editor changed in an output since it was written is kept (unless --overwrite).
+    What an editor changed in an output since it was written is kept, and a file at an
+    output path that this tool did not write is not replaced (unless --overwrite).
 
     Exit codes: 0 when every file was translated in full. 1 when a file failed (one `Error:` line each; the other files are still done) or segments were left untranslated (the file is written with the source text kept for them, flagged in its report; a file where nothing could be translated is not written), and for an unknown engine, language code or unwritable output, found before anything is sent. 2 when the command line itself is wrong (an unknown option, a missing --to).
     """
