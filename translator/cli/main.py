@@ -77,8 +77,8 @@ def translate(
 ) -> None:
     """Translate newsletters: every input becomes STEM.LANG.EXT beside it (or in --out).
 
-    What an editor changed in an output since it was written is kept, and a file at an
-    output path that this tool did not write is not replaced (unless --overwrite).
+    What an editor changed in an output since it was written is kept; a file
+    this tool did not write is not replaced (unless --overwrite).
 
     Exit codes: 0 when every file was translated in full. 1 when a file failed (one `Error:` line each; the other files are still done) or segments were left untranslated (the file is written with the source text kept for them, flagged in its report; a file where nothing could be translated is not written), and for an unknown engine, language code or unwritable output, found before anything is sent. 2 when the command line itself is wrong (an unknown option, a missing --to).
     """
