@@ -206,3 +206,21 @@ def test_command_lists_give_each_command_one_line_when_wide(group):
     assert r.exit_code == 0
     rows = [line[1:-1] for line in r.output.split("Commands")[1].splitlines()[1:] if line.startswith("│")]
     assert rows and all(not row[1:2].isspace() for row in rows), rows
+
+
+@needs_apertium
+def test_a_file_of_an_unsupported_type_is_refused_and_the_batch_goes_on(tmp_path):
+    """JSON keys, YAML, a .docx are no newsletter: one Error: each, unless --format says how to read it."""
+    (tmp_path / "data.en.json").write_text('{"title": "Hello"}\n', encoding="utf-8")
+    (tmp_path / "conf.en.yaml").write_text("title: Hello\n", encoding="utf-8")
+    good = tmp_path / "good.en.txt"
+    good.write_text("Hello world.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = run("translate", tmp_path / "data.en.json", tmp_path / "conf.en.yaml", good, "--to", "es", "--from", "en",
+            "--out", out, "-q", "--no-cache")
+    errors = [line for line in r.output.splitlines() if line.startswith("Error:")]
+    assert r.exit_code == 1 and len(errors) == 2 and all("unsupported file type" in e for e in errors), r.output
+    assert sorted(p.name for p in out.iterdir()) == ["good.es.txt"]
+    r = run("translate", tmp_path / "data.en.json", "--format", "text", "--to", "es", "--from", "en", "--out", out,
+            "-q", "--no-cache")
+    assert r.exit_code == 0 and (out / "data.es.json").exists(), r.output

@@ -266,3 +266,28 @@ def test_a_plain_draft_without_glossary_violations_comes_back_byte_for_byte(tmp_
                                 env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out/a.es.txt").read_text(encoding="utf-8") == draft_text
+
+
+def test_a_paragraph_only_the_draft_has_is_reported(tmp_path):
+    """The output has no place for it: it is left out, and the report says so, not silently."""
+    draft = tmp_path / "d.es.html"
+    draft.write_text(DRAFT.replace("<p>Gracias por leer.</p>", "<p>Nota del traductor: revisado el lunes por la "
+                                                               "tarde.</p>\n<p>Gracias por leer.</p>"), encoding="utf-8")
+    doc, texts, notes = align_draft(parse(SRC, "html", source_lang="en"), draft, "es")
+    assert "Gracias por leer." in texts.values()
+    [note] = notes
+    assert note.check == "draft-extra" and "Nota del traductor" in note.explanation
+    assert note.id == next(s.id for s in doc.segments if s.source.startswith("Foundation"))
+
+
+def test_a_draft_that_lacks_a_paragraph_is_an_error_with_the_file_written(tmp_path):
+    """The source text kept for it is an untranslated segment: `Error:` and exit 1, as for an engine."""
+    src, draft, _ = write_inputs(tmp_path)
+    draft.write_text(DRAFT.replace("<p>Gracias por leer.</p>\n", ""), encoding="utf-8")
+    env = {"OPENAI_API_KEY": "", "OPENAI_BASE_URL": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = CliRunner().invoke(app, ["translate", str(src), "--to", "es", "--draft", str(draft), "--no-glossary",
+                                      "--out", str(tmp_path / "out"), "-q"], env=env)
+    assert result.exit_code == 1
+    [err] = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert "1 of" in err and "the draft has no translation" in err, result.output
+    assert "Thanks for reading." in (tmp_path / "out" / "issue.es.html").read_text(encoding="utf-8")

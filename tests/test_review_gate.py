@@ -47,6 +47,16 @@ def test_errors_exit_2_with_one_error_line(tmp_path):
     assert nodir.exit_code == 2 and "does not exist" in nodir.output
     unknown = review(SRC, GOOD, "--to", "es", "--no-such-option")
     assert unknown.exit_code == 2
+    for code in ("Spanish", "xx"):  # no gate is passed for a language that is none
+        bad = review(SRC, GOOD, "--to", code)
+        assert bad.exit_code == 2 and "is not a language code" in bad.output, bad.output
+
+
+def test_an_unwritable_html_is_named_as_given_not_as_its_temporary_file():
+    r = review(SRC, GOOD, "--to", "es", "--html", "/sys/kernel/review.html")
+    assert r.exit_code == 2
+    [err] = [line for line in r.output.splitlines() if line.startswith("Error:")]
+    assert "/sys/kernel/review.html" in err and ".tmp" not in err, r.output
 
 
 def test_help_states_the_exit_codes():

@@ -24,7 +24,7 @@ def check_formats(fmt: str | None, output_format: str | None) -> None:
 
     for name, value in (("--format", fmt), ("--output-format", output_format)):
         if value is not None and value not in FORMAT_NAMES:
-            raise typer.BadParameter(f"{value!r}: use html, md or text", param_hint=name)
+            raise typer.BadParameter(f"{value!r}: use one of {', '.join(FORMAT_NAMES)}", param_hint=name)
 
 
 def expand_inputs(paths: list[Path], target_lang: str, out_dir: Path | None) -> tuple[list[Path], list[str]]:
@@ -126,8 +126,8 @@ def _row(r: FileResult, short: bool, steps: dict[str, list[int]]) -> dict[str, A
     }
 
 
-def option_callback(option: str):
-    """A typer callback for a language option: `Error: …` and exit 1 on a bad code."""
+def option_callback(option: str, code: int = 1):
+    """A typer callback for a language option: `Error: …` and exit `code` on a bad language code."""
 
     def callback(value: Optional[str]) -> Optional[str]:
         if value is None:
@@ -138,6 +138,6 @@ def option_callback(option: str):
             return langtags.check(value, option)
         except TranslatorError as e:
             typer.echo(f"Error: {e}", err=True)
-            raise typer.Exit(1)
+            raise typer.Exit(code)
 
     return callback

@@ -17,6 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from translator.errors import TranslatorError
+from translator.cli.common import option_callback
 
 
 class FailOn(str, Enum):
@@ -63,8 +64,10 @@ def review_command(
         typer.Argument(metavar="[SOURCE] TRANSLATION", show_default=False,
                        help="The translation, after its source when there is one (any supported format)."),
     ],
-    to: Annotated[str, typer.Option("--to", "-t", help="Language of the translation (es, en, zh …).")],
-    from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.")] = None,
+    to: Annotated[str, typer.Option("--to", "-t", help="Language of the translation (es, en, zh …).",
+                                    callback=option_callback("--to", code=2))],
+    from_: Annotated[Optional[str], typer.Option("--from", "-f", help="Source language; detected when omitted.",
+                                                 callback=option_callback("--from", code=2))] = None,
     glossary: Annotated[
         Optional[list[Path]],
         typer.Option("--glossary", "-g", help="Glossary CSV files or folders (default: glossaries/ of the pair)."),

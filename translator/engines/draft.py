@@ -58,6 +58,7 @@ def align_draft(doc: Document, path: Path, target_lang: str, paragraphs: Paragra
         doc = segment_document(doc, doc.source_lang, whole)
         draft = segment_document(draft, target_lang, frozenset(pairs[i] for i in whole))
     drafts, notes = _pair_segments(doc, draft, pairs)
+    notes.extend(_draft_only(doc, draft, pairs))
     if doc.segments and not drafts:
         raise InputError(f"{path}: no part of the draft lines up with the source (is it the translation of "
                          f"this file?); nothing was written")
@@ -325,6 +326,38 @@ def _attach_edges(text: str, wanted: dict[tuple[str, str], int], draft: Document
 
 def _note(sid: str, severity: Severity, explanation: str) -> Suggestion:
     return Suggestion(sid, "markup", severity, "", "", explanation, "check", "open", "draft-markup")
+
+
+def _draft_only(doc: Document, draft: Document, pairs: dict[int, int]) -> list[Suggestion]:
+    """A note per paragraph of the draft with no counterpart in the source
+    (it cannot be in a translation of that source: the output has no place
+    for it), on the segment of the source block before it (else the first)."""
+    if not doc.segments:
+        return []
+    paired = {j: i for i, j in pairs.items()}
+    mine: dict[int, list[Segment]] = {}
+    theirs: dict[int, list[Segment]] = {}
+    for seg in doc.segments:
+        mine.setdefault(seg.block, []).append(seg)
+    for seg in draft.segments:
+        theirs.setdefault(seg.block, []).append(seg)
+    notes = []
+    last = doc.segments[0].id
+    for block in draft.blocks:
+        j = block.index
+        if j in paired:
+            last = mine[paired[j]][-1].id if mine.get(paired[j]) else last
+            continue
+        words = " ".join(s.source for s in theirs.get(j, [])).strip()
+        if not words:
+            continue
+        sid = last
+        clip = words if len(words) <= 80 else words[:79] + "…"
+        notes.append(Suggestion(
+            sid, "accuracy", "major", "", "",
+            f"The draft has a paragraph here with no counterpart in the source, left out of the output: «{clip}»; "
+            "add it to the source if it belongs in the translation.", "check", "open", "draft-extra"))
+    return notes
 
 
 def _missing(seg: Segment) -> Suggestion:

@@ -70,6 +70,9 @@ def read(
     """Read, repair, parse and segment one file. Raises InputError."""
     if path.is_dir():
         raise InputError(f"{path}: is a directory")
+    if not fmt and path.suffix and path.suffix.lower() not in EXTENSIONS:  # .json, .yaml, .docx: not a newsletter
+        raise InputError(f"{path}: unsupported file type {path.suffix} (the formats are "
+                         f"{', '.join(sorted(set(EXTENSIONS)))}; --format text reads a file as plain text)")
     try:
         data = path.read_bytes()
     except OSError as e:

@@ -24,6 +24,7 @@ from typing import Iterable, Literal, Mapping, Protocol
 from translator.document import Document, Suggestion, Translation
 
 FALLBACK_CHECKS = ("engine-fallback",)  # an engine's own record of a segment it left in the source language
+DRAFT_MISSING = "draft-missing"  # a part of the source the given --draft has no translation of
 FailureKind = Literal["call-failed", "copied-source", "engine-fallback", "no-reply"]
 
 # The engines report a failed segment as an open critical Suggestion whose
@@ -66,6 +67,8 @@ def _failure(s: Suggestion) -> Failure | None:
         return Failure(s.id, "copied-source" if reason.startswith(_COPY) else "call-failed", reason)
     if s.check in FALLBACK_CHECKS:
         return Failure(s.id, "engine-fallback", s.explanation.rstrip("."))
+    if s.check == DRAFT_MISSING:
+        return Failure(s.id, "engine-fallback", "the draft has no translation of them")
     return None
 
 

@@ -199,6 +199,8 @@ class Runner:
     def _finish_outcome(self, outcome: agents.Outcome, work: _Work, prep: Prepared, result: FileResult) -> None:
         """Notes first, locale conventions, the editor's text as written; refuse a file nothing was translated of."""
         outcome.suggestions[:0] = work.prepared + work.notes
+        for sid, failure in failures.from_engine(work.notes).items():  # parts the --draft has no translation of
+            outcome.failures.setdefault(sid, failure)
         if work.drafts is None and work.clean_usage.calls:
             outcome.usage["clean"] = work.clean_usage
         localise.apply(outcome, work.doc, prep.ctx.source_lang, prep.ctx.target_lang, edit=work.drafts is None)
