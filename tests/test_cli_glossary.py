@@ -106,3 +106,24 @@ def test_extract_candidates(tmp_path, runner):
     assert "code window" not in found  # code is not prose
     r = runner.invoke(app, ["extract", str(tmp_path / "missing")])
     assert r.exit_code == 1 and "Error:" in r.output
+
+
+def test_import_and_export_never_replace_a_file_unasked(tmp_path, runner):
+    """Not the input itself (a CSV turned into TBX in place), not an existing file, unless --overwrite."""
+    g = tmp_path / "t.en-es.csv"
+    g.write_text(HEADER + "model,modelo,,,,,\n", encoding="utf-8")
+    csv_text = g.read_text(encoding="utf-8")
+    tbx = tmp_path / "t.tbx"
+    r = runner.invoke(app, ["export", str(g), str(g)])
+    assert r.exit_code == 1 and "is the input itself" in r.output
+    assert runner.invoke(app, ["export", str(g), str(tbx)]).exit_code == 0
+    tbx_text = tbx.read_text(encoding="utf-8")
+    r = runner.invoke(app, ["export", str(g), str(tbx)])
+    assert r.exit_code == 1 and "--overwrite" in r.output
+    r = runner.invoke(app, ["import", str(tbx), str(tbx), "--from", "en", "--to", "es"])
+    assert r.exit_code == 1 and "is the input itself" in r.output
+    r = runner.invoke(app, ["import", str(tbx), str(g)])
+    assert r.exit_code == 1 and "--overwrite" in r.output
+    assert g.read_text(encoding="utf-8") == csv_text and tbx.read_text(encoding="utf-8") == tbx_text
+    assert runner.invoke(app, ["import", str(tbx), str(g), "--overwrite"]).exit_code == 0
+    assert [t.source for t in read_csv(g).terms] == ["model"]

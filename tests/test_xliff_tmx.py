@@ -123,6 +123,12 @@ def test_tmx_export_import_same_units_with_inline_codes(tmp_path):
         return [etree.tostring(tu, encoding="unicode") for tu in root.iter("tu")]
 
     assert units(tmx) == units(again) and len(units(tmx)) > 50
+    before = src.read_bytes()  # an export never replaces a file unasked: not a newsletter, not an earlier export
+    for out, args in ((src, []), (tmx, []), (cache, ["--overwrite"])):
+        result = run("memory", "export", out, "--cache", cache, *args)
+        assert result.exit_code == 1 and result.output.startswith("Error: "), result.output
+    assert src.read_bytes() == before and units(tmx) == units(again)
+    assert run("memory", "export", tmx, "--cache", cache, "--overwrite").exit_code == 0
 
     # a CAT tool's TMX (no x-origin) is learned as approved human translations
     cat = tmp_path / "cat.tmx"

@@ -18,6 +18,15 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
+def check_new_file(out: Path, inputs: Sequence[Path], overwrite: bool) -> None:
+    """`out` may be written: it is none of `inputs`, and it does not exist
+    unless `overwrite` (an export or import never replaces a file unasked)."""
+    if any(out.resolve() == p.resolve() for p in inputs):
+        fail(f"{out}: is the input itself; give another file to write")
+    if out.exists() and not overwrite:
+        fail(f"{out}: exists; it is kept (--overwrite replaces it)")
+
+
 def check_formats(fmt: str | None, output_format: str | None) -> None:
     """--format and --output-format name formats we read and write."""
     from translator.io.reader import FORMAT_NAMES

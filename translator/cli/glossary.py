@@ -11,7 +11,7 @@ import typer
 
 from translator.io import csvsafe
 from translator.errors import TranslatorError
-from translator.cli.common import option_callback
+from translator.cli.common import check_new_file, option_callback
 
 app = typer.Typer(help="Maintain glossaries: add, remove, list, lint, import/export TBX, extract candidates.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
@@ -158,11 +158,13 @@ def import_(
                                                callback=option_callback("--from"))] = None,
     tgt: Annotated[Optional[str], typer.Option("--to", help="Target language (default: from OUT's name).",
                                                callback=option_callback("--to"))] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace OUT if it exists.")] = False,
 ) -> None:
     """Convert a TBX file into a glossary CSV."""
     from translator.terms.glossary import languages_of, write_csv
     from translator.terms.tbx import read_tbx
 
+    check_new_file(out, [tbx], overwrite)
     langs = languages_of(out) or (None, None)
     src, tgt = src or langs[0], tgt or langs[1]
     try:
@@ -183,11 +185,13 @@ def export(
                                                callback=option_callback("--from"))] = None,
     tgt: Annotated[Optional[str], typer.Option("--to", help="Target language (default: from the name).",
                                                callback=option_callback("--to"))] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace OUT if it exists.")] = False,
 ) -> None:
     """Convert a glossary CSV into TBX-Basic."""
     from translator.terms.glossary import read_csv
     from translator.terms.tbx import write_tbx
 
+    check_new_file(out, [glossary], overwrite)
     try:
         g = read_csv(glossary, src or "", tgt or "")
         if not g.source_lang or not g.target_lang:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from translator import stagecache
-from translator.cli.common import check_formats, expand_inputs, fail, option_callback, summary_table
+from translator.cli.common import check_formats, check_new_file, expand_inputs, fail, option_callback, summary_table
 from translator.errors import TranslatorError
 from translator.pipeline import aio
 
@@ -237,11 +237,13 @@ app.add_typer(memory_app, name="memory")
 def memory_export(
     out: Annotated[Path, typer.Argument(help="TMX file to write.")],
     cache: Annotated[Optional[Path], typer.Option("--cache", envvar="TRANSLATOR_CACHE")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace OUT if it exists.")] = False,
 ) -> None:
     """Export the translation memory as TMX 1.4 for CAT tools."""
     from translator.memory.store import Memory, default_path
 
     path = cache or default_path()
+    check_new_file(out, [path], overwrite)
     if not path.exists():
         fail(f"{path}: no translation memory yet (it is written by `translator translate`)")
     n = Memory(path).export_tmx(out)
