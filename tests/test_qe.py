@@ -91,3 +91,24 @@ def test_estimate_pairs_scores_worse_segments_lower():
     assert a.score == 100.0
     assert b.score < 80 and b.penalty >= 4
     assert {s.id for s in b.suggestions} == {"s2"}
+
+
+LINES_EN = ["The model is fast and cheap to run.", "It runs on a laptop without a GPU.",
+            "The team is happy with the results.", "We will publish the weights next week."]
+LINES_ES = ["El modelo es rápido y barato de ejecutar.", "Funciona en un portátil sin una GPU.",
+            "El equipo está contento con los resultados.", "Publicaremos los pesos la semana que viene."]
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
+@pytest.mark.parametrize("order, expected", [
+    ([0, 1, 2, 3], []),
+    ([3, 2, 1, 0], ["critical"] * 4),  # a shuffled file: every line is another line's translation
+    ([0, 2, 3, 3], ["critical", "critical"]),  # a line lost, the rest shifted up
+])
+def test_a_translation_out_of_step_with_its_source_is_found(order, expected):
+    from translator.qa.qe import adequacy
+
+    found, _ = adequacy.findings([f"s{k}" for k in range(4)], LINES_EN, [LINES_ES[k] for k in order], "en", "es")
+    assert [s.severity for s in found if s.check == "out-of-step"] == expected
+    if expected:
+        assert "out of step" in found[0].explanation

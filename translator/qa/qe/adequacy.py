@@ -22,6 +22,9 @@ from translator.document import Severity, Suggestion, strip_placeholders
 from translator.qa.qe.text import ORIGIN
 
 MIN_WORDS = 8  # shorter segments: too little text for a character n-gram score
+# a translation out of step: its back-translation matches a source segment up to STEP_REACH away
+# with chrF ≥ STEP_OTHER, at least STEP_MARGIN above its own source (segments of STEP_WORDS words or more)
+STEP_WORDS, STEP_REACH, STEP_OTHER, STEP_MARGIN = 3, 3, 45.0, 25.0
 LOW = 25.0  # chrF of back-translation vs source below which the content is doubtful (minor)
 VERY_LOW = 15.0  # … below which almost nothing of the source is left (major)
 _P = re.compile(r'<p id="k(\d+)">(.*?)</p>', re.S)
@@ -113,23 +116,61 @@ def similarity(back: str, source: str) -> float:
 
 def findings(ids: Sequence[str], sources: Sequence[str | None], targets: Sequence[str],
              source_lang: str, target_lang: str) -> tuple[list[Suggestion], dict[str, float]]:
-    """Low-adequacy findings and the similarity of every segment that got one."""
+    """Low-adequacy findings, translations out of step with their sources
+    (`_out_of_step`), and the similarity of every segment of at least
+    MIN_WORDS words."""
     todo = [k for k, (s, t) in enumerate(zip(sources, targets))
-            if s is not None and len(strip_placeholders(s).split()) >= MIN_WORDS and strip_placeholders(t).strip()]
+            if s is not None and len(strip_placeholders(s).split()) >= STEP_WORDS and strip_placeholders(t).strip()]
     if not todo or not source_lang or source_lang.split("-")[0] == target_lang.split("-")[0]:
         return [], {}
     backs = back_translate([strip_placeholders(targets[k]) for k in todo], target_lang, source_lang)
-    out: list[Suggestion] = []
+    plain = {k: " ".join(strip_placeholders(sources[k] or "").split()) for k in todo}
+    out = _out_of_step(ids, todo, backs, plain)
+    stepped = {s.id for s in out}
     sims: dict[str, float] = {}
     for k, back in zip(todo, backs):
-        if back is None:
+        if back is None or len(plain[k].split()) < MIN_WORDS:
             continue
-        sim = similarity(back, " ".join(strip_placeholders(sources[k] or "").split()))
+        sim = similarity(back, plain[k])
         sims[ids[k]] = round(sim, 1)
-        if sim < LOW:
+        if sim < LOW and ids[k] not in stepped:
             sev: Severity = "major" if sim < VERY_LOW else "minor"
             out.append(Suggestion(
                 ids[k], "accuracy", sev, "", "",
                 f"The translation may not say what the source says: translated back, it shares little with the "
                 f"source (chrF {sim:.0f}). Back-translation: “{_clip(back, 120)}”.", ORIGIN, "open", "adequacy"))
     return out, sims
+
+
+def _out_of_step(ids: Sequence[str], todo: list[int], backs: Sequence[str | None],
+                 plain: dict[int, str]) -> list[Suggestion]:
+    """Segments whose back-translation matches a neighbouring segment's source
+    (up to STEP_REACH away) far better than its own: lines shifted by a
+    dropped or an added line, a shuffled file. A segment out of step next to
+    another one is critical: the translation as a whole is out of line with
+    its source, and must not pass a gate."""
+    hits: dict[int, tuple[int, float, float]] = {}
+    for n, (k, back) in enumerate(zip(todo, backs)):
+        if back is None:
+            continue
+        own = similarity(back, plain[k])
+        if own > STEP_OTHER - STEP_MARGIN:
+            continue
+        near = [todo[m] for m in range(max(0, n - STEP_REACH), min(len(todo), n + STEP_REACH + 1)) if m != n]
+        best = max(near, key=lambda j: similarity(back, plain[j]), default=None)
+        if best is None:
+            continue
+        other = similarity(back, plain[best])
+        if other >= STEP_OTHER and other - own >= STEP_MARGIN:
+            hits[n] = (best, own, other)
+    out = []
+    for n, (j, own, other) in sorted(hits.items()):
+        k = todo[n]
+        sev: Severity = "critical" if (n - 1 in hits or n + 1 in hits) else "major"
+        out.append(Suggestion(
+            ids[k], "accuracy", sev, "", "",
+            f"This reads as the translation of another part of the source, “{_clip(plain[j], 80)}”: translated "
+            f"back, it matches that (chrF {other:.0f}) far better than its own source (chrF {own:.0f}). Is the "
+            "translation out of step with its source (a line missing or added before it)?",
+            ORIGIN, "open", "out-of-step"))
+    return out
