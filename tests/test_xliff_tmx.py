@@ -92,6 +92,19 @@ def test_xliff_round_trip_through_translate_toolkit(tmp_path):
     assert (tmp_path / "again" / out.name).read_text(encoding="utf-8") == text
 
 
+@needs_apertium
+def test_an_unchanged_xliff_imports_as_translate_wrote_it(tmp_path):
+    """Byte for byte, <html lang="es"> included (the import had declared the source's language)."""
+    src = tmp_path / "ai-weekly-042.en.html"
+    shutil.copy(SAMPLE.parent / src.name, src)
+    cache = tmp_path / "tm.sqlite"
+    assert run("translate", src, "--to", "es", "--model", "apertium", "--cache", cache, "--xliff", "-q").exit_code == 0
+    r = run("xliff", "import", tmp_path / "ai-weekly-042.es.xlf", "--cache", cache, "--out", tmp_path / "imp")
+    assert r.exit_code == 0, r.output
+    written = (tmp_path / "ai-weekly-042.es.html").read_bytes()
+    assert b'<html lang="es"' in written and (tmp_path / "imp" / "ai-weekly-042.es.html").read_bytes() == written
+
+
 def test_xliff_import_refuses_a_broken_file(tmp_path):
     bad = tmp_path / "bad.es.xlf"
     bad.write_text('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'

@@ -229,6 +229,7 @@ def _unit(u) -> Unit:
 def import_xliff(path: Path, out_dir: Path | None, memory: Any, fmt: str | None = None,
                  overwrite: bool = False) -> Imported:
     """Write the document from the XLIFF's targets and learn them."""
+    from translator.formats import localise
     from translator.formats.assemble import assemble
     from translator.io import writer
     from translator.io.encoding import encode
@@ -242,14 +243,15 @@ def import_xliff(path: Path, out_dir: Path | None, memory: Any, fmt: str | None 
         raise InputError(f"{path}: the output would overwrite the source {source}; use --out DIR")
     mt = _what_we_wrote(memory, edits, output, doc)
     texts, repaired = _targets(doc, by_id, mt)
-    built = assemble(doc, texts)
+    built = assemble(doc, texts, tgt)
     if built.kept_source:
         raise TranslatorError(
             f"{path}: the inline codes of unit(s) {', '.join(built.kept_source)} do not match their source's; "
             "fix them in the CAT tool (nothing was written)")
     if formats.get(doc.format).markup:
         _verify(doc, built.text)
-    data = encode(built.text, doc.encoding)
+    # the document declares its language as `translate` writes it (<html lang="es">)
+    data = encode(localise.set_language(built.text, doc.text, doc.format, doc.source_lang, tgt), doc.encoding)
     if output.exists() and not overwrite:
         _refuse_changed(memory, output)
     writer.write_bytes(output, data)
