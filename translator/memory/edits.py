@@ -138,46 +138,6 @@ def learn(memory, source_lang: str, target_lang: str, edits: list[Edit], sources
                                 origin=origin + "-markup")
 
 
-def replace_problem(memory, output: Path, keeps_edits: bool) -> str | None:
-    """Why the run may not replace `output` (short of --overwrite), known
-    before anything is sent: it exists and this memory has no record of
-    writing it (a translation made by hand, the original of a translation
-    back, another machine's output), or it was changed since it was written
-    and this run cannot keep the changes (`keeps_edits` False: a --draft run,
-    or an output in another format than its source). None: it may be
-    replaced. Without a memory there is no record: `differs` decides, when
-    the new bytes are known."""
-    if not output.is_file() or _db(memory) is None:
-        return None
-    rec = written(memory, output)
-    if rec is None:
-        return (f"{output} exists and was not written by this tool with this memory (a translation by hand, "
-                "or another machine's): it is kept; --overwrite replaces it, --out DIR writes elsewhere")
-    if keeps_edits:
-        return None
-    try:
-        changed = hashlib.sha256(output.read_bytes()).hexdigest() != rec[0]
-    except OSError as e:
-        return f"{output}: cannot read it to tell whether it was edited ({e.strerror})"
-    if changed:
-        return (f"{output} was changed since it was written, and this run cannot keep the changes "
-                "(post-editing a --draft, or another output format): it is kept; --overwrite replaces it")
-    return None
-
-
-def differs(output: Path, data: bytes) -> str | None:
-    """Why `data` may not replace `output` in a run without a memory (--no-cache):
-    it exists with other bytes, and nothing tells whether an editor wrote them."""
-    try:
-        same = not output.is_file() or output.read_bytes() == data
-    except OSError:
-        same = False
-    if same:
-        return None
-    return (f"{output} exists with another text, and without the memory (--no-cache) nothing tells whether "
-            "an editor changed it: it is kept and nothing was written; --overwrite replaces it")
-
-
 # --- finding the edits -----------------------------------------------------------
 
 
@@ -264,11 +224,11 @@ def diff(doc: Document, old: str, new: str, target_lang: str, where: str = "") -
     for (block, k), (mt, text) in sent.items():
         segs = by_block.get(block, [])
         if block not in whole and k < len(segs):
-            edits[segs[k].id] = _edit(segs[k], mt, text)
+            edits[segs[k].id] = _edit(segs[k], mt, text, doc.source_lang, target_lang)
     for block, (mt, text) in whole.items():
         segs = by_block.get(block, [])
         if len(segs) == 1:
-            edits[segs[0].id] = _edit(segs[0], mt, text)
+            edits[segs[0].id] = _edit(segs[0], mt, text, doc.source_lang, target_lang)
     removed = [by_block[block][0].id for block in before.keys() - after.keys() if by_block.get(block)]
     return Recovered(doc, edits, _diff_notes(removed, edits))
 
@@ -291,6 +251,11 @@ def _changes(before: dict[int, _Block], after: dict[int, _Block]
     return sent, whole
 
 
+_MARKUP_PUT_BACK = ("Your edit changed the markup (a link, emphasis, code …) in a way that cannot be mapped back "
+                    "to the source's; your words are kept and the source's markup was put back: check where it sits "
+                    "(`translator learn SOURCE OUTPUT` approves the output as it is).")
+
+
 def _diff_notes(removed: list[str], edits: dict[str, Edit]) -> list[Suggestion]:
     """A note per paragraph the editor removed (by its first segment's id) and per edit whose markup was put back."""
     notes = [Suggestion(
@@ -299,11 +264,8 @@ def _diff_notes(removed: list[str], edits: dict[str, Edit]) -> list[Suggestion]:
         "edit-removed") for sid in removed]
     for e in edits.values():
         if not e.intact:
-            notes.append(Suggestion(
-                e.id, "markup", "major", e.text, "",
-                "Your edit changed the markup (a link, emphasis, code …) in a way that cannot be mapped back "
-                "to the source's; your words are kept and the source's markup was put back: check where it sits.",
-                "check", "open", "edit-markup"))
+            notes.append(Suggestion(e.id, "markup", "major", e.text, "", _MARKUP_PUT_BACK, "check", "open",
+                                    "edit-markup"))
     return notes
 
 
@@ -359,9 +321,16 @@ def _by_block(segments) -> dict[int, list[Segment]]:
     return out
 
 
-def _edit(seg: Segment, mt: str, text: str) -> Edit:
-    intact = markup_intact(seg, text)
-    return Edit(seg.id, mt, text if intact else keep_as_text(seg, text), intact=intact)
+def _edit(seg: Segment, mt: str, text: str, source_lang: str, target_lang: str) -> Edit:
+    """The editor's text; where its markup cannot be mapped back, the words
+    kept and a link (emphasis …) it lost put around the words that translate
+    the source's («[informe técnico](…)», as for a --draft), else kept as text."""
+    if markup_intact(seg, text):
+        return Edit(seg.id, mt, text)
+    from translator.engines.draft_pairs import wrap
+
+    placed, _ = wrap(seg, text, source_lang or "en", target_lang)
+    return Edit(seg.id, mt, keep_as_text(seg, placed), intact=False)
 
 
 def prefer(memory, doc: Document, target_lang: str, cached: dict[str, str], recovered: Recovered | None) -> dict[str, str]:
@@ -374,6 +343,23 @@ def prefer(memory, doc: Document, target_lang: str, cached: dict[str, str], reco
     if recovered:
         done.update(recovered.texts)
     return done
+
+
+def markup_put_back(memory, doc: Document, target_lang: str, texts: dict[str, str],
+                    recovered: Recovered | None) -> list[Suggestion]:
+    """A note per segment written from an editor's approved translation whose
+    markup the tool put back (origin "…-markup"), on every run until the
+    editor approves it as it is: the note of the run that restored it is not
+    the last word (the next run finds the output as written, no edit)."""
+    this_run = set(recovered.edits) if recovered else set()
+    sources = {s.id: s.source for s in doc.segments if s.id in texts and s.id not in this_run}
+    if not sources:
+        return []
+    origins = memory.human_origins(doc.source_lang, target_lang, sources.values()) \
+        if hasattr(memory, "human_origins") else {}
+    return [Suggestion(sid, "markup", "major", texts[sid], "", _MARKUP_PUT_BACK, "check", "open", "edit-markup")
+            for sid, src in sources.items()
+            if src in origins and origins[src][1].endswith("-markup") and origins[src][0] == texts[sid]]
 
 
 def after_write(memory, output: Path, source: Path, doc: Document, texts: dict[str, str], data: bytes,

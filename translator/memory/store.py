@@ -105,6 +105,22 @@ class Memory:
                 found[source] = target
         return found
 
+    def human_origins(self, source_lang: str, target_lang: str, sources: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Where the approved translations of these sources came from: source → (target, origin)."""
+        if self.db is None:
+            return {}
+        sources = list(dict.fromkeys(sources))
+        found: dict[str, tuple[str, str]] = {}
+        for i in range(0, len(sources), 500):
+            chunk = sources[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for source, target, origin in self.db.execute(
+                f"select source, target, origin from human where source_lang = ? and target_lang = ? "
+                f"and source in ({marks})", [source_lang, target_lang, *chunk],
+            ):
+                found[source] = (target, origin)
+        return found
+
     def put_human(self, source_lang: str, target_lang: str, pairs: Iterable[tuple[str, str]], origin: str = "human") -> int:
         """Remember approved translations (the newest wins); returns how many."""
         if self.db is None:

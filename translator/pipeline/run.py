@@ -21,7 +21,7 @@ from translator.formats import localise
 from translator.formats.assemble import Assembled, assemble
 from translator.io import outputs, writer
 from translator.io.encoding import encode
-from translator.memory import edits
+from translator.memory import edits, replaceable
 from translator.memory.store import Memory
 from translator.pipeline import agents, failures, prepare
 from translator.qa.gate import breaking_segments, verify_structure as _verify
@@ -103,7 +103,7 @@ class Runner:
             for r in results:
                 if r.path in targets and r.doc is not None and r.path not in refused:
                     keeps = r.path not in self.job.drafts and (self.job.output_format or r.doc.format) == r.doc.format
-                    problem = edits.replace_problem(self.memory, targets[r.path].output, keeps)
+                    problem = replaceable.replace_problem(self.memory, targets[r.path].output, keeps)
                     if problem:
                         refused[r.path] = f"{r.path}: {problem}"
         for r in results:
@@ -163,7 +163,7 @@ class Runner:
         result.outcome, result.output = outcome, target.output
         texts = {sid: t.text for sid, t in outcome.translations.items()}
         built, data, fmt = await self._render(work.doc, texts, outcome, path)
-        if not job.overwrite and self.memory.db is None and (problem := edits.differs(target.output, data)):
+        if not job.overwrite and self.memory.db is None and (problem := replaceable.differs(target.output, data)):
             raise TranslatorError(f"{path}: {problem}")
         await asyncio.to_thread(writer.write_bytes, target.output, data)
         if work.drafts is not None:  # recorded, so that a run again may replace it (the edits are not kept)
@@ -193,6 +193,8 @@ class Runner:
         result.cached = len(texts)
         if work.drafts is None and not self.job.overwrite:
             texts = edits.prefer(self.memory, work.doc, prep.ctx.target_lang, texts, work.recovered)
+            work.notes.extend(edits.markup_put_back(self.memory, work.doc, prep.ctx.target_lang, texts,
+                                                    work.recovered))
             result.cached = len(texts) - (len(work.recovered.edits) if work.recovered else 0)
         return texts
 
