@@ -216,3 +216,20 @@ def test_a_space_the_source_has_inside_a_pair_stays_inside():
     doc = parse('<p><a href="x">&nbsp; word</a> more</p>', "html", source_lang="en")
     source = doc.segments[0].source
     assert assemble(doc, {"s1": source.replace("word", "palabra")}).text == '<p><a href="x">\xa0 palabra</a> more</p>'
+
+
+@pytest.mark.parametrize("source, lang, src_lang, texts, expected", [
+    # Chinese has no space after «。»: English and Spanish sentences get one
+    ("大家好。本期先看模型。\n", "en", "zh", ["Hello everyone.", "First, the models."],
+     "Hello everyone. First, the models.\n"),
+    ("大家好。本期先看模型。\n", "es", "zh", ["Hola a todos.", "Primero, los modelos."],
+     "Hola a todos. Primero, los modelos.\n"),
+    # into Chinese the space after «。» goes
+    ("Hello everyone. First, the models.\n", "zh", "en", ["大家好。", "首先是模型。"], "大家好。首先是模型。\n"),
+    # a sentence left in Chinese keeps the source's joining
+    ("大家好。本期先看模型。\n", "en", "zh", ["大家好。", "First, the models."], "大家好。First, the models.\n"),
+])
+def test_sentences_are_joined_as_the_target_language_writes_them(source, lang, src_lang, texts, expected):
+    doc = parse(source, "text", source_lang=src_lang)
+    assert len(doc.segments) == 2
+    assert assemble(doc, {s.id: t for s, t in zip(doc.segments, texts)}, lang).text == expected

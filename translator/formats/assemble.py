@@ -35,7 +35,7 @@ def assemble(doc: Document, translations: Mapping[str, str], target_lang: str = 
     own = formats.get(doc.format).assemble
     if own is not None:
         return own(doc, translations, target_lang)
-    return _Renderer(doc, translations).run()
+    return _Renderer(doc, translations, target_lang).run()
 
 
 def render_segments(doc: Document, translations: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
@@ -46,8 +46,11 @@ def render_segments(doc: Document, translations: Mapping[str, str]) -> tuple[dic
 
 
 class _Renderer:
-    def __init__(self, doc: Document, translations: Mapping[str, str]):
+    def __init__(self, doc: Document, translations: Mapping[str, str], target_lang: str = ""):
         self.doc = doc
+        lang = target_lang.split("-")[0].lower()
+        self.spaced = bool(lang) and lang not in _SPACELESS_LANGS  # sentences are joined with a space
+        self.spaceless = lang in _SPACELESS_LANGS
         self.text = doc.text
         self.tr = translations
         self.segs = sorted(doc.segments, key=lambda s: (s.start, -s.end))
@@ -63,17 +66,33 @@ class _Renderer:
         """text[start:end] with the segments inside it rendered."""
         out = []
         pos = start
+        prev: Segment | None = None
         i = bisect_left(self.starts, start)
         while i < len(self.segs) and self.segs[i].start < end:
             seg = self.segs[i]
             i += 1
             if seg is skip or seg.start < pos or seg.end > end:
                 continue
-            out.append(self.text[pos:seg.start])
-            out.append(self.segment(seg))
-            pos = seg.end
+            rendered = self.segment(seg)
+            out.append(self._between(prev, self.text[pos:seg.start], out[-1] if out else "", rendered, seg))
+            out.append(rendered)
+            pos, prev = seg.end, seg
         out.append(self.text[pos:end])
         return "".join(out)
+
+    def _between(self, prev: Segment | None, gap: str, before: str, after: str, seg: Segment) -> str:
+        """The text between two sentences of one block, for the target
+        language: Chinese writes none between «。» and the next sentence,
+        English and Spanish a space («…July 2024. In this issue…», not
+        «2024.In»); a space after «。» into Chinese goes."""
+        if prev is None or prev.block != seg.block or not before or not after:
+            return gap
+        if gap == "" and self.spaced and _CJK_END.search(self.text[prev.start:prev.end]) \
+                and not before[-1].isspace() and not after[0].isspace() and not _CJK_END.search(before):
+            return " "
+        if gap == " " and self.spaceless and _CJK_END.search(before) and _CJK_START.match(after):
+            return ""
+        return gap
 
     def segment(self, seg: Segment) -> str:
         translation = self.tr.get(seg.id)
@@ -107,6 +126,10 @@ class _Renderer:
 
 
 _MARKDOWN = ("markdown", "markdown-table")
+_SPACELESS_LANGS = frozenset({"zh", "ja", "yue", "th", "lo", "km", "my"})  # sentences without a space between
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_CJK_END = re.compile(f"[{_CJK}]$")
+_CJK_START = re.compile(f"[{_CJK}]")
 _SPACE_AFTER_OPEN = re.compile(r"<(\d+)>(\s+)")
 _SPACE_BEFORE_CLOSE = re.compile(r"(\s+)</(\d+)>")
 
