@@ -215,7 +215,15 @@ def test_a_space_the_source_has_inside_a_pair_stays_inside():
     # found by the property test: `&nbsp; ` at the start of a link moved out of it
     doc = parse('<p><a href="x">&nbsp; word</a> more</p>', "html", source_lang="en")
     source = doc.segments[0].source
-    assert assemble(doc, {"s1": source.replace("word", "palabra")}).text == '<p><a href="x">\xa0 palabra</a> more</p>'
+    assert assemble(doc, {"s1": source.replace("word", "palabra")}).text == '<p><a href="x">&nbsp; palabra</a> more</p>'
+
+
+def test_a_no_break_space_in_changed_html_is_written_as_the_entity():
+    """Not as an invisible raw U+00A0; other entities become their characters (same meaning, readable)."""
+    doc = parse("<p>Hello&nbsp;world &mdash; caf&eacute;.</p>", "html", source_lang="en")
+    [seg] = doc.segments
+    out = assemble(doc, {seg.id: seg.source.replace("Hello", "Hola").replace("world", "mundo")}, "es").text
+    assert out == "<p>Hola&nbsp;mundo — café.</p>"
 
 
 @pytest.mark.parametrize("source, lang, src_lang, texts, expected", [

@@ -15,11 +15,11 @@ def escape(text: str, kind: str, indent: str = "") -> str:
     if not text:
         return text
     if kind == "html":
-        return html.escape(text, quote=False)
+        return _html(text)
     if kind in ("html-attr-dq", "html-attr-uq"):
-        return html.escape(text, quote=False).replace('"', "&quot;")
+        return _html(text).replace('"', "&quot;")
     if kind == "html-attr-sq":
-        return html.escape(text, quote=False).replace("'", "&#x27;")
+        return _html(text).replace("'", "&#x27;")
     if kind in ("markdown", "markdown-table"):
         text = " ".join(text.splitlines())
         text = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
@@ -37,6 +37,12 @@ def escape(text: str, kind: str, indent: str = "") -> str:
     if kind == "vtt":
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text
+
+
+def _html(text: str) -> str:
+    """&, <, > escaped; a no-break space written as `&nbsp;`, as sources write
+    it (a raw U+00A0 is invisible to the editor who reads the HTML)."""
+    return html.escape(text, quote=False).replace("\u00a0", "&nbsp;")
 
 
 def yaml_needs_quotes(value: str) -> bool:
