@@ -127,3 +127,10 @@ def test_import_and_export_never_replace_a_file_unasked(tmp_path, runner):
     assert g.read_text(encoding="utf-8") == csv_text and tbx.read_text(encoding="utf-8") == tbx_text
     assert runner.invoke(app, ["import", str(tbx), str(g), "--overwrite"]).exit_code == 0
     assert [t.source for t in read_csv(g).terms] == ["model"]
+
+
+def test_a_bad_header_names_every_column_a_glossary_may_have(tmp_path, runner):
+    g = tmp_path / "t.en-es.csv"
+    g.write_text("source,target,comment\nmodel,modelo,x\n", encoding="utf-8")
+    r = runner.invoke(app, ["lint", str(g)])
+    assert r.exit_code == 1 and "unknown column 'comment'" in r.output and ",forbidden,context" in r.output, r.output

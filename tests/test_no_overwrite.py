@@ -56,6 +56,9 @@ def test_a_file_already_in_the_target_language_is_refused_and_the_batch_goes_on(
     assert errors(r) == [f"Error: {b_es}: is already in es (use --from if the language was misdetected)"], r.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.es.md"]  # the other file is done
     assert b_es.read_text(encoding="utf-8") == ES
+    r = runner.invoke(app, ["translate", str(a_en), "--to", "es", "--from", "es", "-q", "--out", str(tmp_path / "o2")],
+                      env=env)  # the language was given, not detected: the error does not say "use --from"
+    assert errors(r) == [f"Error: {a_en}: --from es and --to es are one language: nothing to translate"], r.output
 
 
 def test_draft_is_an_input_too(tmp_path, fake_openai):

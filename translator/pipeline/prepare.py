@@ -57,10 +57,13 @@ async def read(path: Path, job: ReadOptions) -> Document:
                                    translate_lists=job.translate_lists)
 
 
-def already_in_target(doc: Document, target_lang: str) -> str | None:
-    """Why `doc` is not translated when it is in the target language already, else None."""
+def already_in_target(doc: Document, target_lang: str, given: str | None = None) -> str | None:
+    """Why `doc` is not translated when it is in the target language already
+    (`given`: the --from of the command line), else None."""
     if doc.source_lang != target_lang:
         return None
+    if given:
+        return f"{doc.path}: --from {given} and --to {target_lang} are one language: nothing to translate"
     return f"{doc.path}: is already in {target_lang} (use --from if the language was misdetected)"
 
 
@@ -70,7 +73,7 @@ async def prepare(doc: Document, job: ReadOptions, engine_for: EngineFor, glossa
     `draft` needs no engine that translates its pair: Apertium without zh→en
     still lets a zh→en draft be post-edited against the glossary and checked."""
     src, tgt = doc.source_lang, job.target_lang
-    refused = already_in_target(doc, tgt)
+    refused = already_in_target(doc, tgt, job.source_lang)
     if refused is not None:
         raise TranslatorError(refused)
     try:

@@ -96,7 +96,7 @@ class Runner:
         await asyncio.gather(*(self._guard(r, self._read(r)) for r in results))
         for r in results:  # refused before planning: it has no output to plan
             if r.error is None and r.doc is not None:
-                r.error = prepare.already_in_target(r.doc, self.job.target_lang)
+                r.error = prepare.already_in_target(r.doc, self.job.target_lang, self.job.source_lang)
         candidates = {r.path: self._target(r.path, r.doc) for r in results if r.error is None and r.doc is not None}
         targets, refused = outputs.plan(candidates, list(paths) + list(self.job.drafts.values()))
         if not self.job.overwrite:  # an existing output that is not ours as we wrote it is an editor's

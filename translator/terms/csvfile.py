@@ -86,10 +86,10 @@ def _rows(reader, columns: list[str], where: str) -> tuple[list[Term], list[Lint
 def _header_problem(columns: list[str]) -> str:
     unknown = [c for c in columns if c not in COLUMNS + EXTRA_COLUMNS]
     if unknown:
-        return f"bad header: unknown column {unknown[0]!r}; expected columns: {','.join(COLUMNS)}"
+        return f"bad header: unknown column {unknown[0]!r}; expected columns: {','.join(COLUMNS + EXTRA_COLUMNS)}"
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        return f"bad header: missing column {missing[0]!r}; expected columns: {','.join(COLUMNS)}"
+        return f"bad header: missing column {missing[0]!r}; expected columns: {','.join(COLUMNS + EXTRA_COLUMNS)}"
     dup = [c for c in columns if columns.count(c) > 1]
     if dup:
         return f"bad header: column {dup[0]!r} appears twice"
