@@ -64,7 +64,7 @@ class _Renderer:
 
     def range(self, start: int, end: int, skip: Segment | None = None) -> str:
         """text[start:end] with the segments inside it rendered."""
-        out = []
+        out: list[str] = []
         pos = start
         prev: Segment | None = None
         i = bisect_left(self.starts, start)
