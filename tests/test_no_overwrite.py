@@ -288,3 +288,22 @@ def test_a_draft_run_again_replaces_its_own_output_but_not_an_edited_one(tmp_pat
     assert "editada" in out.read_text(encoding="utf-8")
     r = translate(tmp_path, fake_openai, src, "--draft", draft, "--out", tmp_path / "out", "--no-glossary", "--overwrite")
     assert r.exit_code == 0 and "editada" not in out.read_text(encoding="utf-8")
+
+
+def test_the_translation_of_another_file_is_kept(tmp_path, fake_openai):
+    """a/issue.md, then in another run b/issue.md into the same --out: b's would replace a's (and a's
+    edits would be read as edits of b)."""
+    fake_openai.responder = prefix("ES: ")
+    a, b = tmp_path / "a" / "issue.en.md", tmp_path / "b" / "issue.en.md"
+    for p, text in ((a, EN), (b, EN.replace("Notes", "Other notes"))):
+        p.parent.mkdir()
+        p.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert translate(tmp_path, fake_openai, a, "--out", out).exit_code == 0
+    first = (out / "issue.es.md").read_text(encoding="utf-8")
+    r = translate(tmp_path, fake_openai, b, "--out", out)
+    assert r.exit_code == 1
+    [err] = errors(r)
+    assert "is the translation of another file" in err and str(a.resolve()) in err, r.output
+    assert (out / "issue.es.md").read_text(encoding="utf-8") == first
+    assert translate(tmp_path, fake_openai, a, "--out", out).exit_code == 0  # its own source: replaced

@@ -107,6 +107,15 @@ def written(memory, output: Path) -> tuple[str, bytes, str] | None:
     return (row[0], zlib.decompress(row[1]), row[2]) if row else None
 
 
+def written_from(memory, output: Path) -> str | None:
+    """The source file (resolved path) `output` was last written from, if recorded."""
+    db = _db(memory)
+    if db is None:
+        return None
+    row = db.execute("select source_path from outputs where path = ?", (_key(output),)).fetchone()
+    return row[0] if row else None
+
+
 def edit_history(memory, source_lang: str, target_lang: str) -> list[tuple[str, str, str]]:
     """Every (source, MT, edit) recorded for a language pair, oldest first."""
     db = _db(memory)

@@ -8,16 +8,17 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from translator.memory.edits import written
+from translator.memory.edits import written, written_from
 
 
-def replace_problem(memory, output: Path, keeps_edits: bool) -> str | None:
+def replace_problem(memory, output: Path, source: Path, keeps_edits: bool) -> str | None:
     """Why the run may not replace `output` (short of --overwrite), known
     before anything is sent: it exists and this memory has no record of
     writing it (a translation made by hand, the original of a translation
     back, another machine's output), or it was changed since it was written
     and this run cannot keep the changes (`keeps_edits` False: a --draft run,
-    or an output in another format than its source). None: it may be
+    or an output in another format than its source), or it is the
+    translation of another source file (its edits are not this one's). None: it may be
     replaced. Without a memory there is no record: `differs` decides, when
     the new bytes are known."""
     if not output.is_file() or getattr(memory, "db", None) is None:
@@ -26,6 +27,10 @@ def replace_problem(memory, output: Path, keeps_edits: bool) -> str | None:
     if rec is None:
         return (f"{output} exists and was not written by this tool with this memory (a translation by hand, "
                 "or another machine's): it is kept; --overwrite replaces it, --out DIR writes elsewhere")
+    origin = written_from(memory, output)
+    if origin is not None and origin != str(source.resolve()):
+        return (f"{output} is the translation of another file, {origin}: it is kept; --overwrite replaces it, "
+                "--out DIR writes elsewhere")
     if keeps_edits:
         return None
     try:

@@ -103,7 +103,7 @@ class Runner:
             for r in results:
                 if r.path in targets and r.doc is not None and r.path not in refused:
                     keeps = r.path not in self.job.drafts and (self.job.output_format or r.doc.format) == r.doc.format
-                    problem = replaceable.replace_problem(self.memory, targets[r.path].output, keeps)
+                    problem = replaceable.replace_problem(self.memory, targets[r.path].output, r.path, keeps)
                     if problem:
                         refused[r.path] = f"{r.path}: {problem}"
         for r in results:
