@@ -146,9 +146,10 @@ def _out_of_step(ids: Sequence[str], todo: list[int], backs: Sequence[str | None
                  plain: dict[int, str]) -> list[Suggestion]:
     """Segments whose back-translation matches a neighbouring segment's source
     (up to STEP_REACH away) far better than its own: lines shifted by a
-    dropped or an added line, a shuffled file. A segment out of step next to
-    another one is critical: the translation as a whole is out of line with
-    its source, and must not pass a gate."""
+    dropped or an added line, a shuffled file. Major, never critical: a good
+    translation that splits a sentence where the source does not can slip
+    the review's own alignment by one (each finding adds to the penalty, and
+    a file shifted throughout goes over --max-penalty)."""
     hits: dict[int, tuple[int, float, float]] = {}
     for n, (k, back) in enumerate(zip(todo, backs)):
         if back is None:
@@ -166,9 +167,8 @@ def _out_of_step(ids: Sequence[str], todo: list[int], backs: Sequence[str | None
     out = []
     for n, (j, own, other) in sorted(hits.items()):
         k = todo[n]
-        sev: Severity = "critical" if (n - 1 in hits or n + 1 in hits) else "major"
         out.append(Suggestion(
-            ids[k], "accuracy", sev, "", "",
+            ids[k], "accuracy", "major", "", "",
             f"This reads as the translation of another part of the source, “{_clip(plain[j], 80)}”: translated "
             f"back, it matches that (chrF {other:.0f}) far better than its own source (chrF {own:.0f}). Is the "
             "translation out of step with its source (a line missing or added before it)?",
