@@ -136,3 +136,19 @@ def test_translate_report_carries_the_same_estimate(tmp_path, fake_openai):
     found = {s["original"] for s in data["suggestions"] if s["origin"] == "estimate"}
     assert {"pember", "tranquilazo"} <= found
     assert data["segment_scores"][0]["score"] < 100
+
+
+def test_review_never_writes_over_what_it_reviews_nor_over_a_file_of_the_editors(tmp_path):
+    src, tgt = tmp_path / "a.en.html", tmp_path / "a.es.html"
+    src.write_bytes(SRC.read_bytes())
+    tgt.write_bytes(GOOD.read_bytes())
+    notes = tmp_path / "notes.html"
+    notes.write_text("<p>my notes</p>", encoding="utf-8")
+    for option, path in (("--report", tgt), ("--html", src), ("--html", notes)):
+        r = review(src, tgt, "--to", "es", option, path)
+        assert r.exit_code == 2 and r.output.startswith("Error: "), r.output
+    assert src.read_bytes() == SRC.read_bytes() and tgt.read_bytes() == GOOD.read_bytes()
+    assert notes.read_text(encoding="utf-8") == "<p>my notes</p>"
+    page, data = tmp_path / "r.html", tmp_path / "r.json"
+    for _ in range(2):  # an earlier report of its own is replaced
+        assert review(src, tgt, "--to", "es", "--html", page, "--report", data).exit_code == 0

@@ -37,14 +37,35 @@ def _fail(message: str, code: int = EXIT_ERROR) -> None:
     raise typer.Exit(code)
 
 
-def _writable(path: Path | None, option: str) -> None:
-    """An output path that can be written: not a folder, its folder exists."""
+def _writable(path: Path | None, option: str, inputs: list[Path]) -> None:
+    """An output path that can be written: not a folder, its folder exists,
+    none of the files reviewed, and no file but an earlier report of ours."""
     if path is None:
         return
     if path.is_dir():
         _fail(f"{option} {path} is a folder: give a file name (e.g. {path / 'review.html'})")
     if not path.parent.exists():
         _fail(f"{option} {path}: the folder {path.parent} does not exist")
+    if any(path.resolve() == p.resolve() for p in inputs if p.exists()):
+        _fail(f"{option} {path} is a file under review: give another file name")
+    if path.is_file() and not _a_report(path):
+        _fail(f"{option} {path} exists and is no review report: it is kept; give another file name")
+
+
+def _a_report(path: Path) -> bool:
+    """Whether `path` holds a report this command (or translate --report) wrote."""
+    try:
+        head = path.read_bytes()[:4096].decode("utf-8", "replace")
+    except OSError:
+        return False
+    if path.suffix.lower() == ".json" or head.lstrip().startswith(("{", "[")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        data = data[0] if isinstance(data, list) and data else data
+        return isinstance(data, dict) and "segments" in data and "suggestions" in data
+    return "<title>Review ·" in head
 
 
 def _glossary(paths: list[Path] | None, no_glossary: bool, source_lang: str, target_lang: str):
@@ -109,8 +130,10 @@ def review_command(
     if len(files) not in (1, 2):
         raise typer.BadParameter("give TRANSLATION, or SOURCE and TRANSLATION", param_hint="[SOURCE] TRANSLATION")
     source, translation = (files[0], files[1]) if len(files) == 2 else (None, files[0])
-    _writable(html, "--html")
-    _writable(report_file, "--report")
+    _writable(html, "--html", list(files))
+    _writable(report_file, "--report", list(files))
+    if html is not None and report_file is not None and html.resolve() == report_file.resolve():
+        _fail(f"--html and --report are one file, {html}: give each its own")
     try:
         selection = checks.select(only, skip or ())
         if fmt is not None and fmt not in ("html", "markdown", "md", "text", "txt"):
